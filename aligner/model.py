@@ -1,0 +1,188 @@
+"""The records that flow through the pipeline.
+
+Every stage reads and fills these plain dataclasses; the writers in
+`aligner.output` turn them into the files of the output contract
+(`../shared/output-contract.md`). Offsets are `[start, end)` code-point
+indices into `Document.raw`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+
+CATEGORIES = (
+    "boilerplate",
+    "glued",
+    "hyphenation",
+    "repetition",
+    "untranslated",
+    "casing",
+    "omission",
+    "number",
+    "length",
+    "language",
+    "encoding",
+    "misalignment",
+    "other",
+)
+
+
+def severity_rank(severity: str) -> int:
+    """Order severities so thresholds can say "warning or worse"."""
+    return SEVERITIES.index(severity)
+
+
+@dataclass
+class Removed:
+    """A raw span kept out of the sentences, and why (site chrome, placeholder, blank...)."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Sentence:
+    """One segment of a document.
+
+    `raw_text` is `raw[raw_start:raw_end]`; `text` starts as its whitespace-normalised
+    copy and later receives the safe fixes of the cleaning stage (`fixes` records them).
+    `kind` is "sentence" or "heading" (a short line without final punctuation).
+    """
+
+    i: int
+    raw_start: int
+    raw_end: int
+    paragraph: int
+    text: str
+    raw_text: str = ""
+    kind: str = "sentence"
+    lang: str | None = None
+    lang_confidence: float | None = None
+    fixes: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "i": self.i,
+            "text": self.text,
+            "raw_start": self.raw_start,
+            "raw_end": self.raw_end,
+            "paragraph": self.paragraph,
+            "kind": self.kind,
+            "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+        }
+        if self.fixes:
+            d["fixes"] = self.fixes
+        return d
+
+
+@dataclass
+class Document:
+    """One input file after loading; segmentation, role labelling and checks fill the rest.
+
+    `status` is "ok" or "error"; a document in error keeps its `problem` message and
+    goes into documents.jsonl and the summary instead of being dropped silently.
+    """
+
+    doc: str
+    path: str
+    raw: str = ""
+    lang: str | None = None
+    lang_confidence: float = 0.0
+    title: str | None = None
+    role: str | None = None
+    role_score: float | None = None
+    source_url: str | None = None
+    encoding: str = "utf-8"
+    repairs: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    status: str = "ok"
+    problem: str | None = None
+    n_flags: int = 0
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "path": self.path,
+            "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+            "title": self.title,
+            "role": self.role,
+            "role_score": self.role_score,
+            "source_url": self.source_url,
+            "encoding": self.encoding,
+            "repairs": self.repairs,
+            "status": self.status,
+            "problem": self.problem,
+            "n_chars": len(self.raw),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "removed": [r.to_dict() for r in self.removed],
+            "flags": self.n_flags,
+        }
+
+
+@dataclass
+class Flag:
+    """One finding of a check, linter style (one record of flags.jsonl)."""
+
+    doc: str
+    lang: str | None
+    sentence: int | None
+    code: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    text: str
+    message: str
+    fix: str | None = None
+    fixed: bool = False
+    bead: str | None = None
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Bead:
+    """An alignment bead: sentence indices on each side (either may be empty)."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+    similarity: float = 0.0
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass
+class DocPair:
+    """The relation between two documents in different languages."""
+
+    src_doc: str
+    tgt_doc: str
+    src_lang: str | None
+    tgt_lang: str | None
+    relation: str  # parallel | comparable | unrelated
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,127 @@
+"""`aligner run`: the whole pipeline, stage by stage.
+
+load -> segment -> embed -> pair documents -> label roles -> align parallel pairs
+-> checks -> clean -> write. Each stage lives in its own subpackage; this module
+only wires them and times them. The encoder is injected so tests can pass a fake.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aligner.config import Config
+from aligner.model import Bead, DocPair, Document, Flag
+
+log = logging.getLogger("aligner")
+
+
+@dataclass
+class AlignedPair:
+    """A parallel document pair with its beads."""
+
+    pair: DocPair
+    src: Document
+    tgt: Document
+    beads: list[Bead]
+
+
+@dataclass
+class RunResult:
+    documents: list[Document]
+    pairs: list[DocPair]
+    aligned: list[AlignedPair]
+    flags: list[Flag]
+    signature: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)  # aligned.jsonl records
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]):
+        self.timings = timings
+
+    def __call__(self, name: str):
+        timer = self
+
+        class _Ctx:
+            def __enter__(self):
+                self.t0 = time.perf_counter()
+                log.info("%s ...", name)
+
+            def __exit__(self, *exc):
+                timer.timings[name] = round(time.perf_counter() - self.t0, 4)
+
+        return _Ctx()
+
+
+def signature(config: Config, encoder) -> dict[str, Any]:
+    """What produced an output: tool version, encoder and its revision, thresholds."""
+    from aligner import __version__
+
+    return {
+        "tool": "aligner",
+        "version": __version__,
+        "schema": 1,
+        "encoder": encoder.signature() if encoder is not None else None,
+        "thresholds": config.thresholds(),
+        "config": config.source,
+    }
+
+
+def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
+        encoder=None, write: bool = True) -> RunResult:
+    """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`."""
+    from aligner.align import align_documents
+    from aligner.checks import run_checks
+    from aligner.checks.clean import apply_cleaning
+    from aligner.embed import get_encoder
+    from aligner.load import load_corpus
+    from aligner.pair import pair_documents
+    from aligner.pair.roles import label_roles
+    from aligner.segment import segment_corpus
+
+    config = config or Config()
+    timings: dict[str, float] = {}
+    timed = _Timer(timings)
+
+    with timed("load"):
+        documents = load_corpus(corpus, config=config)
+    with timed("segment"):
+        segment_corpus(documents, config=config)
+    ok_docs = [d for d in documents if d.ok]
+
+    if encoder is None:
+        with timed("load_encoder"):
+            encoder = get_encoder(config.encoder.name, config=config.encoder)
+    with timed("embed"):
+        embeddings = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in ok_docs}
+    with timed("roles"):
+        label_roles(ok_docs, encoder)
+    with timed("pair"):
+        pairs = pair_documents(ok_docs, embeddings, config=config.pair)
+    aligned: list[AlignedPair] = []
+    by_id = {d.doc: d for d in ok_docs}
+    with timed("align"):
+        for p in pairs:
+            if p.relation != "parallel":
+                continue
+            src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
+            beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
+                                    encoder=encoder, config=config.align)
+            aligned.append(AlignedPair(p, src, tgt, beads))
+    with timed("checks"):
+        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config)
+    with timed("clean"):
+        records = apply_cleaning(documents, aligned, flags, config=config)
+
+    result = RunResult(documents, pairs, aligned, flags, signature(config, encoder), timings, records)
+    if write and out is not None:
+        from aligner.output import write_outputs
+
+        with timed("write"):
+            write_outputs(result, Path(out))
+    return result

@@ -1,0 +1,50 @@
+import pytest
+
+from aligner.config import Config, from_mapping, load_config, override
+from aligner.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"encodr": {}}, "unknown configuration key 'encodr'"),
+        ({"encoder": {"nme": "x"}}, "unknown configuration key 'encoder.nme'"),
+        ({"clean": {"min_score": "high"}}, "clean.min_score: expected a number"),
+        ({"clean": {"drop_severity": "fatal"}}, "clean.drop_severity: expected one of"),
+        ({"gate": {"fail_on": "bad"}}, "gate.fail_on"),
+        ({"encoder": "e5"}, "encoder: expected a table"),
+        ({"encoder": {"cache": "yes"}}, "encoder.cache: expected true or false"),
+    ],
+)
+def test_bad_config_is_rejected_with_the_key(data, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        from_mapping(data)
+
+
+def test_pyproject_table_is_read_and_keys_are_prefixed(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.aligner.clean]\nmin_score = 0.7\n[tool.aligner.gate]\nfail_on = "warning"\n')
+    cfg = load_config(search_from=tmp_path)
+    assert cfg.clean.min_score == 0.7 and cfg.gate.fail_on == "warning"
+    (tmp_path / "pyproject.toml").write_text("[tool.aligner.clean]\nmin_scor = 0.7\n")
+    with pytest.raises(ConfigError, match=r"tool\.aligner\.clean\.min_scor"):
+        load_config(search_from=tmp_path)
+
+
+def test_aligner_toml_wins_and_malformed_toml_is_a_config_error(tmp_path):
+    (tmp_path / "aligner.toml").write_text("[clean\nmin_score = 1")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(search_from=tmp_path)
+
+
+def test_options_override_file_settings_and_none_means_not_given():
+    cfg = from_mapping({"clean": {"min_score": 0.7, "drop_one_sided": False}})
+    cfg2 = override(cfg, clean__min_score=0.9, encoder__name=None)
+    assert cfg2.clean.min_score == 0.9
+    assert cfg2.clean.drop_one_sided is False
+    assert cfg2.encoder.name == Config().encoder.name
+    assert cfg.clean.min_score == 0.7  # the original is not mutated
+
+
+def test_missing_config_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml")
