@@ -65,6 +65,8 @@ class GateConfig:
     fail_on: str = "error"  # findings at or above this severity fail `aligner check`
     max_findings: int = 0  # how many such findings are tolerated
     categories: list[str] = field(default_factory=list)  # empty: all categories count
+    report_on: str = "warning"  # findings at or above this severity are listed in the report
+    ignore_fixed: bool = False  # findings the cleaning stage fixed do not count
 
 
 @dataclass
