@@ -128,8 +128,10 @@ def parse_lang_pair(lang_pair: str | tuple[str, str] | None) -> tuple[str, str] 
         return None
     if isinstance(lang_pair, str):
         parts = lang_pair.replace("_", "-").split("-") if "-" in lang_pair or "_" in lang_pair else []
-    else:
+    elif isinstance(lang_pair, (tuple, list)):
         parts = list(lang_pair)
+    else:
+        parts = []
     if len(parts) != 2 or not all(isinstance(p, str) and p.strip() for p in parts):
         raise InputError(f"language pair must look like 'xx-yy' (e.g. tl-it), got {lang_pair!r}")
     return parts[0].strip().lower(), parts[1].strip().lower()
