@@ -44,6 +44,7 @@ class GateResult:
     counted: list[dict[str, Any]]  # the findings that count against the gate
     reported: list[dict[str, Any]]  # the findings listed in reports (counted ones included)
     totals: dict[str, int]  # every finding, by severity
+    not_counted: dict[str, int] = field(default_factory=dict)  # findings below the bar or out of scope
     documents: list[dict[str, Any]] = field(default_factory=list)
     signature: dict[str, Any] | None = None
     source: str = ""
@@ -58,8 +59,7 @@ class GateResult:
     @property
     def summary(self) -> str:
         scope = f" in {', '.join(self.categories)}" if self.categories else ""
-        others = ", ".join(f"{n} {s}" for s, n in self.totals.items()
-                           if n and severity_rank(s) < severity_rank(self.fail_on))
+        others = ", ".join(f"{n} {s}" for s, n in self.not_counted.items() if n)
         tail = f" (not counted: {others})" if others else ""
         return (f"{len(self.counted)} finding(s) at or above '{self.fail_on}'{scope}, "
                 f"{self.max_findings} tolerated, in {len(self.documents)} document(s){tail}")
@@ -136,9 +136,13 @@ def evaluate(flags: Iterable[dict[str, Any]], *, config: GateConfig | None = Non
     reported = [f for f in findings if _counts(f, config.report_on, config.categories)
                 or _counts(f, config.fail_on, config.categories)]
     totals = {s: sum(f.get("severity") == s for f in findings) for s in reversed(SEVERITIES)}
+    counted_ids = {id(f) for f in counted}
+    not_counted = {s: sum(f.get("severity") == s and id(f) not in counted_ids for f in findings)
+                   for s in reversed(SEVERITIES)}
     return GateResult(passed=len(counted) <= config.max_findings, fail_on=config.fail_on,
                       max_findings=config.max_findings, categories=list(config.categories),
                       report_on=config.report_on, counted=counted, reported=reported, totals=totals,
+                      not_counted=not_counted,
                       documents=documents, signature=signature, source=source)
 
 
