@@ -35,6 +35,12 @@
     }
     var counter = document.getElementById("shown-flags");
     if (counter) counter.textContent = String(shown);
+    var lists = document.querySelectorAll("ul.notes");
+    for (var n = 0; n < lists.length; n++) {
+      var any = false, items = lists[n].children;
+      for (var q = 0; q < items.length; q++) if (visible(items[q].getAttribute("data-f"))) any = true;
+      lists[n].style.display = any ? "" : "none";
+    }
     var beads = document.querySelectorAll(".bead"), nb = 0;
     for (var b = 0; b < beads.length; b++) if (beads[b].offsetParent !== null) nb++;
     var bc = document.getElementById("shown-beads");
