@@ -207,3 +207,26 @@ def test_artifact_uri(path, expected):
 def test_unknown_format_is_a_config_error(loaded):
     with pytest.raises(ConfigError):
         render(_gate(loaded), "yaml")
+
+
+def test_sarif_rules_take_their_words_from_the_check_registry(loaded, monkeypatch):
+    """One name everywhere: ruleId = registry code, and the rule text is the check's own summary/help."""
+    import aligner.checks
+
+    class Untranslated:
+        summary = "Source-language words left in the translation."
+        help = "Translate the word or mark it as a proper name."
+        category = "untranslated"
+        severity = "warning"
+
+    def get_check(code):
+        if code == "untranslated":
+            return Untranslated
+        raise ConfigError(f"unknown check '{code}'")
+
+    monkeypatch.setattr(aligner.checks, "get_check", get_check, raising=False)
+    rules = {r["id"]: r for r in json.loads(render(_gate(loaded), "sarif"))["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["untranslated"]["shortDescription"]["text"] == Untranslated.summary
+    assert rules["untranslated"]["help"]["text"] == Untranslated.help
+    assert rules["untranslated"]["defaultConfiguration"]["level"] == "warning"  # the check's default, not the finding's
+    assert rules["template-placeholder"]["shortDescription"]["text"]  # unknown to the registry: from the finding

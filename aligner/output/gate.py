@@ -217,28 +217,36 @@ def _where(f: dict[str, Any], cwd: Path | None = None) -> str:
     return artifact_uri(f.get("path"), cwd) or str(f.get("doc"))
 
 
+def _registered_check(code: str) -> Any:
+    """The check class of `code` from the registry, or None (unknown code, registry unavailable)."""
+    try:
+        import aligner.checks as checks_mod
+
+        getter = getattr(checks_mod, "get_check", None)
+        if getter is not None:
+            return getter(code)
+        reg = getattr(checks_mod, "registry", None)
+        reg = reg() if callable(reg) else reg
+        return reg.get(code) if isinstance(reg, dict) else None
+    except Exception:  # synthetic codes (document-error) or a registry that is not there yet
+        return None
+
+
 def _rule_descriptions(codes: Iterable[str], findings: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """code -> {description, category, severity} from the check registry, else from the findings."""
+    """code -> {description, help, category, severity}: the check registry's words, else the findings'."""
     rules: dict[str, dict[str, Any]] = {}
     for code in codes:
-        check_obj = None
-        try:
-            import aligner.checks as checks_mod
-
-            getter = getattr(checks_mod, "get_check", None)
-            if getter is not None:
-                check_obj = getter(code)
-            elif isinstance(getattr(checks_mod, "registry", None), dict):
-                check_obj = checks_mod.registry.get(code)
-        except Exception:  # the registry may not know synthetic codes, or not exist yet
-            check_obj = None
+        check_obj = _registered_check(code)
         sample = next((f for f in findings if f.get("code") == code), {})
-        doc = (getattr(check_obj, "description", None) or (getattr(check_obj, "__doc__", None) or "").strip()
-               .split("\n")[0]) if check_obj is not None else ""
+        text = ""
+        if check_obj is not None:
+            text = (getattr(check_obj, "summary", "") or getattr(check_obj, "description", "")
+                    or (getattr(check_obj, "__doc__", None) or "").strip().split("\n")[0])
         if code == DOC_ERROR_CODE:
-            doc = "A corpus document could not be read or decoded."
+            text = "A corpus document could not be read or decoded."
         rules[code] = {
-            "description": doc or f"{sample.get('category', 'other')} check: {sample.get('message', code)}",
+            "description": text or f"{sample.get('category', 'other')} check: {sample.get('message', code)}",
+            "help": (getattr(check_obj, "help", "") or "") if check_obj is not None else "",
             "category": getattr(check_obj, "category", None) or sample.get("category", "other"),
             "severity": getattr(check_obj, "severity", None) or sample.get("severity", "warning"),
         }
@@ -274,14 +282,20 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
 
     codes = sorted({f.get("code") for f in result.reported})
     info = _rule_descriptions(codes, result.reported)
-    rules = [{
-        "id": code,
-        "name": "".join(part.capitalize() for part in str(code).replace("_", "-").split("-")),
-        "shortDescription": {"text": info[code]["description"]},
-        "helpUri": f"{HELP_BASE}#{code}",
-        "defaultConfiguration": {"level": SARIF_LEVELS.get(info[code]["severity"], "warning")},
-        "properties": {"category": info[code]["category"]},
-    } for code in codes]
+    rules = []
+    for code in codes:
+        rule = {
+            "id": code,
+            "name": "".join(part.capitalize() for part in str(code).replace("_", "-").split("-")),
+            "shortDescription": {"text": info[code]["description"]},
+            "helpUri": f"{HELP_BASE}#{code}",
+            "defaultConfiguration": {"level": SARIF_LEVELS.get(info[code]["severity"], "warning")},
+            "properties": {"category": info[code]["category"]},
+        }
+        if info[code]["help"]:
+            rule["fullDescription"] = {"text": info[code]["help"]}
+            rule["help"] = {"text": info[code]["help"]}
+        rules.append(rule)
     index = {code: i for i, code in enumerate(codes)}
     results = []
     for f in result.reported:
