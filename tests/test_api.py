@@ -125,3 +125,12 @@ def test_hugging_face_datasets_loads_aligned_jsonl(out, tmp_path, monkeypatch):
     assert first["translation"]["de"] == "Der Kundenservice-Manager leitet das Team."
     assert first["translation"]["fr"].startswith("Le responsable")
     assert ds.filter(lambda r: r["keep"]).num_rows == 4
+
+    # one language pair (as `aligner export -f jsonl --lang-pair` writes it): a typed two-language struct
+    from aligner.output.export import export
+
+    export(out, "jsonl", tmp_path / "de-fr.jsonl", lang_pair="de-fr")
+    pair = datasets.load_dataset("json", data_files=str(tmp_path / "de-fr.jsonl"), split="train",
+                                 cache_dir=str(tmp_path / "hf" / "datasets"))
+    assert sorted(pair.features["translation"]) == ["de", "fr"]
+    assert pair[1]["translation"]["fr"].startswith("Il résout")

@@ -60,7 +60,9 @@ class _Flags:
         self.by_doc_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.doc_level: dict[str, list[int]] = defaultdict(list)
         self.by_bead: dict[str, list[int]] = defaultdict(list)
+        self.by_doc: dict[str, list[int]] = defaultdict(list)
         for i, f in enumerate(flags):
+            self.by_doc[f.get("doc")].append(i)
             if f.get("sentence") is not None:
                 self.by_doc_sentence[(f.get("doc"), f["sentence"])].append(i)
             else:
@@ -287,7 +289,7 @@ def _doc_section(doc: Any, index: _Flags) -> str:
                f'{sum(r.end - r.start for r in doc.removed)} characters)</summary>'
                f'<ul class="removed">{"".join(removed_items)}</ul></details>') if doc.removed else \
         '<p class="count">Nothing removed.</p>'
-    outside = [i for i, f in enumerate(index.flags) if f.get("doc") == doc.doc and i not in index.placed]
+    outside = [i for i in index.by_doc.get(doc.doc, ()) if i not in index.placed]
     table = ""
     if outside:
         trs = "".join(
