@@ -110,3 +110,14 @@ def test_empty_run_renders():
     result.records, result.aligned, result.flags, result.pairs = [], [], [], []
     page = _render(result)
     assert "No parallel pairs were found." in page and "no flags" in page
+
+
+def test_unaligned_document_lists_its_sentences_with_highlights():
+    """A document in no parallel pair still shows its findings in context."""
+    result = sample_result()
+    result.records = [r for r in result.records if r["src_doc"] != "000_de"]
+    page = _render(result)
+    section = page[page.index('id="d-000_de"'):page.index('id="d-001_fr"')]
+    assert "Sentences (4; not in any parallel pair)" in section
+    assert re.search(r'<mark class="fl on sev-error" data-f="1"[^>]*>Kundenservice-Manager</mark>', section)
+    assert "not in any parallel pair" not in page[page.index('id="d-002_tl"'):]

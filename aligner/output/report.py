@@ -261,7 +261,18 @@ def _filter_css(flags: list[dict[str, Any]]) -> str:
             "body.hide-dropped .bead.dropped{display:none}\nbody.only-flagged .bead:not(.flagged){display:none}\n")
 
 
-def _doc_section(doc: Any, index: _Flags) -> str:
+def _sentences(doc: Any, index: _Flags) -> str:
+    """A collapsed list of the document's sentences with their flags highlighted (for unaligned documents)."""
+    items = []
+    for sent in doc.sentences:
+        ids = index.overlapping(doc.doc, sent.i, sent.raw_start, sent.raw_end)
+        items.append(f'<p class="sent"><span class="idx">{sent.i}</span>'
+                     f'{highlight(doc.raw[sent.raw_start:sent.raw_end], sent.raw_start, ids, index.flags)}</p>')
+    return (f'<details><summary>Sentences ({len(doc.sentences)}; not in any parallel pair)</summary>'
+            f'<div class="side" lang="{esc(doc.lang)}" dir="auto">{"".join(items)}</div></details>')
+
+
+def _doc_section(doc: Any, index: _Flags, aligned: bool = True) -> str:
     rows = []
     info = [("language", f"{doc.lang or '?'} ({_fmt(doc.lang_confidence, 2)})"), ("path", doc.path),
             ("title", doc.title), ("role", doc.role), ("sentences", len(doc.sentences)),
@@ -301,10 +312,11 @@ def _doc_section(doc: Any, index: _Flags) -> str:
         table = (f'<details open><summary>Findings outside the aligned beads ({len(outside)})</summary>'
                  '<table class="flagtable"><thead><tr><th>at</th><th>check</th><th>severity</th><th>message</th>'
                  f'<th>text</th></tr></thead><tbody>{trs}</tbody></table></details>')
+    listing = _sentences(doc, index) if not aligned and doc.sentences else ""
     status = "" if doc.ok else " error"
     return (f'<section class="doc{status}" id="d-{esc(doc.doc)}"><h3>{esc(doc.doc)} '
             f'<span class="count">({esc(doc.lang or "?")}{", error" if not doc.ok else ""})</span></h3>'
-            f'<div class="body"><dl>{"".join(rows)}</dl>{removed}{table}</div></section>')
+            f'<div class="body"><dl>{"".join(rows)}</dl>{removed}{listing}{table}</div></section>')
 
 
 def render_report(result: Any, *, summary: dict[str, Any], flags: list[dict[str, Any]]) -> str:
@@ -335,7 +347,8 @@ def render_report(result: Any, *, summary: dict[str, Any], flags: list[dict[str,
         beads = "".join(_bead(r, docs, index) for r in recs) or '<p class="pairmeta">No beads.</p>'
         sections.append(f'<section class="pair" id="p-{n}"><h2>{esc(title)}</h2>'
                         f'<div class="pairmeta">{" · ".join(x for x in pmeta if x)}</div>{beads}</section>')
-    doc_sections = "".join(_doc_section(d, index) for d in result.documents)
+    in_beads = {r.get("src_doc") for r in result.records} | {r.get("tgt_doc") for r in result.records}
+    doc_sections = "".join(_doc_section(d, index, d.doc in in_beads) for d in result.documents)
 
     sig = summary.get("signature", {})
     enc = sig.get("encoder") or {}
