@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aligner.errors import InputError
 from aligner.output import FILES, write_outputs
 from aligner.output.atomic import atomic_open, json_line, write_jsonl
 from aligner.output.records import LineIndex, signature_id
@@ -121,7 +122,7 @@ def test_interrupted_run_writes_no_half_file(tmp_path, monkeypatch):
         raise OSError("no space left on device")
 
     monkeypatch.setattr(report, "write_report", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="report.html: no space left"):
         write_outputs(sample_result(), tmp_path)
     names = sorted(p.name for p in tmp_path.iterdir())
     assert "report.html" not in names and "summary.json" not in names
@@ -168,9 +169,15 @@ def test_tsv_row_with_hostile_text_stays_one_line():
     assert read_tsv(io.StringIO(buf.getvalue()))[0]["src"] == "a\tb\nc"
 
 
-def test_output_path_that_is_a_file_is_an_input_error(tmp_path):
-    from aligner.errors import InputError
+def test_destination_that_is_a_folder_is_an_input_error(tmp_path):
+    (tmp_path / "report.html").mkdir()
+    with pytest.raises(InputError, match="cannot write"):
+        with atomic_open(tmp_path / "report.html") as fh:
+            fh.write("x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
+
+def test_output_path_that_is_a_file_is_an_input_error(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError):
         write_outputs(sample_result(), tmp_path / "f")

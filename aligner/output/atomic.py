@@ -24,7 +24,8 @@ from aligner.errors import InputError
 def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8") -> Iterator[IO]:
     """Open `path` for writing through a temporary sibling file, replaced on success only.
 
-    `mode` is "w" (text, UTF-8, "\\n" line ends on every platform) or "wb".
+    `mode` is "w" (text, UTF-8, "\\n" line ends on every platform) or "wb". An OSError while
+    writing or replacing (disk full, destination is a folder) becomes an InputError naming `path`.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open supports 'w' and 'wb', not {mode!r}")
@@ -49,9 +50,11 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8") -
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError):  # disk full, destination is a folder...: a clear error, not a traceback
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
 
 
