@@ -24,8 +24,9 @@ def _default_target() -> str:
               help="Fail on findings of this severity or worse [config gate.fail_on; default: error].")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
               help="How many failing findings are tolerated [config gate.max_findings; default: 0].")
-@click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True,
-              help="Only findings of this category count (repeatable) [config gate.categories; default: all].")
+@click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True, metavar="CATEGORY",
+              help=f"Only findings of this category count (repeatable; one of {', '.join(CATEGORIES)}) "
+                   "[config gate.categories; default: all].")
 @click.option("--report-on", type=click.Choice(SEVERITIES), default=None,
               help="List findings of this severity or worse [config gate.report_on; default: warning].")
 @click.option("--ignore-fixed/--count-fixed", default=None,
