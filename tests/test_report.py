@@ -52,7 +52,7 @@ def test_confidence_class(score, cls):
 def test_untrusted_text_is_escaped():
     page = _render()
     assert HOSTILE not in page and "<script>window.__pwned" not in page
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    assert "&lt;script&gt;window.__pwned=1;document.title=&#x27;PWNED&#x27;&lt;/script&gt;" in page
     assert page.count("<script") == 2  # the flag metadata and the page's own script, nothing else
 
 
