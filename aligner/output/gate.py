@@ -334,7 +334,7 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "aligner", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": HELP_BASE, "rules": rules}},
+                                "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {"%SRCROOT%": {"uri": (cwd or Path.cwd()).resolve().as_uri() + "/"}},
             "results": results,
