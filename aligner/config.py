@@ -36,6 +36,9 @@ class SegmentConfig:
     languages: list[str] = field(default_factory=lambda: ["tl", "it", "cs", "en", "de", "fr", "es", "pt"])
     min_lang_confidence: float = 0.5
     max_file_mb: float = 50.0
+    # per-sentence language id: "auto" (lingua only where the function words do not confirm the
+    # document's language), "all" (lingua on every sentence), "off" (sentences inherit it)
+    sentence_lang: str = "auto"
 
 
 @dataclass
@@ -154,6 +157,9 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
+
+    if cfg.segment.sentence_lang not in ("auto", "all", "off"):
+        raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 
     for where, sev in (("clean.drop_severity", cfg.clean.drop_severity), ("gate.fail_on", cfg.gate.fail_on)):
         if sev not in SEVERITIES:
