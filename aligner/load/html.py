@@ -186,11 +186,13 @@ class _Extractor(HTMLParser):
 
     def _entity(self, raw: str, text: str) -> None:
         pos = self._pos()
+        if self.source.startswith(raw + ";", pos):
+            raw += ";"
         if self.skip:
             self._region(pos, pos + len(raw), self.skip[-1])
             return
-        if self.source.startswith(raw + ";", pos):
-            raw += ";"
+        if text.isspace():  # &nbsp; between sentences is markup; inside one, the sentence covers it
+            self._region(pos, pos + len(raw), "markup")
         self._emit(text, pos, pos + len(raw))
 
     def handle_entityref(self, name):

@@ -378,3 +378,37 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
     _sentence_languages(works, config)
+
+
+def coverage_problems(doc: Document) -> list[str]:
+    """What breaks the invariant "every non-blank char of raw is in exactly one sentence or removed span".
+
+    Empty list when the document is consistent; used by the tests and usable as a self-check.
+    """
+    raw = doc.raw
+    spans = sorted([(s.raw_start, s.raw_end, f"sentence {s.i}") for s in doc.sentences]
+                   + [(r.start, r.end, f"removed[{r.reason}]") for r in doc.removed])
+    problems: list[str] = []
+    pos, prev = 0, "start"
+    for s, e, what in spans:
+        if not 0 <= s < e <= len(raw):
+            problems.append(f"{what}: bad span [{s}, {e})")
+            continue
+        if s < pos:
+            problems.append(f"{what} [{s}, {e}) overlaps {prev}")
+        elif raw[pos:s].strip():
+            problems.append(f"not covered [{pos}, {s}): {raw[pos:s][:60]!r}")
+        pos, prev = max(pos, e), what
+    if raw[pos:].strip():
+        problems.append(f"not covered [{pos}, {len(raw)}): {raw[pos:][:60]!r}")
+    for s in doc.sentences:
+        if s.raw_text != raw[s.raw_start:s.raw_end]:
+            problems.append(f"sentence {s.i}: raw_text is not raw[raw_start:raw_end]")
+        if s.raw_text[:1].isspace() or s.raw_text[-1:].isspace() or not s.text:
+            problems.append(f"sentence {s.i}: not trimmed or empty")
+    for r in doc.removed:
+        if r.text != raw[r.start:r.end]:
+            problems.append(f"removed [{r.start}, {r.end}): text is not raw[start:end]")
+    if [s.i for s in doc.sentences] != list(range(len(doc.sentences))):
+        problems.append("sentence indices are not 0..n-1 in order")
+    return problems

@@ -30,7 +30,7 @@ from functools import lru_cache
 from importlib import resources
 
 TERMINAL_RE = re.compile(r"[.!?…]+|[。！？]+")
-CLOSERS = frozenset("\"'”’»)]}›」』")
+CLOSERS = frozenset("\"'”’»)]}›」』“‘")  # “ ‘ close quotes in cs/de („…“)
 OPENERS = frozenset("\"'“‘„«([{¿¡‹「『")
 MIN_GLUED_LEFT = 4
 
