@@ -29,6 +29,8 @@ class EncoderConfig:
     cache: bool = True
     threads: int = 0  # 0: let the engine decide
     batch_size: int = 32
+    progress: str = "auto"  # progress bar on stderr: auto (long jobs on a terminal), always, never
+    allow_download: bool = False  # st: models may be fetched from the hub (default: local files only)
 
 
 @dataclass
