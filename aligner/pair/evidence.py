@@ -16,6 +16,7 @@ sentence embeddings of the two documents. The decision combines
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,12 +87,44 @@ def mutual_matches(margins: np.ndarray, threshold: float) -> tuple[np.ndarray, n
     return i[keep], best_j[keep], margins[i[keep], best_j[keep]]
 
 
+def _binomial_tail(successes: int, trials: int, p: float) -> float:
+    """P(X >= successes) for X ~ Binomial(trials, p) (normal approximation for long documents)."""
+    if successes <= 0:
+        return 1.0
+    if p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    if trials > 400:
+        mean, sd = trials * p, math.sqrt(trials * p * (1 - p))
+        return 0.5 * math.erfc((successes - 0.5 - mean) / (sd * math.sqrt(2)))
+    log_p, log_q = math.log(p), math.log1p(-p)
+    terms = [math.lgamma(trials + 1) - math.lgamma(x + 1) - math.lgamma(trials - x + 1) + x * log_p
+             + (trials - x) * log_q for x in range(successes, trials + 1)]
+    top = max(terms)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
+
+
+def match_weights(margins: np.ndarray, threshold: float) -> np.ndarray:
+    """Weight of each accepted match: 0.5 at the margin threshold, 1 at twice its distance from 1.
+
+    A match that barely clears the threshold is weaker evidence than one that stands out
+    clearly; the soft weight keeps a handful of borderline matches between same-topic
+    documents from adding up to a translation.
+    """
+    if threshold <= 1.0:
+        return np.ones_like(margins, dtype=np.float64)
+    return np.clip((margins - 1.0) / (2.0 * (threshold - 1.0)), 0.0, 1.0)
+
+
 def order_agreement(i: np.ndarray, j: np.ndarray, n_tgt: int, slack: int) -> float:
     """Chance-corrected share of consecutive matches whose targets advance by a plausible step.
 
     A step from match (i1, j1) to the next (i2, j2) agrees when 0 < j2 - j1 <= (i2 - i1) + slack.
     A random target lands in that window with probability ~ window / n_tgt; the share is
-    corrected for that chance so that unordered matches score ~0 and a translation ~1.
+    corrected for that chance (unordered matches score ~0, a translation ~1) and scaled by
+    the confidence that the agreement is not luck (1 - binomial tail probability), so that
+    three lucky steps among a handful of matches are not taken for a translation's order.
     One match (or none) carries no order information: 1.0 (or 0.0 without matches).
     """
     k = len(i)
@@ -105,9 +138,10 @@ def order_agreement(i: np.ndarray, j: np.ndarray, n_tgt: int, slack: int) -> flo
     agree = (dj > 0) & (dj <= window)
     observed = float(agree.mean())
     chance = float(np.minimum(1.0, window / max(1, n_tgt - 1)).mean())
-    if chance >= 1.0:
+    if chance >= 1.0:  # documents too short for order to tell anything
         return observed
-    return max(0.0, (observed - chance) / (1.0 - chance))
+    corrected = max(0.0, (observed - chance) / (1.0 - chance))
+    return corrected * (1.0 - _binomial_tail(int(agree.sum()), len(agree), chance))
 
 
 def kendall_tau(i: np.ndarray, j: np.ndarray, max_items: int = 2000) -> float | None:
@@ -140,7 +174,7 @@ def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, con
     margins = margin_matrix(sim, config.margin_k)
     i, j, mv = mutual_matches(margins, config.margin_threshold)
     k = len(i)
-    match_share = 2.0 * k / (n + m)
+    match_share = 2.0 * float(match_weights(mv, config.margin_threshold).sum()) / (n + m)
     order = order_agreement(i, j, m, config.order_slack)
     length_chars = _ratio(chars_src, chars_tgt)
     length_factor = min(1.0, length_chars / config.min_length_ratio) if config.min_length_ratio > 0 else 1.0
