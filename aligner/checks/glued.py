@@ -65,8 +65,8 @@ class GluedWordCase(Check):
     help = ("A word that ends and the next that starts with a capital, with no space ('propagovatDobrá', "
             "'servisuVypořádejte'), is a lost space or line break. Brand-style names are not flagged: a word "
             "starting with one or two lower-case letters before the capital (iPhone, eBay), CamelCase names "
-            "(YouTube, McDonald, PowerPoint) unless both halves are common words of the language and the whole "
-            "is unknown, identifiers with several humps, URLs and e-mail addresses.")
+            "(YouTube, McDonald, PowerPoint) unless both halves are common words of the language, more frequent "
+            "there than in English, and the whole is unknown, identifiers with several humps, URLs and e-mail addresses.")
     params = {"min_left_letters": 3, "min_half_zipf": 2.5, "capitalised_half_zipf": 3.5}
 
     def find(self, ctx, doc):
@@ -95,8 +95,12 @@ class GluedWordCase(Check):
                         continue
                     if zl is not None and max(zl, zr) < self.min_half_zipf:
                         continue
-                elif left[0].isupper() and left[1:].islower():
-                    if zl is None or min(zl, zr) < self.capitalised_half_zipf or zw > 0:
+                elif left[0].isupper() and left[1:].islower() and len(left) >= self.min_left_letters:
+                    # CamelCase names are English-made (WordPress, McDonald): both halves must be words of
+                    # the document's language rather than English ones
+                    if zl is None or min(zl, zr) < self.capitalised_half_zipf or zw > 0 or doc.lang == "en":
+                        continue
+                    if zl < (lex.zipf(left, "en") or 0.0) or zr < (lex.zipf(right, "en") or 0.0):
                         continue
                 else:
                     continue
