@@ -15,18 +15,18 @@ class WrongLanguage(Check):
             "sentence of at least `min_words` words; a sentence is flagged only when it is confident "
             "(>= `min_confidence`) that the sentence is in another language and gives the document's language "
             "less than `max_doc_lang_confidence`. Short lines are skipped: identification of a few words is "
-            "unreliable, and the word lists must agree (more words known in the other language than in the "
-            "document's; `lexicon_check`). Untranslated words inside a sentence are the `untranslated` check's business.")
+            "unreliable, and the word lists must agree (the words are more frequent in the other language than in "
+            "the document's; `lexicon_check`). Untranslated words inside a sentence are the `untranslated` check's business.")
     params = {"min_words": 5, "min_confidence": 0.9, "max_doc_lang_confidence": 0.05, "lexicon_check": True}
 
     def _lexicon_agrees(self, lex, text, top, lang) -> bool:
-        """Second opinion from the word lists: more of the words are known in `top` than in `lang`."""
+        """Second opinion from the word lists: the words are more frequent in `top` than in `lang`."""
         words = [w.lower() for w in WORD_RE.findall(text)]
         if not lex.knows(top) or not lex.knows(lang):
             return True
-        known_top = sum((lex.zipf(w, top) or 0) >= 2.0 for w in words)
-        known_doc = sum((lex.zipf(w, lang) or 0) >= 2.0 for w in words)
-        return known_top > known_doc
+        in_top = sum(lex.zipf(w, top) or 0.0 for w in words)
+        in_doc = sum(lex.zipf(w, lang) or 0.0 for w in words)
+        return in_top > in_doc
 
     def find(self, ctx, doc):
         if ctx.lexicon is None or not doc.lang:
