@@ -1,0 +1,75 @@
+"""`aligner lint`: the single-document checks on files, without pairing (library side of the command)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aligner.errors import AlignerError, InputError
+from aligner.model import severity_rank
+
+
+def load_documents(paths, *, lang=None, config):
+    """Load and segment each file with the pipeline's own stages (aligner.load, aligner.segment)."""
+    from aligner.load import load_corpus
+    from aligner.segment import segment_corpus
+
+    docs = []
+    for p in map(Path, paths):
+        if not p.is_file():
+            raise InputError(f"not a file: {p}")
+        try:
+            found = [d for d in load_corpus(p.parent, config=config) if Path(d.path).resolve() == p.resolve()]
+            if lang:
+                for d in found:
+                    d.lang, d.lang_confidence = lang, 1.0
+            segment_corpus(found, config=config)
+        except NotImplementedError:
+            raise AlignerError("lint needs the loader and the segmenter (aligner.load, aligner.segment), "
+                               "which are not available in this build yet") from None
+        if not found:
+            raise InputError(f"{p}: not a supported text or HTML file")
+        docs.extend(found)
+    return docs
+
+
+def lint_documents(documents, *, config, select=None, ignore=None, lang=None):
+    """Run the document-scope checks; returns the flags (documents' n_flags set)."""
+    from aligner.checks import run_checks
+
+    if lang:
+        for d in documents:
+            d.lang = lang
+    from aligner.checks import build_checks
+
+    codes = [c.code for c in build_checks(config, select=select, ignore=ignore, scope="document")]
+    if not codes:
+        return []
+    return run_checks(documents, [], encoder=None, embeddings={}, config=config, select=codes)
+
+
+def line_col(raw: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a code-point offset."""
+    line = raw.count("\n", 0, offset) + 1
+    col = offset - (raw.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def format_flags(documents, flags, fmt: str = "text") -> str:
+    by_id = {d.doc: d for d in documents}
+    lines = []
+    for f in flags:
+        d = by_id[f.doc]
+        line, col = line_col(d.raw, f.start)
+        if fmt == "json":
+            rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
+            lines.append(json.dumps(rec, ensure_ascii=False))
+        else:
+            fixed = " [removed]" if f.fixed else ""
+            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.severity}: {f.message}{fixed}")
+    return "\n".join(lines)
+
+
+def failing(flags, fail_on: str) -> list:
+    """Unfixed findings at or above `fail_on` (boilerplate already removed does not fail)."""
+    return [f for f in flags if not f.fixed and severity_rank(f.severity) >= severity_rank(fail_on)]

@@ -1,0 +1,102 @@
+"""Doubled words and phrases: `zpracování zpracování`, `Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu`."""
+
+from __future__ import annotations
+
+import re
+
+from aligner.checks.base import Check, register
+from aligner.checks.glued import scan_regions
+from aligner.checks.lang import resources
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
+
+
+_STOPS = {".", "!", "?", "…"}
+
+
+def _tokens(text: str):
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def find_repeats(text: str, max_n: int):
+    """(start_token, n) of every sequence of n tokens immediately repeated, longest first, non-overlapping."""
+    toks = _tokens(text)
+    keys = [t[2].lower() for t in toks]
+    out = []
+    i = 0
+    while i < len(toks):
+        found = 0
+        for n in range(min(max_n, (len(toks) - i) // 2), 0, -1):
+            if keys[i:i + n] == keys[i + n:i + 2 * n]:
+                # the copies must be separated by whitespace only
+                gap = text[toks[i + n - 1][1]:toks[i + n][0]]
+                inner_stop = any(k in _STOPS for k in keys[i:i + n - 1])  # a unit never spans a sentence end
+                if gap.strip() == "" and not inner_stop and any(ch.isalpha() for k in keys[i:i + n] for ch in k):
+                    found = n
+                    break
+        if found:
+            out.append((toks, i, found))
+            i += 2 * found
+        else:
+            i += 1
+    return out
+
+
+class _Repetition(Check):
+    category = "repetition"
+    severity = "warning"
+    fixable = True
+    params = {"max_phrase_tokens": 12}
+
+    def _repeats(self, doc):
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            for toks, i, n in find_repeats(text, self.max_phrase_tokens):
+                yield a, text, toks, i, n
+
+
+@register
+class RepeatedWord(_Repetition):
+    code = "repeated-word"
+    summary = "A word is written twice in a row."
+    help = ("'zpracování zpracování': machine translation doubled a word; the fix keeps one. Reduplication "
+            "that the language uses on purpose is not flagged: in Tagalog full reduplication of a content word "
+            "is grammatical (araw araw, isa isa, unti unti), only function words (ang ang, sa sa) are errors; "
+            "Italian and Czech allow only listed words (piano piano, via via; ano ano). Extend with "
+            "`allow` (words that may be doubled) or set `reduplication` to 'free' or 'listed'.")
+    params = {"max_phrase_tokens": 1, "allow": [], "reduplication": ""}
+
+    def find(self, ctx, doc):
+        res = resources(doc.lang)
+        policy = self.reduplication or res.reduplication
+        allowed = set(res.reduplicated_ok) | {w.lower() for w in self.allow}
+        for a, text, toks, i, n in self._repeats(doc):
+            if n != 1:
+                continue
+            word = toks[i][2]
+            key = word.lower()
+            if not any(ch.isalpha() for ch in key) or key in allowed:
+                continue
+            if policy == "free" and key not in res.function_words:
+                continue
+            start, end = a + toks[i][0], a + toks[i + 1][1]
+            yield self.flag(doc, start, end, f"'{word}' is written twice.", fix=text[toks[i][0]:toks[i][1]],
+                            score=1.0)
+
+
+@register
+class RepeatedPhrase(_Repetition):
+    code = "repeated-phrase"
+    summary = "A phrase or a sentence is written twice in a row."
+    help = ("'Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu', 'Jak můžeme pomoci? Jak můžeme pomoci?': a "
+            "sequence of two or more words repeated right after itself (ignoring case). The fix keeps one copy. "
+            "Longer repeats are matched first, up to `max_phrase_tokens` tokens.")
+    params = {"max_phrase_tokens": 12, "min_tokens": 2}
+
+    def find(self, ctx, doc):
+        for a, text, toks, i, n in self._repeats(doc):
+            if n < self.min_tokens:
+                continue
+            start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]
+            first = text[toks[i][0]:toks[i + n - 1][1]]
+            yield self.flag(doc, start, end, f"'{first}' is written twice.", fix=first, score=float(n))
