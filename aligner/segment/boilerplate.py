@@ -42,7 +42,7 @@ PLACEHOLDER_RE = re.compile(
 _BARE_PLACEHOLDER = re.compile(r"^(?:undefined|null|nan|none|\[object object\]|true|false|error|todo|tbd|placeholder)$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 FINAL_PUNCT = ".!?…。！？"
-_CLOSERS = "\"'”’»)]}›"
+_CLOSERS = "\"'”’»)]}›“‘"
 
 
 @lru_cache(maxsize=1)
