@@ -35,7 +35,8 @@ MAX_CHROME_LINE = 300  # longer lines are prose: line-level chrome tests are ski
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 120
 MAX_REPEATED_WORDS = 15
-LANG_SAMPLE_CHARS = 4000
+SAMPLE_LINES = 3  # document language: slices of the longest content lines...
+SAMPLE_CHUNK = 200  # ...of this many characters each
 _BULLET = re.compile(r"^(?:[-•*·▪◦–—]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
 
 
@@ -110,52 +111,68 @@ def _lines(work: _DocWork) -> None:
         pos = nl + 1
 
 
-def _sample(work: _DocWork) -> list[str]:
-    """Content chunks (not chrome) spread over the document, up to LANG_SAMPLE_CHARS in all."""
+def _sample(work: _DocWork) -> list[tuple[str, int]]:
+    """(chunk, weight) pairs for the document language: slices of the longest content lines.
+
+    Chrome lines are left out; each chunk stands for the whole line it comes from (weight =
+    line length), so a long paragraph outweighs short headings and untranslated UI words. A few
+    hundred characters per document keep lingua's cost per document small and constant.
+    """
     content = [ln for ln in work.lines if ln.reason is None]
-    total = sum(ln.end - ln.start for ln in content)
-    if total <= LANG_SAMPLE_CHARS:
-        return [work.view[ln.start:ln.end] for ln in content]
-    chunks: list[str] = []
-    step = total / LANG_SAMPLE_CHARS * 600
-    acc, next_take = 0.0, 0.0
-    for ln in content:
+    content.sort(key=lambda ln: ln.end - ln.start, reverse=True)
+    chunks = []
+    for ln in content[:SAMPLE_LINES]:
         length = ln.end - ln.start
-        if length > 3000:  # one long line: a few slices of it
-            for k in range(4):
-                a = ln.start + k * (length - 600) // 3
-                chunks.append(work.view[a:a + 600])
-        elif acc >= next_take:
-            chunks.append(work.view[ln.start:ln.end])
-            next_take += step
-        acc += length
+        a = ln.start if length <= 2 * SAMPLE_CHUNK else ln.start + (length - SAMPLE_CHUNK) // 2
+        chunks.append((work.view[a:a + SAMPLE_CHUNK], length))
     return chunks
 
 
-def _document_language(work: _DocWork, languages: list[str], min_conf: float) -> None:
+def _content_words_sample(work: _DocWork, limit: int = 3000) -> str:
+    parts, total = [], 0
+    for ln in work.lines:
+        if ln.reason is None:
+            parts.append(work.view[ln.start:min(ln.end, ln.start + limit - total)])
+            total += len(parts[-1])
+            if total >= limit:
+                break
+    return " ".join(parts)
+
+
+def _document_languages(works: list[_DocWork], languages: list[str], min_conf: float) -> None:
+    """Language of every document, one batched lingua call for all of them."""
+    from aligner.segment import langid
+
+    samples = [_sample(w) for w in works]
+    flat = [chunk for sample in samples for chunk, _ in sample]
+    answers = iter(langid.detect_languages(flat, languages))
+    for w, sample in zip(works, samples):
+        scores: dict[str, float] = {}
+        weight = 0.0
+        for (chunk, n), (code, conf) in zip(sample, answers):
+            weight += n
+            if code:
+                scores[code] = scores.get(code, 0.0) + n * conf
+        detected, conf = (None, 0.0)
+        if scores:
+            detected = max(scores, key=scores.get)
+            conf = round(scores[detected] / weight, 4)
+        _settle_language(w, detected, conf, languages, min_conf)
+
+
+def _settle_language(work: _DocWork, detected: str | None, conf: float, languages: list[str], min_conf: float) -> None:
+    """Check the detected language (function words, wider detector), record warnings, apply manifest."""
     from aligner.segment import langid
 
     doc = work.doc
-    chunks = _sample(work)
-    scores: dict[str, float] = {}
-    weight = 0.0
-    for chunk, (code, conf) in zip(chunks, langid.detect_languages(chunks, languages)):
-        n = len(chunk)
-        weight += n
-        if code:
-            scores[code] = scores.get(code, 0.0) + n * conf
-    detected, conf = (None, 0.0)
-    if scores:
-        detected = max(scores, key=scores.get)
-        conf = round(scores[detected] / weight, 4)
-    sample = " ".join(chunks)
-    # Is it really one of the configured languages? Function words (cheap), then a wide detector.
+    doc.warnings = [x for x in doc.warnings if not x.startswith("language:")]
+    words = _content_words_sample(work)
     words_ok = True
     if detected and langid.has_function_words(detected):
-        hits, n_words = langid.function_word_vote(sample, languages)
+        hits, n_words = langid.function_word_vote(words, languages)
         words_ok = n_words < 20 or hits.get(detected, 0) >= 0.04 * n_words
-    if sample.strip() and (detected is None or not words_ok or conf < min_conf):
-        other, other_conf = langid.guess_outside(sample, languages)
+    if words.strip() and (detected is None or not words_ok or conf < min_conf):
+        other, other_conf = langid.guess_outside(words, languages)
         if other and other not in languages and other_conf >= 0.5:
             doc.warnings.append(
                 f"language: the text looks like '{other}' (confidence {other_conf:.2f}), which is not among "
@@ -338,18 +355,18 @@ def _sentence_languages(works: list[_DocWork], config: Config) -> None:
 
     mode = config.segment.sentence_lang
     languages = list(config.segment.languages)
+    todo: dict[tuple[str, ...], list] = {}  # one batched lingua call per language set
     for w in works:
         doc = w.doc
         langs = languages if doc.lang in languages or doc.lang is None else [*languages, doc.lang]
-        todo = []
         for s in doc.sentences:
             if mode == "off" or (mode == "auto" and doc.lang and langid.confirms(s.text, doc.lang, langs)):
                 s.lang, s.lang_confidence = doc.lang, doc.lang_confidence
             else:
-                todo.append(s)
-        if todo:
-            for s, (code, conf) in zip(todo, langid.detect_languages([s.text for s in todo], langs)):
-                s.lang, s.lang_confidence = code, conf
+                todo.setdefault(tuple(langs), []).append(s)
+    for langs, sentences in todo.items():
+        for s, (code, conf) in zip(sentences, langid.detect_languages([s.text for s in sentences], list(langs))):
+            s.lang, s.lang_confidence = code, conf
 
 
 def segment_corpus(documents: list[Document], *, config: Config) -> None:
@@ -366,14 +383,13 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
         work = _view(doc)
         _lines(work)
         works.append(work)
-    for w in works:
-        _document_language(w, languages, config.segment.min_lang_confidence)
+    _document_languages(works, languages, config.segment.min_lang_confidence)
     _repeated_across_documents(works)
+    again = [w for w in works if any(ln.reason == "repeated" for ln in w.lines)]
+    if again:  # the language is decided on content: redo it without the lines now known as chrome
+        _document_languages(again, languages, config.segment.min_lang_confidence)
     for w in works:
         _outside_chrome(w)
-        if any(ln.reason == "repeated" for ln in w.lines) and not w.doc.manifest.get("lang"):
-            w.doc.warnings = [x for x in w.doc.warnings if not x.startswith("language:")]
-            _document_language(w, languages, config.segment.min_lang_confidence)
         _segment_document(w, config)
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")

@@ -43,7 +43,7 @@ def _letters(pred) -> str:
 
 _LOWER = _letters(str.islower)
 _UPPER = _letters(str.isupper)
-GLUED_CASE_RE = re.compile(f"(?<=[{_LOWER}])(?=[{_UPPER}][{_LOWER}])")
+GLUED_CASE_RE = re.compile(f"[{_LOWER}](?=[{_UPPER}][{_LOWER}])")  # match.end(): the capital
 _DOTTED_ABBREV = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
 
 
@@ -200,7 +200,7 @@ def boundaries(text: str, lang: str | None = None, start: int = 0, end: int | No
         if _is_terminal_boundary(text, a, b, d, glued, start, hi, lang):
             cuts.append(b)
     for m in GLUED_CASE_RE.finditer(text, start, hi):
-        p = m.start()
+        p = m.end()
         if p > start and _glued_case_boundary(text, p, start, hi):
             cuts.append(p)
     cuts.sort()
