@@ -61,6 +61,8 @@ def test_id_collisions_are_resolved_deterministically(paths, expected):
     (CS.encode("cp1250"), CS, "cp1250", True),
     (IT.encode("cp1252"), IT, "cp1252", True),
     (CS.encode("iso-8859-2"), CS, None, True),
+    (IT.encode("utf-16-le"), IT, "utf-16", True),  # no BOM: recognised by its NUL bytes, not called binary
+    (CS.encode("utf-16-be"), CS, "utf-16", True),
 ])
 def test_encodings_detected(data, text, encoding, repaired):
     """BOMs, UTF-16, and legacy code pages chosen by the letters of the language (cp1250 for Czech)."""
@@ -184,6 +186,12 @@ def test_bad_manifest_is_a_config_error(tmp_path, name, content, message):
     """A malformed manifest, an unknown key or a bad value stops the run with a clear ConfigError."""
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("[", r"\[")):
         load(tmp_path, {"a.txt": "Uno.", name: content})
+
+
+@pytest.mark.parametrize("languages", [["it", "Czech"], [], ["ita"]])
+def test_bad_configured_languages_are_a_config_error(languages):
+    with pytest.raises(ConfigError, match="segment.languages"):
+        from_mapping({"segment": {"languages": languages}})
 
 
 def test_conflicting_manifests_are_a_config_error(tmp_path):

@@ -275,6 +275,21 @@ def test_html_every_markup_character_accounted_for(html_doc):
         assert chrome not in joined
 
 
+def test_html_lang_attribute_helps_when_the_text_is_too_short():
+    """<html lang> is used, with a warning, when the text alone does not decide."""
+    doc = segment_texts({"p": '<html lang="cs"><body><p>OK</p></body></html>'}, fmt="html")["p"]
+    assert doc.lang == "cs" and any("html lang" in w for w in doc.warnings)
+
+
+def test_segmenting_twice_gives_the_same_result():
+    """segment_corpus resets what it fills in: running it again changes nothing."""
+    text = "Titolo\n\nIl gestore forma il personale del negozio ogni giorno. Insegna loro tutto."
+    doc = segment_texts({"x": text})["x"]
+    first = (doc.to_dict(), list(doc.warnings))
+    segment_corpus([doc], config=Config())
+    assert (doc.to_dict(), doc.warnings) == first
+
+
 # -- languages outside the configured set -----------------------------------------------------------
 
 @pytest.mark.parametrize("text,expected", [

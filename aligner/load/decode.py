@@ -158,20 +158,45 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     return "".join(out), repairs
 
 
+def _decode_bom(data: bytes) -> tuple[str | None, str]:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise UndecodableError(f"starts with a {name} byte-order mark but is not valid {name}: "
+                                       f"{exc.reason} at byte {exc.start}") from None
+    return None, ""
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: NUL in (nearly) every other byte, decodable, mostly printable."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:4096]
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            printable = sum(ch.isprintable() or ch.isspace() for ch in text[:2048])
+            return text if printable >= 0.95 * min(len(text), 2048) else None
+    return None
+
+
 def decode_bytes(data: bytes, *, languages=("en",)) -> tuple[str, str, list[str]]:
     """Decode a file's bytes; return (text, encoding, repairs). Raises UndecodableError."""
     if not data:
         raise UndecodableError("empty file")
     repairs: list[str] = []
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(codec)
-            except UnicodeDecodeError as exc:
-                raise UndecodableError(f"starts with a {name} byte-order mark but is not valid {name}: {exc.reason} at byte {exc.start}") from None
-            encoding = name
-            break
-    else:
+    text, encoding = _decode_bom(data)
+    if text is None:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            encoding = "utf-16"
+            repairs.append("decoded as UTF-16 without a byte-order mark")
+    if text is None:
         kind = _binary_kind(data)
         if kind:
             raise UndecodableError(f"not a text file: looks like {kind}")

@@ -179,6 +179,10 @@ def _settle_language(work: _DocWork, detected: str | None, conf: float, language
                 f"the configured languages ({', '.join(languages)}); add it to segment.languages to process it as such"
             )
             detected, conf = other, other_conf
+    hint = work.html_lang
+    if hint and hint in languages and (detected is None or conf < min_conf):
+        doc.warnings.append(f"language: taken from <html lang=\"{hint}\"> (the text alone gave {detected} {conf:.2f})")
+        detected, conf = hint, max(conf, min_conf)
     if detected is None:
         doc.warnings.append("language: could not identify the language of the text")
     elif conf < min_conf and detected in languages:
@@ -251,6 +255,8 @@ def _starts_upper(text: str) -> bool:
 
 def _units(work: _DocWork):
     """(kind, start, end, block) for headings and prose runs, ("removed", ...) for chrome lines."""
+    from aligner.segment.boilerplate import ends_with_final_punctuation
+
     lines = work.lines
     i, n = 0, len(lines)
     while i < n:
@@ -286,8 +292,6 @@ def _units(work: _DocWork):
                 continue
             else:
                 cur.append(ln)
-            from aligner.segment.boilerplate import ends_with_final_punctuation
-
             prev_closed = ends_with_final_punctuation(text if ln.text else work.view[max(ln.start, ln.end - 20):ln.end])
         yield from flush()
         i = j
@@ -380,6 +384,7 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
         if not doc.ok:
             continue
         doc.sentences, doc.removed = [], []
+        doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
         work = _view(doc)
         _lines(work)
         works.append(work)
