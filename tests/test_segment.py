@@ -208,6 +208,24 @@ def test_heading_lines_without_punctuation_do_not_start_the_next_sentence():
     ]
 
 
+@pytest.mark.parametrize("lang,text,kinds", [
+    ("tl", "Pagbebenta\n\nMaraming mga sitwasyon ay maaaring mangailangan ng kinatawan.", ["heading", "sentence"]),
+    ("tl", "Ano ang isang tagapamahala ng serbisyo sa customer?\n\nAng isang tagapamahala ay namamahala.", ["sentence", "sentence"]),
+    ("tl", "Mga Espesyalista sa Resolution\nDahil ang mga kinatawan ay nagsisilbi sa front line.", ["heading", "sentence"]),
+    ("it", "Formazione del personale\n\nIl gestore forma il personale. Insegna loro tutto.", ["heading", "sentence", "sentence"]),
+    ("it", "Cos'è un gestore del servizio clienti?\n\nUn gestore è la persona responsabile.", ["sentence", "sentence"]),
+    ("it", "Requisiti:\nServe un diploma di scuola superiore.", ["heading", "sentence"]),
+    ("cs", "Plat a vzdělání\n\nPlat se liší podle zkušeností. Mnoho lidí studuje.", ["heading", "sentence", "sentence"]),
+    ("cs", "Co dělá supervizor zákaznického servisu?\n\nVedoucí odpovídá za správu.", ["sentence", "sentence"]),
+    ("cs", "Vedoucí odpovídá za správu servisu.\nDalší odstavec bez tečky", ["sentence", "heading"]),
+])
+def test_headings_and_title_questions(lang, text, kinds):
+    """Short lines without final punctuation are headings; a question title line is a sentence."""
+    doc = segment_texts({"x": text})["x"]
+    assert [s.kind for s in doc.sentences] == kinds
+    assert doc.title == doc.sentences[0].text
+
+
 def test_wrapped_lines_are_joined_into_sentences():
     """Hard-wrapped prose lines are one text: a sentence may cross a line break."""
     text = ("Il gestore del servizio clienti forma il personale in tutti gli aspetti delle\n"
