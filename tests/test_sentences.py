@@ -48,6 +48,8 @@ NOT_SPLIT = [
     ("en", "She said wait... and then nothing happened."),
     ("en", "Version 1.2.3 of the software was released."),
     ("de", "Am 3. Oktober feiern wir, z.B. mit Freunden."),
+    ("en", "She holds a Ph.D. in linguistics and a B.Sc. in physics."),
+    ("it", "Il Dott.Rossi e la Sig.ra Bianchi sono arrivati."),
 ]
 
 MULTI = [
@@ -63,6 +65,7 @@ MULTI = [
     ("en", "Is it true? Yes. It is.", ["Is it true?", "Yes.", "It is."]),
     ("en", "It ended.\nThe next line starts here.", ["It ended.", "The next line starts here."]),
     ("en", "Inc. and Ltd. exist. They are Acme Inc. The end.", ["Inc. and Ltd. exist.", "They are Acme Inc.", "The end."]),
+    ("en", "1.Introduction\n2. Methods", ["1.Introduction\n2. Methods"]),
 ]
 
 
