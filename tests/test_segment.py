@@ -186,6 +186,15 @@ def test_chrome_lines_removed_with_reason(line, reason):
     assert coverage_problems(doc) == []
 
 
+def test_one_word_ui_string_inside_a_list_is_content():
+    """'Email' between 'Telepono' and 'Chat' is a list item, not a share button."""
+    text = ("Ang mga kinatawan ay tumutulong sa pamamagitan ng mga sumusunod na paraan.\n\nTelepono\n\nEmail\n\nChat\n\n"
+            "Ang bawat paraan ay may sariling mga patakaran at pamamaraan.\n\nEmail")
+    doc = segment_texts({"x": text})["x"]
+    assert [s.text for s in doc.sentences if s.kind == "heading"] == ["Telepono", "Email", "Chat"]
+    assert [(r.text, r.reason) for r in doc.removed] == [("Email", "interface")]  # the lone trailing one
+
+
 def test_all_caps_heading_inside_article_is_kept():
     """An all-caps line between prose paragraphs is a heading, not chrome."""
     text = ("Il gestore forma il personale del negozio ogni giorno con molta cura.\n\nREQUISITI\n\n"

@@ -109,6 +109,17 @@ def _lines(work: _DocWork) -> None:
         else:
             prev_blank = True
         pos = nl + 1
+    _list_items_are_content(work.lines)
+
+
+def _list_items_are_content(lines: list[_Line]) -> None:
+    """A one-word UI string between two short content lines is a list item ("Phone / Email / Chat")."""
+    for i in range(1, len(lines) - 1):
+        ln = lines[i]
+        if ln.reason == "interface" and ln.words == 1:
+            prev, nxt = lines[i - 1], lines[i + 1]
+            if prev.reason is None and nxt.reason is None and _heading_like(prev) and _heading_like(nxt):
+                ln.reason = None
 
 
 def _sample(work: _DocWork) -> list[tuple[str, int]]:
