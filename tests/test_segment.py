@@ -235,6 +235,16 @@ def test_headings_and_title_questions(lang, text, kinds):
     assert doc.title == doc.sentences[0].text
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline):
+    """LF, CRLF and old-Mac CR line endings give the same segmentation."""
+    text = newline.join(["Skip to main content", "", "Pagbebenta", "", "Ang mga kinatawan ay nagbebenta. Sila ay tumutulong."])
+    doc = segment_texts({"x": text})["x"]
+    assert [(s.kind, s.text, s.paragraph) for s in doc.sentences] == [
+        ("heading", "Pagbebenta", 0), ("sentence", "Ang mga kinatawan ay nagbebenta.", 1), ("sentence", "Sila ay tumutulong.", 1)]
+    assert [r.text for r in doc.removed] == ["Skip to main content"] and coverage_problems(doc) == []
+
+
 def test_wrapped_lines_are_joined_into_sentences():
     """Hard-wrapped prose lines are one text: a sentence may cross a line break."""
     text = ("Il gestore del servizio clienti forma il personale in tutti gli aspetti delle\n"

@@ -37,6 +37,7 @@ MAX_HEADING_CHARS = 120
 MAX_REPEATED_WORDS = 15
 SAMPLE_LINES = 3  # document language: slices of the longest content lines...
 SAMPLE_CHUNK = 200  # ...of this many characters each
+_NEWLINE = re.compile("\r\n?|\n|\u2028|\u2029")  # CRLF, old-Mac CR, LF, Unicode line/paragraph separators
 _BULLET = re.compile(r"^(?:[-•*·▪◦–—]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
 
 
@@ -79,13 +80,14 @@ def _lines(work: _DocWork) -> None:
     from aligner.segment.boilerplate import is_copyright, is_doubled, placeholder, ui_phrase_cover
 
     text = work.view
-    pos, block, n = 0, 0, len(text)
+    block = 0
     prev_blank = False
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        s, e = pos, nl
+    bounds = [0]
+    for m in _NEWLINE.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for k in range(0, len(bounds), 2):
+        s, e = bounds[k], bounds[k + 1]
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -108,7 +110,6 @@ def _lines(work: _DocWork) -> None:
             work.lines.append(line)
         else:
             prev_blank = True
-        pos = nl + 1
     _list_items_are_content(work.lines)
 
 
