@@ -80,6 +80,16 @@ def test_cp1250_versus_cp1252_for_czech():
     assert enc == "cp1250" and "Společnost řeší" in got
 
 
+@pytest.mark.parametrize("text,encoding", [
+    ("Děti něco dělají, čas běží a nůž leží.", "cp1250"),  # only č ě ň ů: cp1252 would give è ì ò ù, Italian letters
+    ("Perchè così più può, là giù.", "cp1252"),           # ...and the other way round
+    ("Żółć gęślą jaźń.", "cp1250"),                        # Polish, not configured: still the plausible code page
+])
+def test_code_page_ties_decided_by_language(text, encoding):
+    got, enc, _ = decode_bytes(text.encode(encoding), languages=["tl", "it", "cs", "en"])
+    assert (got, enc) == (text, encoding)
+
+
 def test_mojibake_repaired_and_recorded():
     """UTF-8 read as cp1252 ('cittÃ ', 'perchÃ©') is repaired by ftfy and the repair is recorded."""
     broken = IT.encode("utf-8").decode("cp1252", errors="replace")
