@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-MAX_UI_TOKENS = 40
+MAX_UI_TOKENS = 30
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 PLACEHOLDER_RE = re.compile(
     r"\$[A-Za-z_]\w*\[[^\]\n]{0,40}\]"          # $config[code]
@@ -69,6 +69,8 @@ def ui_phrase_cover(text: str) -> list[tuple[str, str]] | None:
 
     Dynamic programming over word tokens; at least one phrase must be of a non-weak category.
     """
+    if text.count(" ") > MAX_UI_TOKENS:
+        return None
     data = ui_phrases()
     first = _TOKEN.search(text, 0, 80)
     if first is None or first.group().lower() not in data["firsts"]:
