@@ -327,6 +327,16 @@ def test_segmenting_twice_gives_the_same_result():
     assert (doc.to_dict(), doc.warnings) == first
 
 
+def test_large_html_page(corpus_dir):
+    """A 2 MB page of seed paragraphs: linear extraction, offsets into the source, invariant intact."""
+    paras = [p for f in sorted(corpus_dir.glob("0*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    body = "".join(f"<p class='x'>{p.replace('&', '&amp;')} &nbsp;<b>ok</b></p>\n" for p in paras)
+    source = "<html><body><nav>Menu</nav>" + body * (2_000_000 // len(body) + 1) + "</body></html>"
+    doc = segment_texts({"big": source}, from_mapping({"segment": {"sentence_lang": "off"}}), fmt="html")["big"]
+    assert len(doc.sentences) > 10_000 and coverage_problems(doc) == []
+    assert all(s.raw_text.startswith(s.text[:5]) for s in doc.sentences[:200])
+
+
 # -- languages outside the configured set -----------------------------------------------------------
 
 @pytest.mark.parametrize("text,expected", [

@@ -55,16 +55,15 @@ class _Line:
 class _DocWork:
     doc: Document
     view: str
-    starts: list[int] | None = None  # view -> raw map (HTML); None: identity
-    ends: list[int] | None = None
+    html: object | None = None  # aligner.load.html.HtmlText: view -> raw map; None: identity
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
     html_lang: str | None = None
 
     def raw_span(self, s: int, e: int) -> tuple[int, int]:
-        if self.starts is None:
+        if self.html is None:
             return s, e
-        return self.starts[s], self.ends[e - 1]
+        return self.html.raw_span(s, e)
 
 
 def _view(doc: Document) -> _DocWork:
@@ -72,7 +71,7 @@ def _view(doc: Document) -> _DocWork:
         from aligner.load.html import extract_text
 
         h = extract_text(doc.raw)
-        return _DocWork(doc, h.text, h.starts, h.ends, h.regions, html_lang=h.lang)
+        return _DocWork(doc, h.text, h, h.regions, html_lang=h.lang)
     return _DocWork(doc, doc.raw)
 
 
@@ -342,7 +341,7 @@ def _segment_document(work: _DocWork, config: Config) -> None:
     for s, e, reason in removed:
         rs, re_ = work.raw_span(s, e)
         out.append(Removed(rs, re_, doc.raw[rs:re_], reason))
-    if work.starts is not None:  # HTML: markup outside sentences and removed lines
+    if work.html is not None:  # HTML: markup outside sentences and removed lines
         taken = sorted([(x.raw_start, x.raw_end) for x in sentences] + [(r.start, r.end) for r in out])
         out.extend(_uncovered_regions(doc.raw, work.regions, taken))
     out.sort(key=lambda r: r.start)
