@@ -154,6 +154,15 @@ def test_line_repeated_across_languages_is_chrome():
         assert coverage_problems(d) == []
 
 
+def test_line_in_most_documents_of_one_site_is_chrome():
+    """A line found in at least 5 documents and 80% of the corpus, even of one language, is template."""
+    bodies = ["The manager trains the staff every day.", "Customer service requires patience and care.",
+              "A coordinator supports the service team.", "Representatives answer questions by phone.",
+              "Supervisors monitor the quality of calls."]
+    docs = segment_texts({f"d{i}": f"Acme Careers Blog\n\n{b} It is an important job." for i, b in enumerate(bodies)})
+    assert all([(r.text, r.reason) for r in d.removed] == [("Acme Careers Blog", "repeated")] for d in docs.values())
+
+
 def test_repeated_heading_in_same_language_is_kept():
     """The same heading in two documents of one language is content (two articles of one site)."""
     a = "Pagbebenta\n\nAng mga kinatawan ng serbisyo sa customer ay nagbebenta ng mga produkto sa mga customer araw-araw."

@@ -221,7 +221,7 @@ def _repeated_across_documents(works: list[_DocWork]) -> None:
         if len(docs) < 2:
             continue
         langs = {works[k].doc.lang for k in docs if works[k].doc.lang}
-        if len(langs) >= 2 or (len(docs) >= 4 and len(docs) >= 0.8 * n_docs):
+        if len(langs) >= 2 or (len(docs) >= 5 and len(docs) >= 0.8 * n_docs):
             repeated.add(key)
     if not repeated:
         return
