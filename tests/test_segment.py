@@ -413,6 +413,23 @@ def test_documents_in_error_are_left_alone():
     assert bad.sentences == [] and bad.problem == "empty file"
 
 
+def test_an_internal_failure_costs_one_document_not_the_run(monkeypatch):
+    """If segmenting one document raises, it becomes an error document and the others are done."""
+    import aligner.segment as seg
+
+    real = seg._segment_document
+
+    def boom(work, config):
+        if work.doc.doc == "bad":
+            raise ValueError("boom")
+        return real(work, config)
+
+    monkeypatch.setattr(seg, "_segment_document", boom)
+    docs = segment_texts({"bad": "Una frase. Due frasi.", "good": "Una frase. Due frasi."})
+    assert docs["bad"].status == "error" and "ValueError: boom" in docs["bad"].problem
+    assert docs["good"].ok and len(docs["good"].sentences) == 2
+
+
 def test_document_of_only_chrome_gets_a_warning():
     doc = segment_texts({"x": "Skip to main content\n\nShare\n\n{{ footer }}"})["x"]
     assert doc.sentences == [] and doc.title is None and len(doc.removed) == 3

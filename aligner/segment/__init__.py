@@ -396,8 +396,12 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
             continue
         doc.sentences, doc.removed = [], []
         doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
-        work = _view(doc)
-        _lines(work)
+        try:
+            work = _view(doc)
+            _lines(work)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(doc, exc)
+            continue
         works.append(work)
     _document_languages(works, languages, config.segment.min_lang_confidence)
     _repeated_across_documents(works)
@@ -405,11 +409,22 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
     if again:  # the language is decided on content: redo it without the lines now known as chrome
         _document_languages(again, languages, config.segment.min_lang_confidence)
     for w in works:
-        _outside_chrome(w)
-        _segment_document(w, config)
+        try:
+            _outside_chrome(w)
+            _segment_document(w, config)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(w.doc, exc)
+            continue
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
-    _sentence_languages(works, config)
+    _sentence_languages([w for w in works if w.doc.ok], config)
+
+
+def _fail(doc: Document, exc: Exception) -> None:
+    log.error("%s: segmentation failed", doc.path, exc_info=exc)
+    doc.status = "error"
+    doc.problem = f"internal error while segmenting ({type(exc).__name__}: {exc}); please report it"
+    doc.sentences, doc.removed = [], []
 
 
 def coverage_problems(doc: Document) -> list[str]:
