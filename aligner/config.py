@@ -177,6 +177,11 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
 
+    import re
+
+    bad = [x for x in cfg.segment.languages if not isinstance(x, str) or not re.fullmatch(r"[a-z]{2}", x)]
+    if bad or not cfg.segment.languages:
+        raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
     if cfg.segment.sentence_lang not in ("auto", "all", "off"):
         raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 
