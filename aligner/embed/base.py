@@ -57,10 +57,14 @@ def clean_text(text: str) -> str:
     return text
 
 
-def l2_normalise(vectors: np.ndarray) -> np.ndarray:
+def l2_normalise(vectors: np.ndarray, tolerance: float = 1e-5) -> np.ndarray:
+    """Rows scaled to unit length; rows already unit length (within `tolerance`) are left bit-for-bit alone."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0).astype(np.float32)
+    off = np.abs(norms - 1.0) > tolerance
+    if not off.any():
+        return vectors
+    return np.where(off, vectors / np.where(norms > 0, norms, 1.0), vectors).astype(np.float32)
 
 
 def length_sorted_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
