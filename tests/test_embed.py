@@ -104,6 +104,16 @@ def test_length_sorted_batches(lengths, batch_size, expected):
     assert [b.tolist() for b in length_sorted_batches(texts, batch_size)] == expected
 
 
+@pytest.mark.parametrize("lengths, max_chars, expected", [
+    ([3, 3, 3, 3], 6, [[0, 1], [2, 3]]),
+    ([10, 1, 1], 5, [[0], [1, 2]]),  # a text longer than the budget still gets a batch of its own
+    ([2, 2, 2], 100, [[0, 1, 2]]),
+])
+def test_length_sorted_batches_with_a_character_budget(lengths, max_chars, expected):
+    texts = ["x" * n for n in lengths]
+    assert [b.tolist() for b in length_sorted_batches(texts, 100, max_chars=max_chars)] == expected
+
+
 @pytest.mark.parametrize("kind", ["passage", "query"])
 def test_batches_are_length_sorted_and_order_is_restored(kind):
     """Sorting for speed must never change which vector belongs to which text."""
@@ -243,7 +253,9 @@ def test_e5_small_applies_the_prefix_exactly_once(e5, nano, kind):
 def test_e5_small_is_independent_of_batching_and_threads(e5):
     """Batch size and thread count are speed knobs: the vectors (and so the cache) must not depend on them."""
     whole = e5.encode(MULTILINGUAL)
-    one_by_one = get_encoder("e5-small", config=EncoderConfig(cache=False, batch_size=1, threads=1))
+    one_by_one = get_encoder("e5-small", config=EncoderConfig(cache=False, threads=1))
+    one_by_one.chars_per_call = 1  # every text its own engine call
+    assert len(one_by_one._batches(MULTILINGUAL)) == len(MULTILINGUAL)
     np.testing.assert_allclose(one_by_one.encode(MULTILINGUAL), whole, atol=1e-6)
 
 
