@@ -29,6 +29,8 @@ class EncoderConfig:
     cache: bool = True
     threads: int = 0  # 0: let the engine decide
     batch_size: int = 32
+    progress: str = "auto"  # progress bar on stderr: auto (long jobs on a terminal), always, never
+    allow_download: bool = False  # st: models may be fetched from the hub (default: local files only)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class SegmentConfig:
     languages: list[str] = field(default_factory=lambda: ["tl", "it", "cs", "en", "de", "fr", "es", "pt"])
     min_lang_confidence: float = 0.5
     max_file_mb: float = 50.0
+    # per-sentence language id: "auto" (lingua only where the function words do not confirm the
+    # document's language), "all" (lingua on every sentence), "off" (sentences inherit it)
+    sentence_lang: str = "auto"
 
 
 @dataclass
@@ -154,6 +159,9 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
+
+    if cfg.segment.sentence_lang not in ("auto", "all", "off"):
+        raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 
     for where, sev in (("clean.drop_severity", cfg.clean.drop_severity), ("gate.fail_on", cfg.gate.fail_on)):
         if sev not in SEVERITIES:
