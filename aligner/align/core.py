@@ -139,21 +139,17 @@ def _span_crosses(par: np.ndarray | None, n: int, a: int) -> np.ndarray:
     return out
 
 
-def _block_mean(E: np.ndarray, f: int) -> np.ndarray:
-    n = len(E)
-    k = (n + f - 1) // f
-    idx = np.arange(n) // f
-    out = np.zeros((k, E.shape[1]), dtype=np.float64)
-    np.add.at(out, idx, E)
-    return _unit(out.astype(np.float32))
-
-
 def _block_sum(v: np.ndarray, f: int) -> np.ndarray:
+    """Sums over consecutive blocks of f rows (the last block may be shorter)."""
     n = len(v)
     k = (n + f - 1) // f
-    out = np.zeros(k)
-    np.add.at(out, np.arange(n) // f, v)
-    return out
+    pad = np.zeros((k * f,) + v.shape[1:], dtype=np.float64)
+    pad[:n] = v
+    return pad.reshape((k, f) + v.shape[1:]).sum(1)
+
+
+def _block_mean(E: np.ndarray, f: int) -> np.ndarray:
+    return _unit(_block_sum(E, f).astype(np.float32))
 
 
 # --------------------------------------------------------------------------- bands
@@ -173,22 +169,21 @@ def band_around(points_i: np.ndarray, points_j: np.ndarray, n: int, m: int, w: i
     pj = np.asarray(points_j, dtype=np.int64)
     rows_min = np.full(n + 1, m + 1, dtype=np.int64)
     rows_max = np.full(n + 1, -1, dtype=np.int64)
-    # each segment (i0, j0) -> (i1, j1): rows i0..i1 see columns between the two, interpolated
-    for k in range(len(pi) - 1):
-        i0, j0, i1, j1 = pi[k], pj[k], pi[k + 1], pj[k + 1]
-        if i1 == i0:
-            rows_min[i0] = min(rows_min[i0], j0)
-            rows_max[i0] = max(rows_max[i0], j1)
-            continue
-        rs = np.arange(i0, i1 + 1)
-        t = (rs - i0) / (i1 - i0)
-        lo_j = np.floor(j0 + t * (j1 - j0) - 0.5 * (j1 - j0) / (i1 - i0)).astype(np.int64)
-        hi_j = np.ceil(j0 + t * (j1 - j0) + 0.5 * (j1 - j0) / (i1 - i0)).astype(np.int64)
-        np.minimum.at(rows_min, rs, np.clip(lo_j, j0, j1))
-        np.maximum.at(rows_max, rs, np.clip(hi_j, j0, j1))
-    if len(pi):
-        np.minimum.at(rows_min, pi, pj)
-        np.maximum.at(rows_max, pi, pj)
+    # each segment (i0, j0) -> (i1, j1): rows i0..i1 see the columns between the two, interpolated
+    if len(pi) > 1:
+        i0, j0, i1, j1 = pi[:-1], pj[:-1], pi[1:], pj[1:]
+        cnt = i1 - i0 + 1
+        seg = np.repeat(np.arange(len(i0)), cnt)
+        first = np.repeat(np.cumsum(cnt) - cnt, cnt)
+        rs = i0[seg] + (np.arange(len(seg)) - first)
+        di = np.maximum(i1 - i0, 1)[seg]
+        dj = (j1 - j0)[seg]
+        t = (rs - i0[seg]) / di
+        flat = (i1 == i0)[seg]
+        lo_j = np.where(flat, j0[seg], np.floor(j0[seg] + t * dj - 0.5 * dj / di)).astype(np.int64)
+        hi_j = np.where(flat, j1[seg], np.ceil(j0[seg] + t * dj + 0.5 * dj / di)).astype(np.int64)
+        np.minimum.at(rows_min, rs, np.clip(lo_j, j0[seg], j1[seg]))
+        np.maximum.at(rows_max, rs, np.clip(hi_j, j0[seg], j1[seg]))
     # rows the path never touched inherit their neighbours (cannot happen for a full path)
     filled = rows_max >= 0
     if not filled.all():
@@ -300,6 +295,47 @@ def _bead_weight(a: int, b: int, p: AlignParams) -> float:
     return ((a + b) / 2.0) ** p.multi_weight
 
 
+KAPPA = 20.0  # chars added to both sides before the length ratio: short sentences vary more
+
+
+def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int,
+                 p: AlignParams, sc: _Scoring, block: int = 256) -> np.ndarray:
+    """Score of bead (a, b) ending at every state of the band, as (n+1, max width) float32 (NEG outside).
+
+    Computed a block of rows at a time (one dense product of the block's span vectors with the
+    columns the block touches), so memory is O(block * width) beyond the result.
+    """
+    n = src.n
+    width = int((hi - lo).max())
+    out = np.full((n + 1, width), NEG, dtype=np.float32)
+    U, V = src.spans[a], tgt.spans[b]
+    ks = src.knn_pair.get((a, b), src.knn_spans[a])
+    kt = tgt.knn_pair.get((a, b), tgt.knn_spans[b])
+    w = _bead_weight(a, b, p)
+    multi = p.multi_penalty * max(0, a + b - 2)
+    offs = np.arange(width)
+    for r0 in range(a, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        rows = np.arange(r0, r1)
+        c0 = max(int(lo[r0]), b)
+        c1 = int(hi[r1 - 1])
+        if c1 <= c0:
+            continue
+        S = U[r0:r1] @ V[c0:c1].T
+        J = lo[r0:r1, None] + offs[None, :]
+        valid = (J < hi[r0:r1, None]) & (J >= b)
+        Jc = np.clip(J, c0, c1 - 1)
+        sim = np.take_along_axis(S, Jc - c0, axis=1)
+        marg = sim - 0.5 * (ks[r0:r1, None] + kt[Jc])
+        ls = (src.cum[rows] - src.cum[rows - a])[:, None]
+        lt = tgt.cum[Jc] - tgt.cum[Jc - b]
+        dev = np.log((lt + KAPPA) / (ls + KAPPA)) - sc.log_ratio
+        val = (w * (marg - sc.ref) - p.length_weight * np.minimum(dev * dev, 4.0)
+               - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]) - multi)
+        out[r0:r1] = np.where(valid, val, NEG)
+    return out
+
+
 def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring):
     """Best path through the band; returns the list of (a, b) steps from (0, 0) to (n, m)."""
     n, m = src.n, tgt.n
@@ -311,47 +347,34 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     row_beads = [(k, a, b) for k, (a, b) in enumerate(beads) if a >= 1]
     k01 = beads.index((0, 1))
     maxa = max(a for a, _ in beads)
-    kappa = 20.0  # chars added to both sides before the length ratio: short sentences vary more
+    scores = {(a, b): _band_scores(src, tgt, lo, hi, a, b, p, sc) for _, a, b in row_beads if b >= 1}
     rows: list[np.ndarray] = []  # last maxa+1 dp rows
     bps: list[np.ndarray] = []
-    weights = {(a, b): _bead_weight(a, b, p) for a, b in beads}
-    multi = {(a, b): p.multi_penalty * max(0, a + b - 2) for a, b in beads}
+    lo_l = lo.tolist()
+    hi_l = hi.tolist()
     for i in range(n + 1):
-        l, h = int(lo[i]), int(hi[i])
+        l, h = lo_l[i], hi_l[i]
         width = h - l
         A = np.full(width, NEG)
         bp = np.full(width, k01, dtype=np.int8)
-        if i == 0:
-            A[0 - l] = 0.0 if l == 0 else NEG
+        if i == 0 and l == 0:
+            A[0] = 0.0
         for k, a, b in row_beads:
             if a > i:
                 continue
-            pl, ph = int(lo[i - a]), int(hi[i - a])
+            pl, ph = lo_l[i - a], hi_l[i - a]
             jl, jh = max(l, pl + b), min(h, ph + b)
             if jl >= jh:
                 continue
             prev = rows[-a][jl - b - pl: jh - b - pl]
             if b == 0:
-                s = -sc.skip
-                cand = prev + s
+                cand = prev - sc.skip
             else:
-                u = src.spans[a][i]
-                sim = tgt.spans[b][jl:jh] @ u
-                if (a, b) in src.knn_pair:
-                    marg = sim - 0.5 * (src.knn_pair[(a, b)][i] + tgt.knn_pair[(a, b)][jl:jh])
-                else:
-                    marg = sim - 0.5 * (src.knn_spans[a][i] + tgt.knn_spans[b][jl:jh])
-                ls = src.cum[i] - src.cum[i - a]
-                lt = tgt.cum[jl:jh] - tgt.cum[jl - b: jh - b]
-                dev = np.log((lt + kappa) / (ls + kappa)) - sc.log_ratio
-                s = (weights[(a, b)] * (marg - sc.ref) - p.length_weight * np.minimum(dev * dev, 4.0)
-                     - p.paragraph_penalty * (src.cross[a][i] + tgt.cross[b][jl:jh]) - multi[(a, b)])
-                cand = prev + s
+                cand = prev + scores[(a, b)][i, jl - l: jh - l]
             seg = A[jl - l: jh - l]
             upd = cand > seg
-            if upd.any():
-                A[jl - l: jh - l] = np.where(upd, cand, seg)
-                bp[jl - l: jh - l] = np.where(upd, k, bp[jl - l: jh - l])
+            np.copyto(seg, cand, where=upd)
+            np.copyto(bp[jl - l: jh - l], k, where=upd)
         # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
         if width > 1:
             ramp = sc.skip * np.arange(width)
@@ -417,27 +440,32 @@ def _auto_band(n: int, m: int, p: AlignParams, factor: int) -> int:
 
 
 def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int = 0):
-    """A path through the whole matrix, cheaply: full DP when small, coarse-to-fine when large."""
+    """Points (i, j) of a path through the whole matrix, cheaply.
+
+    Small: a full DP. Large: the path of the block-averaged sequences (recursively), projected to
+    this resolution; below the top level a banded DP then refines it (the top level's refinement is
+    the caller's all-bead pass, so it is not done twice).
+    """
     n, m = src.n, tgt.n
     beads = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
     f = max(2, int(p.coarse_factor))
     if n * m <= p.full_limit or min(n, m) < 4 * f:
         lo, hi = full_band(n, m)
-        a_win, b_win = _sentence_window(lo, hi, m)
     else:
         csrc = _Side(_block_mean(src.E, f), _block_sum(src.lens, f), None)
         ctgt = _Side(_block_mean(tgt.E, f), _block_sum(tgt.lens, f), None)
-        csteps = _first_path(csrc, ctgt, p, stats, depth + 1)
-        ci, cj = _points(csteps)
+        ci, cj = _first_path(csrc, ctgt, p, stats, depth + 1)
         fi = np.minimum(ci * f, n)
         fj = np.minimum(cj * f, m)
-        w = _auto_band(n, m, p, f)
-        lo, hi = band_around(fi, fj, n, m, w)
-        a_win, b_win = _sentence_window(lo, hi, m)
+        fi[-1], fj[-1] = n, m
+        if depth == 0:
+            return fi, fj
+        lo, hi = band_around(fi, fj, n, m, _auto_band(n, m, p, f))
+    a_win, b_win = _sentence_window(lo, hi, m)
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
     _set_margins(src, tgt, a_win, b_win, p, set(a for a, _ in beads), set(b for _, b in beads))
     sc = _estimate_scoring(src, tgt, p)
-    return _dp(src, tgt, lo, hi, beads, p, sc)
+    return _points(_dp(src, tgt, lo, hi, beads, p, sc))
 
 
 def _set_margins(src: _Side, tgt: _Side, a_win, b_win, p: AlignParams, sa: set[int], sb: set[int]) -> None:
@@ -554,19 +582,19 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     # pass 1: a path through the whole matrix (coarse-to-fine for long documents)
     src = _Side(X, sl, sp)
     tgt = _Side(Y, tl, tp)
-    steps = _first_path(src, tgt, p, stats)
+    gi, gj = _first_path(src, tgt, p, stats)
 
     # pass 2: margins in a window along that path, all bead types, in a band around it
     src = _Side(X, sl, sp)
     tgt = _Side(Y, tl, tp)
-    a_win, b_win = _sentence_window(*_window_along(steps, n, m, p.window), m)
-    _set_margins(src, tgt, a_win, b_win, p, sa, sb)
-    wlo, whi = _window_along(steps, n, m, p.window)
+    wlo, whi = band_around(gi, gj, n, m, p.window)
+    _set_margins(src, tgt, *_sentence_window(wlo, whi, m), p, sa, sb)
     if p.pair_knn:
         _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
     sc = _estimate_scoring(src, tgt, p)
     w = _auto_band(n, m, p, 1 if n * m <= p.full_limit else p.coarse_factor)
-    lo, hi = _window_along(steps, n, m, w)
+    lo, hi = band_around(gi, gj, n, m, w)
+    stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
     steps = _dp(src, tgt, lo, hi, beads, p, sc)
     stats["band_cells"] = band_cells(lo, hi)
 
