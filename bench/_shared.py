@@ -110,9 +110,16 @@ class CachedEncoder:
         if not self._dirty:
             return
         RESULTS.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():  # another bench may have added strings since we loaded: keep them
+            try:
+                data = np.load(self.path)
+                for k, v in zip(data["keys"], data["vecs"]):
+                    self._cache.setdefault(str(k), v)
+            except (OSError, ValueError, KeyError):
+                pass
         keys = np.array(list(self._cache), dtype="U24")
         vecs = np.stack(list(self._cache.values())).astype(np.float32)
-        tmp = self.path.with_suffix(".tmp.npz")
+        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
         np.savez(tmp, keys=keys, vecs=vecs)
         os.replace(tmp, self.path)
         self._dirty = False
