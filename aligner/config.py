@@ -71,6 +71,7 @@ class AlignConfig:
     skip_cost: float | None = None  # None: derived from the score distribution
     band: int = 0  # 0: automatic band width around the coarse path
     paragraph_penalty: float = 0.05
+    refine_spans: bool = True  # encode the few sentence concatenations near the first path for real
 
 
 @dataclass
