@@ -362,3 +362,14 @@ def test_ann_and_exhaustive_agree_on_the_decisions_they_share():
     for p in shared:
         assert p.score == exact[(p.src_doc, p.tgt_doc)].score
         assert p.relation == exact[(p.src_doc, p.tgt_doc)].relation
+
+
+def test_ann_mode_keeps_empty_documents_out_of_the_index_but_reports_them():
+    """A document without sentences cannot be a neighbour; its pairs still get a record that says why."""
+    docs, embeddings, planted = synthetic_corpus(n_pairs=10, n_distractors=5, seed=3)
+    docs.append(make_doc("zz-empty", "it", 0))
+    embeddings["zz-empty"] = np.zeros((0, DIM), np.float32)
+    pairs = pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=5, ann_neighbours=3))
+    empty = [p for p in pairs if "zz-empty" in (p.src_doc, p.tgt_doc)]
+    assert empty and all(p.relation == "unrelated" and "without sentences" in p.evidence["reason"] for p in empty)
+    assert {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"} == planted
