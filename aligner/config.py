@@ -62,7 +62,9 @@ class PairConfig:
     max_pair_records: int = 50_000  # above this many cross-language pairs only candidates are reported
     # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
     roles_file: str | None = None
-    role_threshold: float = 0.5
+    role_threshold: float = 0.5  # on the calibrated role score below
+    role_floor: float = 0.85  # title-to-role-name similarity mapped to score 0 (e5-small "query:" space) ...
+    role_ceiling: float = 1.0  # ... and to score 1
 
 
 @dataclass
