@@ -29,6 +29,8 @@ class EncoderConfig:
     cache: bool = True
     threads: int = 0  # 0: let the engine decide
     batch_size: int = 32
+    progress: str = "auto"  # progress bar on stderr: auto (long jobs on a terminal), always, never
+    allow_download: bool = False  # st: models may be fetched from the hub (default: local files only)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class SegmentConfig:
     languages: list[str] = field(default_factory=lambda: ["tl", "it", "cs", "en", "de", "fr", "es", "pt"])
     min_lang_confidence: float = 0.5
     max_file_mb: float = 50.0
+    # per-sentence language id: "auto" (lingua only where the function words do not confirm the
+    # document's language), "all" (lingua on every sentence), "off" (sentences inherit it)
+    sentence_lang: str = "auto"
 
 
 @dataclass
@@ -43,6 +48,21 @@ class PairConfig:
     parallel_threshold: float = 0.5
     comparable_threshold: float = 0.2
     ann_neighbours: int = 10
+    # Sentence evidence (docs/pairing.md): ratio margin over the k nearest sentences of the other side.
+    margin_k: int = 4
+    margin_threshold: float = 1.02  # measured on multilingual-e5-small; LaBSE/LASER-style spaces use ~1.05
+    order_slack: int = 3  # a matched neighbour may skip this many one-sided sentences and still count as "in order"
+    min_length_ratio: float = 0.5  # char length ratio below which translation evidence is scaled down
+    # Topic similarity: mean best-match cosine mapped linearly from floor (0) to ceiling (1); encoder specific.
+    topic_floor: float = 0.80
+    topic_ceiling: float = 0.86
+    topic_weight: float = 0.3  # score = (1 - topic_weight) * translation evidence + topic_weight * topic
+    # Scale: up to this many documents every cross-language pair is scored; above it an ANN index proposes candidates.
+    exhaustive_max_docs: int = 100
+    max_pair_records: int = 50_000  # above this many cross-language pairs only candidates are reported
+    # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
+    roles_file: str | None = None
+    role_threshold: float = 0.5
 
 
 @dataclass
@@ -65,6 +85,8 @@ class GateConfig:
     fail_on: str = "error"  # findings at or above this severity fail `aligner check`
     max_findings: int = 0  # how many such findings are tolerated
     categories: list[str] = field(default_factory=list)  # empty: all categories count
+    report_on: str = "warning"  # findings at or above this severity are listed in the report
+    ignore_fixed: bool = False  # findings the cleaning stage fixed do not count
 
 
 @dataclass
@@ -154,6 +176,9 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
+
+    if cfg.segment.sentence_lang not in ("auto", "all", "off"):
+        raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 
     for where, sev in (("clean.drop_severity", cfg.clean.drop_severity), ("gate.fail_on", cfg.gate.fail_on)):
         if sev not in SEVERITIES:
