@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # TEMPORARY: stand-in segmenter/aligner until the real ones land
+sys.path.insert(0, str(ROOT / "tests"))  # TEMPORARY: stand-in aligner until aligner.align lands
 
 CATEGORIES = ["boilerplate", "glued", "hyphenation", "repetition", "untranslated", "casing", "omission",
               "number", "length", "language", "encoding", "misalignment"]
@@ -38,24 +38,14 @@ def build_pair():
     from aligner.config import Config
 
     cfg = Config()
-    try:
-        from aligner.embed import get_encoder
+    from aligner.embed import get_encoder
 
-        encoder = get_encoder("e5-small")
-    except Exception:  # noqa: BLE001 - not there yet: use the stand-in wrapper
-        from standin import E5
+    encoder = get_encoder("e5-small", config=cfg.encoder)
+    from aligner.load import load_corpus
+    from aligner.segment import segment_corpus
 
-        encoder = E5()
-    try:
-        from aligner.load import load_corpus
-        from aligner.segment import segment_corpus
-
-        docs = load_corpus(ROOT / "corpus", config=cfg)
-        segment_corpus(docs, config=cfg)
-    except NotImplementedError:
-        from standin import load_seeds
-
-        docs = load_seeds(ROOT / "corpus")
+    docs = load_corpus(ROOT / "corpus", config=cfg)
+    segment_corpus(docs, config=cfg)
     src = next(d for d in docs if d.doc.startswith("000"))
     tgt = next(d for d in docs if d.doc.startswith("001"))
     emb = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in (src, tgt)}
