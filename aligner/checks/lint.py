@@ -67,8 +67,8 @@ def format_flags(documents, flags, fmt: str = "text") -> str:
             rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
             lines.append(json.dumps(rec, ensure_ascii=False))
         else:
-            fixed = " [removed]" if f.fixed else ""
-            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.severity}: {f.message}{fixed}")
+            state = f"{f.severity}, fixed" if f.fixed else f.severity
+            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]")
     return "\n".join(lines)
 
 
