@@ -11,7 +11,7 @@ from aligner.checks import run_checks
 from aligner.config import Config
 from aligner.model import Document
 
-STRUCTURAL = ["glued-sentence", "glued-word-case", "glued-word", "affix-hyphen-space", "repeated-word",
+STRUCTURAL = ["glued-sentence", "glued-word-case", "glued-word", "affix-hyphen-space", "repeated-word", "coordinated-duplicate",
               "mojibake", "control-character", "replacement-character"]
 
 

@@ -48,6 +48,7 @@ def test_every_glued_sentence_junction_of_the_seeds_is_caught(seed_flags):
     ("glued-word-case", "002", "propagovatDobrá"), ("glued-word-case", "002", "servisuVypořádejte"),
     ("glued-word", "003", "silamaging"),
     ("repeated-word", "002", "zpracování zpracování"),
+    ("coordinated-duplicate", "001", "i clienti o i clienti"),
     ("repeated-phrase", "002", "Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu"),
     ("untranslated", "000", "irate"), ("untranslated", "004", "Record Keepers"), ("untranslated", "004", "Resolution"),
     ("mid-sentence-capital", "003", "Coordinator ng Serbisyo ng Customer"),

@@ -27,6 +27,8 @@ EXAMPLES = {
                       "více`, `ano ano`; numbers"),
     "repeated-phrase": ("`Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu`; `Jak můžeme pomoci? Jak můžeme pomoci?`",
                         "a phrase repeated with other words between"),
+    "coordinated-duplicate": ("`affrontare i clienti o i clienti arrabbiati` (customers or clients)",
+                              "cs `více a více`, it `più e più volte`, en `more and more`, tl `iba't iba`"),
     "untranslated": ("`mga customer ng irate` → `irate`; heading `Record Keepers`; `Mga Espesyalista sa Resolution` → "
                      "`Resolution`",
                      "adopted loanwords (tl customer, call center, manager, staff, email, fax, coaching, online; it "

@@ -111,3 +111,45 @@ class RepeatedPhrase(_Repetition):
             first = text[toks[i][0]:toks[i + n - 1][1]]
             yield self.flag(doc, start, end, f"'{first}' is written twice{self._where(removed)}.", fix=first,
                             score=float(n), fixed=removed)
+
+
+@register
+class CoordinatedDuplicate(Check):
+    code = "coordinated-duplicate"
+    category = "repetition"
+    severity = "warning"
+    summary = "The same words on both sides of 'or' / 'and' ('i clienti o i clienti')."
+    help = ("Machine translation collapses two synonyms of the source ('customers or clients') into one word, "
+            "leaving 'i clienti o i clienti'. Flagged when one to four identical words stand on both sides of a "
+            "coordinating conjunction of the language (its `conjunctions`; English ones are used as a fallback). "
+            "Idioms of repetition are not flagged: words the language may double (`reduplicated_ok`) and its "
+            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba). No fix: "
+            "the lost synonym cannot be recovered.")
+    params = {"max_tokens": 4, "allow": []}
+
+    def find(self, ctx, doc):
+        res = resources(doc.lang)
+        conj = set(res.conjunctions) or {"and", "or"}
+        allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            toks = _tokens(text)
+            keys = [t[2].lower() for t in toks]
+            i = 0
+            while i < len(toks):
+                found = 0
+                for n in range(min(self.max_tokens, (len(toks) - i - 1) // 2), 0, -1):
+                    unit = keys[i:i + n]
+                    if keys[i + n] in conj and keys[i + n + 1:i + 2 * n + 1] == unit \
+                            and all(any(ch.isalpha() for ch in k) for k in unit) \
+                            and not (n == 1 and unit[0] in allowed) and not set(unit) & _STOPS:
+                        found = n
+                        break
+                if found:
+                    s, e = a + toks[i][0], a + toks[i + 2 * found][1]
+                    phrase = text[toks[i][0]:toks[i + found - 1][1]]
+                    yield self.flag(doc, s, e, f"'{phrase}' stands on both sides of '{toks[i + found][2]}': a synonym "
+                                    "was probably lost in translation.", score=float(found))
+                    i += 2 * found + 1
+                else:
+                    i += 1
