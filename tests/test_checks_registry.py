@@ -59,3 +59,13 @@ def test_importing_checks_stays_light():
     code = "import sys, aligner.checks as c; c.registry(); print('numpy' in sys.modules, 'lingua' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_registry_order_does_not_depend_on_import_order():
+    import subprocess
+    import sys
+
+    code = ("import aligner.checks.{} as _; from aligner.checks import registry; print(' '.join(registry()))")
+    orders = {subprocess.run([sys.executable, "-c", code.format(m)], capture_output=True, text=True, check=True).stdout
+              for m in ("pair", "repetition", "glued")}
+    assert len(orders) == 1

@@ -25,9 +25,14 @@ def _load() -> None:
 
 
 def registry() -> dict[str, type[Check]]:
-    """code -> check class, for every registered check (in a stable order)."""
+    """code -> check class, for every registered check, in a stable order (by module of _MODULES, then by
+    definition), whatever order the modules were imported in."""
     _load()
-    return dict(_REGISTRY)
+    position = {name: k for k, name in enumerate(_MODULES)}
+    items = list(_REGISTRY.items())
+    items.sort(key=lambda kv: (position.get(kv[1].__module__.rsplit(".", 1)[-1], len(position)),
+                               items.index(kv)))
+    return dict(items)
 
 
 def get_check(code: str) -> type[Check]:
