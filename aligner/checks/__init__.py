@@ -29,10 +29,9 @@ def registry() -> dict[str, type[Check]]:
     definition), whatever order the modules were imported in."""
     _load()
     position = {name: k for k, name in enumerate(_MODULES)}
-    items = list(_REGISTRY.items())
-    items.sort(key=lambda kv: (position.get(kv[1].__module__.rsplit(".", 1)[-1], len(position)),
-                               items.index(kv)))
-    return dict(items)
+    ranked = sorted(enumerate(_REGISTRY.items()),
+                    key=lambda e: (position.get(e[1][1].__module__.rsplit(".", 1)[-1], len(position)), e[0]))
+    return dict(item for _, item in ranked)
 
 
 def get_check(code: str) -> type[Check]:
