@@ -7,10 +7,11 @@ from aligner.model import Document
 
 
 def make_doc(text: str, lang: str, doc_id: str = "d") -> Document:
-    from standin import segment
+    """A document segmented by the real segmenter, its language given (as a manifest would)."""
+    from aligner.segment import segment_corpus
 
-    d = Document(doc=doc_id, path=f"{doc_id}.txt", raw=text, lang=lang)
-    segment([d])
+    d = Document(doc=doc_id, path=f"{doc_id}.txt", raw=text, lang=lang, manifest={"lang": lang})
+    segment_corpus([d], config=Config())
     return d
 
 

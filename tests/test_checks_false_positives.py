@@ -11,7 +11,7 @@ from aligner.checks import run_checks
 from aligner.config import Config
 from aligner.model import Document
 
-STRUCTURAL = ["glued-sentence", "glued-word-case", "glued-word", "affix-hyphen-space", "repeated-word",
+STRUCTURAL = ["glued-sentence", "glued-word-case", "glued-word", "affix-hyphen-space", "repeated-word", "coordinated-duplicate",
               "mojibake", "control-character", "replacement-character"]
 
 
@@ -29,7 +29,7 @@ def _shared():
 
 @pytest.fixture(scope="module")
 def tatoeba_flags():
-    from standin import segment
+    from aligner.segment import segment_corpus
 
     shared_dir = _shared()
     docs = []
@@ -37,8 +37,9 @@ def tatoeba_flags():
         path = shared_dir / "data" / "tatoeba" / f"tatoeba.{name}-eng.{name}"
         lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         for k in range(0, len(lines), 50):
-            docs.append(Document(doc=f"{lang}{k:04d}", path="", raw="Pamagat\n\n" + " ".join(lines[k:k + 50]), lang=lang))
-    segment(docs)
+            docs.append(Document(doc=f"{lang}{k:04d}", path="", raw="Pamagat\n\n" + " ".join(lines[k:k + 50]),
+                                 lang=lang, manifest={"lang": lang}))
+    segment_corpus(docs, config=Config())
     return run_checks(docs, [], encoder=None, embeddings={}, config=Config())
 
 

@@ -1,4 +1,4 @@
-"""`aligner lint`: positions, formats, exit codes (documents from the temporary stand-in segmenter)."""
+"""`aligner lint`: positions, formats, exit codes, on files loaded and segmented by the real stages."""
 
 import json
 
@@ -14,30 +14,13 @@ def test_line_col_is_one_based(raw, offset, expected):
     assert line_col(raw, offset) == expected
 
 
-@pytest.fixture
-def standin_loader(monkeypatch):
-    """TEMPORARY: the stand-in segmenter replaces aligner.load/aligner.segment until they land."""
-    from pathlib import Path
-
-    import aligner.checks.lint as lint
-    from aligner.model import Document
-    from standin import segment
-
-    def load(paths, *, lang=None, config):
-        docs = [Document(doc=Path(p).stem, path=str(p), raw=Path(p).read_text(encoding="utf-8"), lang=lang)
-                for p in paths]
-        return segment(docs)
-
-    monkeypatch.setattr(lint, "load_documents", load)
-
-
 def _lint(args):
     from aligner.cli import cli
 
     return CliRunner().invoke(cli, ["lint", *args])
 
 
-def test_lint_reports_positions_and_fails(tmp_path, standin_loader):
+def test_lint_reports_positions_and_fails(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("Pamagat\n\nAng manager ay nagtuturo sa pag -iwas ng mga reklamo.", encoding="utf-8")
     res = _lint(["--lang", "tl", str(f)])
@@ -45,7 +28,7 @@ def test_lint_reports_positions_and_fails(tmp_path, standin_loader):
     assert res.exit_code != 0 and isinstance(res.exception, Exception)
 
 
-def test_lint_clean_file_and_json(tmp_path, standin_loader):
+def test_lint_clean_file_and_json(tmp_path):
     f = tmp_path / "b.txt"
     f.write_text("Il manager forma il personale del servizio clienti ogni giorno.", encoding="utf-8")
     assert _lint(["--lang", "it", str(f)]).output == ""
@@ -56,7 +39,7 @@ def test_lint_clean_file_and_json(tmp_path, standin_loader):
     assert rec["code"] == "glued-sentence" and rec["line"] == 1 and rec["text"] == "buono.Il"
 
 
-def test_lint_exit_codes_through_main(tmp_path, standin_loader):
+def test_lint_exit_codes_through_main(tmp_path):
     from aligner.cli import main
 
     f = tmp_path / "a.txt"

@@ -18,6 +18,17 @@ def test_every_check_is_documented_and_well_formed():
         assert f"## {code}\n" in docs, f"docs/checks.md lacks a '## {code}' entry"
 
 
+def test_docs_are_up_to_date_with_the_registry():
+    """docs/checks.md is generated from the registry (python -m aligner.checks.docgen > docs/checks.md)."""
+    from pathlib import Path
+
+    from aligner.checks.docgen import EXAMPLES, render
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert docs == render()
+    assert set(EXAMPLES) == set(registry())
+
+
 def test_every_category_but_other_has_a_check():
     assert {c.category for c in registry().values()} == set(CATEGORIES) - {"other"}
 
@@ -48,3 +59,13 @@ def test_importing_checks_stays_light():
     code = "import sys, aligner.checks as c; c.registry(); print('numpy' in sys.modules, 'lingua' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_registry_order_does_not_depend_on_import_order():
+    import subprocess
+    import sys
+
+    code = ("import aligner.checks.{} as _; from aligner.checks import registry; print(' '.join(registry()))")
+    orders = {subprocess.run([sys.executable, "-c", code.format(m)], capture_output=True, text=True, check=True).stdout
+              for m in ("pair", "repetition", "glued")}
+    assert len(orders) == 1

@@ -35,3 +35,23 @@ def test_reduplication_policy_configurable():
     text = "Il cliente era contento contento del servizio."
     assert len(flags_for(text, "it", "repeated-word")) == 1
     assert flags_for(text, "it", "repeated-word", settings={"allow": ["contento"]}) == []
+
+
+@pytest.mark.parametrize("text,lang,evidence", [
+    ("Si allena il personale per affrontare i clienti o i clienti arrabbiati in modo calmo.", "it",
+     "i clienti o i clienti"),
+    ("Zástupci pomáhají zákazníkům a zákazníkům s dotazy.", "cs", "zákazníkům a zákazníkům"),
+    ("Tinutulungan ng kinatawan ang mga customer at mga customer sa tindahan.", "tl", "mga customer at mga customer"),
+])
+def test_coordinated_duplicate_caught(text, lang, evidence):
+    assert [f.text for f in flags_for(text, lang, "coordinated-duplicate")] == [evidence]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Zákazníci chtějí více a více služeb.", "cs"),
+    ("L'ho ripetuto più e più volte ai clienti e al personale.", "it"),
+    ("May iba't ibang mga gawain ang mga kawani at mga customer.", "tl"),
+    ("Ang mga tanong at katanungan ng customer o kliyente.", "tl"),
+])
+def test_coordinated_duplicate_not_on_idioms(text, lang):
+    assert flags_for(text, lang, "coordinated-duplicate") == []

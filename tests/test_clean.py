@@ -1,7 +1,8 @@
 """Cleaning: safe fixes applied with the original recorded; aligned.jsonl records with keep/drop_reason."""
 
-import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from checkhelp import make_doc
 
 from aligner.checks import run_checks
@@ -73,3 +74,29 @@ def test_autofix_off_leaves_text_and_flag_unfixed():
     src, tgt, ap, flags, records = _pair(cfg)
     assert "pag -iwas" in src.sentences[1].text
     assert not any(f.fixed for f in flags if f.code == "affix-hyphen-space")
+
+
+def test_fix_inside_one_sentence_maps_raw_offsets_through_collapsed_whitespace():
+    """A junction the segmenter did not split, in a sentence whose raw text has a line break and double spaces."""
+    from aligner.checks.clean import apply_fixes
+    from aligner.model import Document, Flag, Sentence
+
+    raw = "Il servizio  è\nbuono.Il manager è contento."
+    d = Document(doc="x", path="x.txt", raw=raw, lang="it")
+    d.sentences = [Sentence(0, 0, len(raw), 0, " ".join(raw.split()), raw)]
+    start = raw.index("buono.Il")
+    f = Flag("x", "it", 0, "glued-sentence", "glued", "warning", start, start + 8, "buono.Il", "m", fix="buono. Il")
+    assert apply_fixes([d], [f], config=Config()) == 1
+    assert d.sentences[0].text == "Il servizio è buono. Il manager è contento."
+    assert f.fixed and d.sentences[0].fixes[0]["original"] == "buono.Il"
+
+
+@given(st.lists(st.sampled_from(["a", "b", "é", " ", "  ", "\n", "\t", ".", "x"]), max_size=40))
+def test_raw_to_text_mapping_is_monotonic_and_exact_on_letters(pieces):
+    from aligner.checks.clean import _raw_to_text
+
+    raw = "".join(pieces)
+    text = " ".join(raw.split())
+    m = _raw_to_text(raw, text)
+    assert m is not None and m == sorted(m) and m[-1] == len(text)
+    assert all(text[m[i]] == ch for i, ch in enumerate(raw) if not ch.isspace())

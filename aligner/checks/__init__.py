@@ -25,9 +25,13 @@ def _load() -> None:
 
 
 def registry() -> dict[str, type[Check]]:
-    """code -> check class, for every registered check (in a stable order)."""
+    """code -> check class, for every registered check, in a stable order (by module of _MODULES, then by
+    definition), whatever order the modules were imported in."""
     _load()
-    return dict(_REGISTRY)
+    position = {name: k for k, name in enumerate(_MODULES)}
+    ranked = sorted(enumerate(_REGISTRY.items()),
+                    key=lambda e: (position.get(e[1][1].__module__.rsplit(".", 1)[-1], len(position)), e[0]))
+    return dict(item for _, item in ranked)
 
 
 def get_check(code: str) -> type[Check]:

@@ -49,20 +49,19 @@ class Lexicon:
 
     # -- language identification -----------------------------------------------------
     def detector(self):
+        """The segmenter's lingua detector for the configured languages plus English (shared: one copy of the
+        models in memory)."""
         if self._detector is None:
-            from lingua import IsoCode639_1, Language, LanguageDetectorBuilder  # noqa: PLC0415
+            langs = tuple(sorted({*self.languages, "en"}))
+            try:
+                from aligner.segment.langid import get_detector  # noqa: PLC0415
 
-            langs = []
-            for code in self.languages:
-                try:
-                    langs.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
-                except (AttributeError, ValueError):
-                    continue
-            if "en" not in self.languages:
-                langs.append(Language.ENGLISH)
-            if len(langs) < 2:
-                langs.append(Language.ENGLISH if Language.ENGLISH not in langs else Language.FRENCH)
-            self._detector = LanguageDetectorBuilder.from_languages(*langs).build()
+                self._detector = get_detector(langs)
+            except ImportError:  # pragma: no cover - segmenter not installed
+                from lingua import IsoCode639_1, LanguageDetectorBuilder  # noqa: PLC0415
+
+                codes = [getattr(IsoCode639_1, c.upper()) for c in langs if hasattr(IsoCode639_1, c.upper())]
+                self._detector = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
         return self._detector
 
     def confidences(self, text: str) -> dict[str, float]:

@@ -10,26 +10,28 @@ from aligner.model import severity_rank
 
 
 def load_documents(paths, *, lang=None, config):
-    """Load and segment each file with the pipeline's own stages (aligner.load, aligner.segment)."""
-    from aligner.load import load_corpus
+    """Load and segment the files with the pipeline's own stages (aligner.load, aligner.segment).
+
+    Segmenting them together lets the segmenter recognise chrome repeated across the files.
+    """
+    from aligner.load import load_document
     from aligner.segment import segment_corpus
 
     docs = []
     for p in map(Path, paths):
         if not p.is_file():
             raise InputError(f"not a file: {p}")
-        try:
-            found = [d for d in load_corpus(p.parent, config=config) if Path(d.path).resolve() == p.resolve()]
-            if lang:
-                for d in found:
-                    d.lang, d.lang_confidence = lang, 1.0
-            segment_corpus(found, config=config)
-        except NotImplementedError:
-            raise AlignerError("lint needs the loader and the segmenter (aligner.load, aligner.segment), "
-                               "which are not available in this build yet") from None
-        if not found:
-            raise InputError(f"{p}: not a supported text or HTML file")
-        docs.extend(found)
+        doc = load_document(p, p.stem, config=config, display_path=str(p))
+        if not doc.ok:
+            raise InputError(f"{p}: {doc.problem}")
+        if lang:
+            doc.manifest = {**doc.manifest, "lang": lang}
+            doc.lang, doc.lang_confidence = lang, 1.0
+        docs.append(doc)
+    try:
+        segment_corpus(docs, config=config)
+    except NotImplementedError:
+        raise AlignerError("lint needs the segmenter (aligner.segment), which is not available in this build") from None
     return docs
 
 
@@ -65,8 +67,8 @@ def format_flags(documents, flags, fmt: str = "text") -> str:
             rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
             lines.append(json.dumps(rec, ensure_ascii=False))
         else:
-            fixed = " [removed]" if f.fixed else ""
-            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.severity}: {f.message}{fixed}")
+            state = f"{f.severity}, fixed" if f.fixed else f.severity
+            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]")
     return "\n".join(lines)
 
 

@@ -34,6 +34,9 @@ class LangResources:
     # How the language respells an English word it adopts (regex, replacement), applied in order:
     # an English word whose respelling is a frequent word of the language is untranslated.
     respell: tuple[tuple[str, str], ...] = ()
+    # Coordinating conjunctions ("and", "or") and words that may stand on both sides of one (more and more).
+    conjunctions: frozenset[str] = frozenset()
+    coordinated_ok: frozenset[str] = frozenset()
     # Number words, for the number check (lower case -> value).
     number_words: dict[str, float] = field(default_factory=dict)
 

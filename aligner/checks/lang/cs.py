@@ -37,3 +37,6 @@ NUMBER_WORDS = {
     "jeden": 1, "jedna": 1, "jedno": 1, "dva": 2, "dvě": 2, "tři": 3, "čtyři": 4, "pět": 5, "šest": 6,
     "sedm": 7, "osm": 8, "devět": 9, "deset": 10,
 }
+
+CONJUNCTIONS = {"a", "i", "nebo", "či", "ani"}
+COORDINATED_OK = {"více", "víc", "méně", "dál", "dále", "znovu", "stále", "pořád", "tam", "sem"}

@@ -12,3 +12,6 @@ NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10,
 }
+
+CONJUNCTIONS = {"and", "or", "nor"}
+COORDINATED_OK = {"more", "less", "over", "again", "on", "through", "round", "back", "forth", "by"}

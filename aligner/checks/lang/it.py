@@ -43,3 +43,6 @@ NUMBER_WORDS = {
     "uno": 1, "una": 1, "un": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
     "otto": 8, "nove": 9, "dieci": 10,
 }
+
+CONJUNCTIONS = {"e", "ed", "o", "od", "oppure", "né"}
+COORDINATED_OK = {"più", "meno", "sempre", "ancora", "mai", "avanti", "indietro", "su", "giù"}

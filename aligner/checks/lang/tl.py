@@ -53,3 +53,6 @@ NUMBER_WORDS = {
     "lima": 5, "limang": 5, "anim": 6, "pito": 7, "pitong": 7, "walo": 8, "walong": 8, "siyam": 9,
     "sampu": 10, "sampung": 10,
 }
+
+CONJUNCTIONS = {"at", "o", "ni", "pati"}
+COORDINATED_OK = {"iba", "paulit", "sari", "halo", "buhay"}
