@@ -43,25 +43,50 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time of the record (test runners swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
-    logging.basicConfig(level=level, stream=sys.stderr, format="aligner: %(message)s")
-    logging.getLogger("aligner").setLevel(level)
+    """Library logs on stderr: warnings by default, -v info, -vv debug, -q errors only."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logger = logging.getLogger("aligner")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("aligner: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="aligner")
-@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bars.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr: -v the stages, -vv debug.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the gate verdict on stderr; no progress bars.")
 @click.pass_context
 def cli(ctx, verbose, quiet):
     """Turn multilingual web articles into a clean, sentence-aligned parallel dataset.
 
+    Data goes to files or stdout, logs and progress to stderr. Exit codes: 0 clean,
+    1 gate failed (check, lint), 2 usage, configuration or input error. Put -v/-q
+    before the command; every command has its own --help with examples.
+
     \b
     Examples:
-      aligner run corpus --out out        # the whole pipeline
-      aligner check out                   # CI quality gate on a finished run
-      aligner lint corpus/*.txt           # artifacts of single documents
+      aligner run corpus --out out                 # the whole pipeline
+      aligner check out --fail-on warning          # CI quality gate on a finished run
+      aligner export out -f tmx -o memory.tmx      # the cleaned dataset as a TMX
+      aligner align de.txt fr.txt -f jsonl         # two files, no corpus
+      aligner lint corpus/*.txt                    # artifacts of single documents
+      aligner -q encoders                          # which encoders work here
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
@@ -88,6 +113,10 @@ def main(argv=None) -> None:
         sys.exit(1)
     except AlignerError as exc:
         click.echo(f"aligner: error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a path the library did not wrap (e.g. a folder vanished mid-run): still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"aligner: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("aligner: interrupted", err=True)

@@ -8,15 +8,13 @@ or JSON lines with the texts, to stdout or `-o FILE` (written atomically).
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from aligner.cli.common import build_config, config_option, encoder_options
+from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, encoder_options, format_option, note,
+                                output_option, require_path, writable_target, write_text)
 
 
 def read_sentences(path: str, *, one_per_line: bool, lang: str | None):
@@ -68,26 +66,13 @@ def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _write_atomic(path: str, text: str) -> None:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=".aligner-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-@click.command("align")
-@click.argument("src", type=click.Path(exists=True, dir_okay=False))
-@click.argument("tgt", type=click.Path(exists=True, dir_okay=False))
+@click.command("align", context_settings=CONTEXT_SETTINGS)
+@click.argument("src", type=click.Path())
+@click.argument("tgt", type=click.Path())
 @click.option("-l", "--one-per-line", is_flag=True, help="Inputs hold one sentence per line (blank line: new paragraph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["vecalign", "jsonl"]), default="vecalign", show_default=True,
-              help="vecalign: '[i, ...]:[j, ...]:score' lines; jsonl: one bead per line with texts.")
+@output_option("Write the beads to this file (atomically), or - for stdout.")
+@format_option(["vecalign", "jsonl"], "vecalign",
+               "vecalign: '[i, ...]:[j, ...]:score' lines; jsonl: one bead per line with texts.")
 @click.option("--src-lang", default=None, help="Language of SRC for sentence splitting (e.g. de).")
 @click.option("--tgt-lang", default=None, help="Language of TGT for sentence splitting.")
 @click.option("--max-beads", default=None,
@@ -100,18 +85,27 @@ def _write_atomic(path: str, text: str) -> None:
 @encoder_options
 def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads, skip_cost, band,
               paragraph_penalty, no_refine, config_path, encoder, no_cache, cache_dir, threads):
-    """Align the sentences of SRC and TGT and print the beads.
+    """Align the sentences of SRC and TGT (UTF-8 text files) and print the beads.
+
+    No corpus, no pairing: the two files are taken as translations of each other.
+    Plain text is split into sentences (blank lines separate paragraphs); with -l
+    each line is one sentence. The beads go to stdout (or -o FILE), a summary to stderr.
 
     \b
     Examples:
       aligner align de.txt fr.txt --src-lang de --tgt-lang fr
       aligner align -l de.sents fr.sents -o beads.txt
       aligner align -l a.txt b.txt --format jsonl --max-beads 1-1,1-0,0-1
+      aligner align de.txt fr.txt -e st:sentence-transformers/LaBSE -f jsonl -o - | jq .score
     """
     from aligner import embed
     from aligner.align.core import align, parse_bead_types
     from aligner.align import span_embedder
 
+    require_path(src, "file", "SRC file")
+    require_path(tgt, "file", "TGT file")
+    if output != "-":
+        writable_target(output, "file")
     beads_list = [t.strip() for t in max_beads.split(",") if t.strip()] if max_beads else None
     if beads_list is not None:
         parse_bead_types(beads_list)  # ConfigError on a bad item
@@ -134,10 +128,7 @@ def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads
     stats: dict = {}
     beads = align(X, Y, src_len=[len(t) for t in s_txt], tgt_len=[len(t) for t in t_txt], src_par=s_par,
                   tgt_par=t_par, embed_spans=span_embedder(s_txt, t_txt, enc), config=cfg.align, stats=stats)
-    text = format_beads(beads, s_txt, t_txt, fmt)
-    if output:
-        _write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-    click.echo(f"aligner: {len(beads)} beads ({len(s_txt)} + {len(t_txt)} sentences, "
-               f"{stats.get('strings_encoded', 0)} concatenations encoded)", err=True)
+    write_text(output, format_beads(beads, s_txt, t_txt, fmt))
+    note(f"{len(beads)} beads ({len(s_txt)} + {len(t_txt)} sentences, "
+         f"{stats.get('strings_encoded', 0)} concatenations encoded)"
+         + ("" if output == "-" else f" -> {output}"))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from aligner.cli.common import build_config, config_option, encoder_options
+from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, encoder_options, fail_on_option,
+                                format_option, note, output_option, require_path, writable_target, write_text)
 from aligner.model import CATEGORIES, SEVERITIES
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
@@ -17,11 +18,10 @@ def _default_target() -> str:
     return "out" if (out / "flags.jsonl").is_file() else "corpus"
 
 
-@click.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("check", context_settings=CONTEXT_SETTINGS)
 @click.argument("target", type=click.Path(), required=False)
 @config_option
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Fail on findings of this severity or worse [config gate.fail_on; default: error].")
+@fail_on_option(None, "Fail on findings of this severity or worse [config gate.fail_on; default: error].")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
               help="How many failing findings are tolerated [config gate.max_findings; default: 0].")
 @click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True, metavar="CATEGORY",
@@ -31,12 +31,11 @@ def _default_target() -> str:
               help="List findings of this severity or worse [config gate.report_on; default: warning].")
 @click.option("--ignore-fixed/--count-fixed", default=None,
               help="Whether findings the cleaning stage fixed count [config gate.ignore_fixed; default: count].")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Write the report to this file (default: stdout).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="When TARGET is a corpus: also write the run's output files here.")
+@format_option(FORMATS, "text",
+               "Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
+@output_option("Write the report to this file (atomically), or - for stdout.")
+@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
+              help="When TARGET is a corpus: also write the run's output files here (as `aligner run --out`).")
 @encoder_options
 def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, fmt, output,
               out_dir, encoder, no_cache, cache_dir, threads):
@@ -59,17 +58,16 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
       aligner check out -f junit -o aligner-junit.xml
       aligner check out -f github                    # annotations in a GitHub Actions job
     """
-    from aligner.errors import InputError
-    from aligner.output.atomic import atomic_open
-    from aligner.output.gate import check, render
-
-    from aligner.output.gate import is_output_folder
+    from aligner.output.gate import check, is_output_folder, render
 
     target = target or _default_target()
-    if not Path(target).exists():
-        raise InputError(f"{target}: no such folder (give an output folder of `aligner run` or a corpus folder)")
+    require_path(target, "dir", "run output folder or corpus folder")
     if out_dir is not None and is_output_folder(Path(target)):
         raise click.UsageError("--out only applies when TARGET is a corpus (this is the output folder of a run)")
+    if out_dir is not None:
+        writable_target(out_dir, "dir")
+    if output != "-":
+        writable_target(output, "file")
     cfg = build_config(
         config_path, search_from=target,
         gate__fail_on=fail_on, gate__max_findings=max_findings,
@@ -79,13 +77,9 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         encoder__cache_dir=cache_dir, encoder__threads=threads,
     )
     result = check(target, config=cfg, out=out_dir)
-    report = render(result, fmt)
-    if output == "-":
-        click.echo(report, nl=False)
-    else:
-        with atomic_open(output) as fh:
-            fh.write(report)
-        click.echo(f"aligner: {fmt} report written to {output}", err=True)
+    write_text(output, render(result, fmt))
+    if output != "-":
+        note(f"{fmt} report written to {output}")
     if result.passed:
-        click.echo(f"aligner: gate passed: {result.summary}", err=True)
+        note(f"gate passed: {result.summary}")
     result.raise_for_status()

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from aligner.cli.common import config_option
+from aligner.cli.common import CONTEXT_SETTINGS, config_option, format_option, note
 
 
 def _hub_models() -> list[dict]:
@@ -35,11 +35,12 @@ def _describe(sig: dict) -> str:
     return f"revision {sig.get('revision')}, dim {sig.get('dim')}, prefixes {prefixes}"
 
 
-@click.command("encoders", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("encoders", context_settings=CONTEXT_SETTINGS)
 @click.argument("names", nargs=-1)
 @config_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def encoders_cmd(names, config_path, as_json):
+@format_option(["text", "json"], "text", "text: a table; json: one object per encoder, with its signature.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def encoders_cmd(names, config_path, fmt, as_json):
     """List the sentence encoders, whether each can run here, and their signatures.
 
     With NAMEs (e.g. e5-small, st:/path/to/model), build those encoders (loading
@@ -48,7 +49,8 @@ def encoders_cmd(names, config_path, as_json):
     \b
     Examples:
       aligner encoders
-      aligner encoders st:/models/LaBSE --json
+      aligner encoders e5-small
+      aligner encoders st:/models/LaBSE -f json
     """
     from aligner.cli.common import build_config
     from aligner.embed import get_encoder, list_encoders
@@ -84,7 +86,7 @@ def encoders_cmd(names, config_path, as_json):
     for row in rows:
         row["configured"] = row["name"] == configured
 
-    if as_json:
+    if as_json or fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         width = max(len(r["name"]) for r in rows) + 2
@@ -99,6 +101,6 @@ def encoders_cmd(names, config_path, as_json):
                 click.echo(_describe(sig) if "dim" in sig else f"revision {sig.get('revision')} ({r.get('source')})")
             else:
                 click.echo(r.get("description", ""))
-        click.echo("(* = configured encoder; details: aligner encoders NAME)", err=True)
+        note("* = configured encoder; details: aligner encoders NAME")
     if failures:
         raise EncoderError(f"cannot load: {', '.join(failures)}")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
+from aligner.cli.common import CONTEXT_SETTINGS, format_option, note, output_option, require_path, writable_target
 from aligner.output.export import EXPORT_FORMATS
 
 
-@click.command("export", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("export", context_settings=CONTEXT_SETTINGS)
 @click.argument("source", type=click.Path(), default="out")
-@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
-              help="tmx (TMX 1.4b), tsv, jsonl (aligned.jsonl records) or moses (two plain-text files).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Output file, or - for stdout (default); for moses the base name of the two files "
-                   "(default: aligned -> aligned.<src> and aligned.<tgt>).")
+@format_option(EXPORT_FORMATS, None,
+               "tmx (TMX 1.4b), tsv, jsonl (aligned.jsonl records) or moses (two plain-text files).")
+@output_option("Output file, or - for stdout (default); for moses the base name of the two files "
+               "(default: aligned -> aligned.<src> and aligned.<tgt>).", default=None)
 @click.option("--min-score", type=float, default=None, help="Only beads with an alignment score at least this.")
 @click.option("--all", "include_dropped", is_flag=True, help="Include the beads the cleaning stage dropped.")
 @click.option("--lang-pair", default=None, metavar="XX-YY",
@@ -33,8 +33,11 @@ def export_cmd(source, fmt, output, min_score, include_dropped, lang_pair):
     """
     from aligner.output.export import export
 
+    require_path(source, "any", "run output folder or aligned.jsonl")
     dest = output if output is not None else ("aligned" if fmt == "moses" else "-")
+    if dest != "-":
+        writable_target(dest, "file")
     info = export(source, fmt, dest, min_score=min_score, kept_only=not include_dropped, lang_pair=lang_pair)
     where = ", ".join(info["files"]) or "stdout"
     extra = f" ({info['skipped_one_sided']} one-sided beads skipped)" if info.get("skipped_one_sided") else ""
-    click.echo(f"aligner: exported {info['records']} beads as {fmt} to {where}{extra}", err=True)
+    note(f"exported {info['records']} beads as {fmt} to {where}{extra}")
