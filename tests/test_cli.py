@@ -271,3 +271,12 @@ def test_version_flags(flag):
 
     r = CliRunner().invoke(cli, [flag])
     assert r.exit_code == 0 and r.output.strip() == f"aligner, version {__version__}"
+
+
+def test_docs_cli_md_reference_matches_the_commands():
+    """docs/cli.md holds every command's --help; regenerate with `python -m aligner.cli.reference`."""
+    from aligner.cli.reference import MARKER, render
+
+    text = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert MARKER in text
+    assert text.split(MARKER, 1)[1].strip() == render().strip()
