@@ -280,3 +280,25 @@ def test_docs_cli_md_reference_matches_the_commands():
     text = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
     assert MARKER in text
     assert text.split(MARKER, 1)[1].strip() == render().strip()
+
+
+@pytest.mark.parametrize("args, named", [(["lint", "FILE"], "FILE"), (["run", "DIR"], "DIR"),
+                                         (["encoders", "-c", "FILE"], "FILE")])
+def test_unreadable_path_is_exit_2(args, named, paths, monkeypatch, capsys):
+    """Permission bits cannot be tested as root, so the access check itself is made to say no."""
+    import aligner.cli.common
+
+    monkeypatch.setattr(aligner.cli.common.os, "access", lambda path, mode: pathlib.Path(path) != paths[named])
+    code, out, err = invoke_main([paths.get(a, a) for a in args], capsys)
+    assert code == 2 and err == f"aligner: error: {paths[named]}: permission denied\n" and out == ""
+
+
+def test_an_os_error_the_library_did_not_wrap_is_still_one_line(run_folder, monkeypatch, capsys):
+    import aligner.output.export
+
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/data/aligned.tmx")
+
+    monkeypatch.setattr(aligner.output.export, "export", fail)
+    code, out, err = invoke_main(["export", run_folder, "-f", "tmx"], capsys)
+    assert code == 2 and err == "aligner: error: /data/aligned.tmx: Permission denied\n"

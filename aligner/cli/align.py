@@ -67,8 +67,8 @@ def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
 
 
 @click.command("align", context_settings=CONTEXT_SETTINGS)
-@click.argument("src", type=click.Path())
-@click.argument("tgt", type=click.Path())
+@click.argument("src", type=click.Path(readable=False))
+@click.argument("tgt", type=click.Path(readable=False))
 @click.option("-l", "--one-per-line", is_flag=True, help="Inputs hold one sentence per line (blank line: new paragraph).")
 @output_option("Write the beads to this file (atomically), or - for stdout.")
 @format_option(["vecalign", "jsonl"], "vecalign",

@@ -19,7 +19,7 @@ def _default_target() -> str:
 
 
 @click.command("check", context_settings=CONTEXT_SETTINGS)
-@click.argument("target", type=click.Path(), required=False)
+@click.argument("target", type=click.Path(readable=False), required=False)
 @config_option
 @fail_on_option(None, "Fail on findings of this severity or worse [config gate.fail_on; default: error].")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
@@ -34,7 +34,7 @@ def _default_target() -> str:
 @format_option(FORMATS, "text",
                "Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
 @output_option("Write the report to this file (atomically), or - for stdout.")
-@click.option("--out", "out_dir", type=click.Path(), default=None, metavar="DIR",
+@click.option("--out", "out_dir", type=click.Path(readable=False), default=None, metavar="DIR",
               help="When TARGET is a corpus: also write the run's output files here (as `aligner run --out`).")
 @encoder_options
 def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, fmt, output,

@@ -9,8 +9,9 @@ Conventions (docs/cli.md):
   --fail-on SEVERITY  exit 1 when a finding of this severity or worse remains
   -h/--help, and on the group: -V/--version, -v/--verbose, -q/--quiet
 
-Paths the user gives are checked here before any work starts, so a typo costs one
-line on stderr and exit 2, never a traceback or a half-finished run.
+Paths the user gives are checked here (`require_path`, `writable_target`) before any
+work starts, not by click's Path type (readable=False, no exists=), so a typo costs one
+line on stderr and exit 2 in the same form everywhere, never a traceback or a half-finished run.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 def config_option(f):
     return click.option(
-        "-c", "--config", "config_path", type=click.Path(), metavar="FILE",
+        "-c", "--config", "config_path", type=click.Path(readable=False), metavar="FILE",
         help="aligner.toml or pyproject.toml with [tool.aligner] (default: the nearest one found).",
     )(f)
 
 
 def encoder_options(f):
     f = click.option("--threads", type=int, default=None, help="Encoder threads (default: engine's choice).")(f)
-    f = click.option("--cache-dir", type=click.Path(), default=None, metavar="DIR",
+    f = click.option("--cache-dir", type=click.Path(readable=False), default=None, metavar="DIR",
                      help="Embedding cache folder (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner).")(f)
     f = click.option("--no-cache", is_flag=True, default=False, help="Do not read or write the embedding cache.")(f)
     f = click.option("-e", "--encoder", default=None, metavar="NAME",
@@ -44,7 +45,7 @@ def encoder_options(f):
 
 def output_option(help_: str, *, default: str | None = "-"):
     """-o/--output: a file, or `-` for stdout."""
-    return click.option("-o", "--output", type=click.Path(allow_dash=True), default=default, metavar="FILE",
+    return click.option("-o", "--output", type=click.Path(allow_dash=True, readable=False), default=default, metavar="FILE",
                         show_default=default is not None, help=help_)
 
 

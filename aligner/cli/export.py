@@ -9,7 +9,7 @@ from aligner.output.export import EXPORT_FORMATS
 
 
 @click.command("export", context_settings=CONTEXT_SETTINGS)
-@click.argument("source", type=click.Path(), default="out")
+@click.argument("source", type=click.Path(readable=False), default="out")
 @format_option(EXPORT_FORMATS, None,
                "tmx (TMX 1.4b), tsv, jsonl (aligned.jsonl records) or moses (two plain-text files).")
 @output_option("Output file, or - for stdout (default); for moses the base name of the two files "

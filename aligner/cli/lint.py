@@ -16,7 +16,7 @@ def _codes(values):
 
 
 @click.command("lint", context_settings=CONTEXT_SETTINGS)
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("--lang", default=None, help="Language of the files (ISO 639-1), instead of detecting it.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Only these check codes or categories (comma-separated, repeatable).")

@@ -9,8 +9,8 @@ from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, e
 
 
 @click.command("run", context_settings=CONTEXT_SETTINGS)
-@click.argument("corpus", type=click.Path(), default="corpus")
-@click.option("-o", "--out", "--output", "out", type=click.Path(), default="out", show_default=True, metavar="DIR",
+@click.argument("corpus", type=click.Path(readable=False), default="corpus")
+@click.option("-o", "--out", "--output", "out", type=click.Path(readable=False), default="out", show_default=True, metavar="DIR",
               help="Output folder (created if needed; each file is replaced atomically).")
 @config_option
 @encoder_options
