@@ -1,7 +1,6 @@
 """The command line: light imports, and the conventions every command shares (help with examples,
 one name per option, -v/-q, `-` for stdout, one-line errors with exit 2)."""
 
-import json
 import logging
 import pathlib
 import shlex
