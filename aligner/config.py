@@ -62,7 +62,9 @@ class PairConfig:
     max_pair_records: int = 50_000  # above this many cross-language pairs only candidates are reported
     # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
     roles_file: str | None = None
-    role_threshold: float = 0.5
+    role_threshold: float = 0.5  # on the calibrated role score below
+    role_floor: float = 0.85  # title-to-role-name similarity mapped to score 0 (e5-small "query:" space) ...
+    role_ceiling: float = 1.0  # ... and to score 1
 
 
 @dataclass
@@ -71,6 +73,7 @@ class AlignConfig:
     skip_cost: float | None = None  # None: derived from the score distribution
     band: int = 0  # 0: automatic band width around the coarse path
     paragraph_penalty: float = 0.05
+    refine_spans: bool = True  # encode the few sentence concatenations near the first path for real
 
 
 @dataclass
@@ -177,6 +180,11 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
 
+    import re
+
+    bad = [x for x in cfg.segment.languages if not isinstance(x, str) or not re.fullmatch(r"[a-z]{2}", x)]
+    if bad or not cfg.segment.languages:
+        raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
     if cfg.segment.sentence_lang not in ("auto", "all", "off"):
         raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 

@@ -62,7 +62,8 @@ def flag_at(doc: Document, needle: str, code: str, category: str, severity: str,
                 start=start, end=end, text=doc.raw[start:end], message=message, fix=fix, fixed=fixed, bead=bead)
 
 
-HOSTILE = '<script>window.__pwned=1</script> "Tom & Jerry" <img src=x onerror="window.__pwned=2">'
+HOSTILE = ("<script>window.__pwned=1;document.title='PWNED'</script> \"Tom & Jerry\" "
+           "<img src=x onerror=\"window.__pwned=2;document.body.dataset.pwned=1\">")
 
 
 def sample_result() -> RunResult:

@@ -41,6 +41,7 @@ def run_cli(*args) -> int:
     (["--category", "typos"], 2),
     (["--max-findings", "-1"], 2),
     (["--format", "yaml"], 2),
+    (["--out", "elsewhere"], 2),  # --out is for a corpus target only
 ])
 def test_exit_codes(out, capsys, args, code):
     assert run_cli(out, *args) == code

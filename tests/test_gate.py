@@ -160,6 +160,8 @@ def test_junit_parses_and_has_one_failing_testcase_per_counted_finding(loaded):
     assert len(failures) == int(root.get("failures")) == 3
     assert int(root.get("tests")) == len(root.findall("testsuite/testcase"))
     for suite in suites:
+        assert suite.get("timestamp") and suite.get("hostname") and suite.get("time") == "0"
+        assert suite.find("properties/property[@name='file']").get("value").startswith("corpus/")
         assert int(suite.get("tests")) == len(suite.findall("testcase"))
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
     placeholder = next(f for f in failures if f.get("type") == "template-placeholder")

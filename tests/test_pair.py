@@ -362,3 +362,34 @@ def test_ann_and_exhaustive_agree_on_the_decisions_they_share():
     for p in shared:
         assert p.score == exact[(p.src_doc, p.tgt_doc)].score
         assert p.relation == exact[(p.src_doc, p.tgt_doc)].relation
+
+
+def test_ann_mode_keeps_empty_documents_out_of_the_index_but_reports_them():
+    """A document without sentences cannot be a neighbour; its pairs still get a record that says why."""
+    docs, embeddings, planted = synthetic_corpus(n_pairs=10, n_distractors=5, seed=3)
+    docs.append(make_doc("zz-empty", "it", 0))
+    embeddings["zz-empty"] = np.zeros((0, DIM), np.float32)
+    pairs = pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=5, ann_neighbours=3))
+    empty = [p for p in pairs if "zz-empty" in (p.src_doc, p.tgt_doc)]
+    assert empty and all(p.relation == "unrelated" and "without sentences" in p.evidence["reason"] for p in empty)
+    assert {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"} == planted
+
+
+def test_candidate_count_grows_linearly_not_quadratically(monkeypatch):
+    """Four times the documents give about four times the candidates (all pairs would give sixteen)."""
+    from aligner.pair.evidence import PairEvidence
+
+    def cheap(a, b, *args, **kwargs):  # the sentence work is not under test here, only how often it runs
+        return PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    monkeypatch.setattr("aligner.pair.score_pair", cheap)
+    counts = {}
+    for n_pairs in (40, 160):
+        docs, embeddings, _ = synthetic_corpus(n_pairs=n_pairs, n_distractors=n_pairs // 2, seed=4, sentences=4)
+        stats: dict = {}
+        pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=10, ann_neighbours=4,
+                                                           max_pair_records=1000), stats=stats)
+        counts[len(docs)] = stats["candidates"]
+    (n1, c1), (n2, c2) = sorted(counts.items())
+    assert n2 == 4 * n1
+    assert c2 / c1 < 5.0  # linear: ~4; quadratic: ~16

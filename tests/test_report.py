@@ -52,7 +52,7 @@ def test_confidence_class(score, cls):
 def test_untrusted_text_is_escaped():
     page = _render()
     assert HOSTILE not in page and "<script>window.__pwned" not in page
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    assert "&lt;script&gt;window.__pwned=1;document.title=&#x27;PWNED&#x27;&lt;/script&gt;" in page
     assert page.count("<script") == 2  # the flag metadata and the page's own script, nothing else
 
 
@@ -121,3 +121,18 @@ def test_unaligned_document_lists_its_sentences_with_highlights():
     assert "Sentences (4; not in any parallel pair)" in section
     assert re.search(r'<mark class="fl on sev-error" data-f="1"[^>]*>Kundenservice-Manager</mark>', section)
     assert "not in any parallel pair" not in page[page.index('id="d-002_tl"'):]
+
+
+def test_partial_records_still_render():
+    """Records pointing at unknown documents, out-of-range sentences or odd flags must not break the page."""
+    from aligner.model import Flag
+
+    result = sample_result()
+    result.records.append({"id": "ghost", "src_doc": "nope", "tgt_doc": "001_fr", "src_lang": "xx", "tgt_lang": "fr",
+                           "src": "ghost text", "tgt": "", "src_sents": [7], "tgt_sents": [99],
+                           "src_spans": [[0, 5]], "tgt_spans": [[10**6, 10**6 + 3]], "type": "1-1",
+                           "score": None, "keep": False})
+    result.flags.append(Flag(doc="001_fr", lang="fr", sentence=42, code="odd", category="not-a-category",
+                             severity="fatal", start=5, end=2, text="", message="odd"))
+    page = _render(result)
+    assert 'id="b-ghost"' in page and page.count('<div class="bead ') == len(result.records)

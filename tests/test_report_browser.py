@@ -1,24 +1,99 @@
 """report.html in a real headless Chromium: rendering, filters, escaping, no network, not blank.
 
-Needs Debian's chromium and chromedriver (`make browser` installs them) and selenium;
-skipped with the reason otherwise.
+Two drivers: Chromium's own command line (`--dump-dom` after the page's script ran,
+`--screenshot`), which needs only Debian's chromium (`make browser`); and selenium with
+chromedriver (apt package chromium-driver) for real clicks and the network log. Each
+test skips with the reason when its driver is missing.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
+import subprocess
 import zlib
 
 import pytest
 
 from aligner.output import write_outputs
-from output_samples import sample_result
+from output_samples import HOSTILE, sample_result
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--window-size=1400,1000")
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    write_outputs(sample_result(), out)
+    return out / "report.html"
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Run headless Chromium's command line on a URL; returns its stdout."""
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (run `make browser`)")
+
+    def run(url: str, *extra: str) -> str:
+        cmd = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra, url]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return proc.stdout
+
+    return run
+
+
+def _text_of(dom: str, element_id: str) -> str:
+    m = re.search(rf'id="{element_id}"[^>]*>([^<]*)<', dom)
+    assert m, f"#{element_id} not in the DOM"
+    return m.group(1)
+
+
+def _classes(dom: str, selector_re: str) -> set[str]:
+    m = re.search(selector_re, dom)
+    assert m, selector_re
+    return set(re.search(r'class="([^"]*)"', m.group(0)).group(1).split())
+
+
+@pytest.mark.parametrize("fragment, beads, flags, error_mark_on", [
+    ("", "6", "6", True),
+    ("#f=hide-sev-error", "6", "4", False),
+    ("#f=hide-cat-boilerplate", "6", "4", True),
+    ("#f=hide-dropped,only-flagged", "2", "4", True),
+    ("#f=hide-sev-error,hide-sev-warning,hide-sev-info", "6", "0", False),
+])
+def test_rendered_dom_after_filters(chromium, report_file, fragment, beads, flags, error_mark_on):
+    """The DOM after the page's script ran: what is shown follows the filters (set from the URL fragment)."""
+    dom = chromium(report_file.as_uri() + fragment, "--dump-dom")
+    assert "js" in _classes(dom, r"<body[^>]*>")
+    assert _text_of(dom, "shown-beads") == beads
+    assert _text_of(dom, "shown-flags") == flags
+    assert ("on" in _classes(dom, r'<mark [^>]*data-f="1"[^>]*>')) is error_mark_on
+    assert len(re.findall(r'<div class="bead ', dom)) == 6  # filtering hides, never removes
+    for name in re.findall(r"hide-sev-(\w+)", fragment):
+        assert not re.search(rf'<input[^>]*value="{name}"[^>]*checked', dom)
+
+
+def test_hostile_text_is_inert_in_the_rendered_dom(chromium, report_file):
+    dom = chromium(report_file.as_uri(), "--dump-dom")
+    assert "PWNED" not in re.search(r"<title>(.*?)</title>", dom).group(1)
+    assert "data-pwned" not in dom and "<img" not in dom
+    assert "&lt;script&gt;window.__pwned=1" in dom
+
+
+def test_cli_screenshot_is_not_blank(chromium, report_file, tmp_path):
+    shot = tmp_path / "report.png"
+    chromium(report_file.as_uri(), f"--screenshot={shot}")
+    _assert_not_blank(shot.read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +120,8 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(browser, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    write_outputs(sample_result(), out)
-    browser.get((out / "report.html").as_uri())
+def page(browser, report_file):
+    browser.get(report_file.as_uri())
     return browser
 
 
@@ -73,7 +146,8 @@ def test_hostile_text_is_shown_not_executed(page):
     assert page.execute_script("return window.__pwned === undefined")
     assert page.execute_script("return document.querySelectorAll('img').length") == 0
     texts = [e.text for e in page.find_elements("css selector", ".bead .sent")]
-    assert any("<script>window.__pwned=1</script>" in t for t in texts)
+    assert any(HOSTILE in t for t in texts)
+    assert page.title != "PWNED" and page.execute_script("return document.body.dataset.pwned") is None
 
 
 def test_severity_filter_hides_notes_and_highlights(page):
@@ -126,8 +200,8 @@ def test_no_network_requests(page):
     assert not [u for u in urls if not u.startswith(("file:", "data:", "chrome:", "about:"))], urls
 
 
-def _png_pixels(png: bytes) -> tuple[int, int, int, bytes]:
-    """Minimal PNG decoder (8-bit RGB/RGBA, not interlaced), enough for a screenshot."""
+def _png_pixels(png: bytes, max_rows: int = 450) -> tuple[int, int, int, bytes]:
+    """Minimal PNG decoder (8-bit RGB/RGBA, not interlaced), enough for a screenshot: the top `max_rows` rows."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width = 8, b"", 0
     while pos < len(png):
@@ -141,6 +215,7 @@ def _png_pixels(png: bytes) -> tuple[int, int, int, bytes]:
             idat += data
         pos += 12 + length
     raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    height = min(height, max_rows)
     for y in range(height):
         ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         for i in range(stride):
@@ -162,8 +237,22 @@ def _png_pixels(png: bytes) -> tuple[int, int, int, bytes]:
 
 
 def test_screenshot_is_not_blank(page):
-    width, height, bpp, pixels = _png_pixels(page.get_screenshot_as_png())
-    assert (width, height) > (600, 400)
+    _assert_not_blank(page.get_screenshot_as_png())
+
+
+def test_clicks_update_the_url_fragment(page, report_file):
+    """A filtered view can be shared: the fragment records the active filters."""
+    _click(page, 'input[name="sev"][value="info"]')
+    try:
+        assert page.execute_script("return location.hash") == "#f=hide-sev-info"
+    finally:
+        _click(page, 'input[name="sev"][value="info"]')
+    assert page.execute_script("return location.hash") == ""
+
+
+def _assert_not_blank(png: bytes) -> None:
+    width, height, bpp, pixels = _png_pixels(png)
+    assert width >= 800 and height >= 400
     colours = {pixels[i:i + 3] for i in range(0, len(pixels), bpp * 7)}
     assert len(colours) > 50  # text, badges, highlights: far from a blank page
     dark = sum(1 for i in range(0, len(pixels), bpp * 5) if sum(pixels[i:i + 3]) < 200)

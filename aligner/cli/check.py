@@ -24,8 +24,9 @@ def _default_target() -> str:
               help="Fail on findings of this severity or worse [config gate.fail_on; default: error].")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
               help="How many failing findings are tolerated [config gate.max_findings; default: 0].")
-@click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True,
-              help="Only findings of this category count (repeatable) [config gate.categories; default: all].")
+@click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True, metavar="CATEGORY",
+              help=f"Only findings of this category count (repeatable; one of {', '.join(CATEGORIES)}) "
+                   "[config gate.categories; default: all].")
 @click.option("--report-on", type=click.Choice(SEVERITIES), default=None,
               help="List findings of this severity or worse [config gate.report_on; default: warning].")
 @click.option("--ignore-fixed/--count-fixed", default=None,
@@ -62,9 +63,13 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
     from aligner.output.atomic import atomic_open
     from aligner.output.gate import check, render
 
+    from aligner.output.gate import is_output_folder
+
     target = target or _default_target()
     if not Path(target).exists():
         raise InputError(f"{target}: no such folder (give an output folder of `aligner run` or a corpus folder)")
+    if out_dir is not None and is_output_folder(Path(target)):
+        raise click.UsageError("--out only applies when TARGET is a corpus (this is the output folder of a run)")
     cfg = build_config(
         config_path, search_from=target,
         gate__fail_on=fail_on, gate__max_findings=max_findings,

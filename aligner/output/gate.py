@@ -334,7 +334,7 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "aligner", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": HELP_BASE, "rules": rules}},
+                                "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {"%SRCROOT%": {"uri": (cwd or Path.cwd()).resolve().as_uri() + "/"}},
             "results": results,
@@ -361,13 +361,22 @@ def format_junit(result: GateResult, cwd: Path | None = None) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<testsuites name="aligner check" tests="{total}" failures="{len(result.counted)}" errors="0" '
            f'skipped="0" time="0">']
+    import datetime
+    import socket
+
     from aligner.output.tmx import xml_safe, xml_text
+
+    stamp = datetime.datetime.now().replace(microsecond=0).isoformat()
+    host = socket.gethostname() or "localhost"
 
     for doc in docs:
         findings = by_doc.get(doc, [])
         file = artifact_uri(paths.get(doc), cwd) or doc
         out.append(f'  <testsuite name={quoteattr(xml_safe(doc))} tests="{max(1, len(findings))}" '
-                   f'failures="{len(findings)}" errors="0" skipped="0" time="0" file={quoteattr(xml_safe(file))}>')
+                   f'failures="{len(findings)}" errors="0" skipped="0" time="0" timestamp="{stamp}" '
+                   f'hostname={quoteattr(xml_safe(host))}>')
+        out.append(f'    <properties><property name="file" value={quoteattr(xml_safe(file))}/>'
+                   f'<property name="fail_on" value={quoteattr(result.fail_on)}/></properties>')
         if not findings:
             out.append(f'    <testcase classname={quoteattr(xml_safe("aligner.check." + doc))} '
                        f'name={quoteattr(f"no findings at or above {result.fail_on}")} time="0"/>')

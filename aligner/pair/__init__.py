@@ -68,13 +68,14 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     embs = [_embedding_of(d, embeddings) for d in docs]
     dim = next((e.shape[1] for e in embs if e is not None and e.ndim == 2 and e.shape[1] > 0), 1)
     chars = [sum(len(s.text) for s in d.sentences) for d in docs]
+    means = [e.mean(axis=0) if e is not None and len(e) else None for e in embs]
 
     if len(docs) <= config.exhaustive_max_docs:
         cands = exhaustive(langs)
     else:
-        vectors = np.stack([document_vector(e) if e is not None and len(e) else np.zeros(dim, np.float32)
-                            for e in embs])
-        cands = ann(vectors, langs, config.ann_neighbours)
+        usable = [e is not None and len(e) > 0 for e in embs]
+        vectors = np.stack([document_vector(e) if ok else np.zeros(dim, np.float32) for e, ok in zip(embs, usable)])
+        cands = ann(vectors, langs, config.ann_neighbours, usable)
 
     scored: dict[tuple[int, int], dict[str, Any]] = {}
     results: dict[tuple[int, int], tuple[str, float]] = {}
@@ -86,7 +87,7 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
             scored[(i, j)] = {"candidate": True, "reason": f"no sentence embeddings for {', '.join(missing)}"}
             results[(i, j)] = ("unrelated", 0.0)
             continue
-        ev = score_pair(a, b, chars[i], chars[j], config)
+        ev = score_pair(a, b, chars[i], chars[j], config, means[i], means[j])
         evidence = {"candidate": True, "candidates_from": cands.mode, **ev.to_dict()}
         if (i, j) in cands.neighbour_rank:
             evidence["neighbour_rank"] = cands.neighbour_rank[(i, j)]
@@ -126,6 +127,9 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
                 if (i, j) in scored:
                     relation, score = results[(i, j)]
                     emit(i, j, relation, score, scored[(i, j)])
+                elif embs[i] is None or embs[j] is None or not len(embs[i]) or not len(embs[j]):
+                    emit(i, j, "unrelated", 0.0, {"candidate": False, "candidates_from": cands.mode,
+                                                  "reason": "a document without sentences cannot be compared"})
                 else:
                     emit(i, j, "unrelated", 0.0, dict(not_candidate))
     else:

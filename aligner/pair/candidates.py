@@ -40,14 +40,20 @@ def exhaustive(langs: list[str | None]) -> Candidates:
     return Candidates({(i, j) for i in range(n) for j in range(i + 1, n)}, "exhaustive")
 
 
-def ann(vectors: np.ndarray, langs: list[str | None], k: int) -> Candidates:
-    """The k nearest documents of each document in every language (its own included), by an HNSW index."""
+def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool] | None = None) -> Candidates:
+    """The k nearest documents of each document in every language (its own included), by an HNSW index.
+
+    Documents not `usable` (no sentences, so no vector) are left out of the index and the queries.
+    """
     from usearch.index import Index
 
     n, dim = vectors.shape
+    usable = usable if usable is not None else [True] * n
+    queries = np.asarray([q for q in range(n) if usable[q]], dtype=np.int64)
     by_lang: dict[str | None, list[int]] = defaultdict(list)
     for idx, lang in enumerate(langs):
-        by_lang[lang].append(idx)
+        if usable[idx]:
+            by_lang[lang].append(idx)
     out = Candidates(mode="ann")
     k = max(1, k)
     for lang, members in by_lang.items():
@@ -56,11 +62,11 @@ def ann(vectors: np.ndarray, langs: list[str | None], k: int) -> Candidates:
         # one thread: HNSW construction order must not depend on scheduling (reproducible runs)
         index.add(members_arr, np.ascontiguousarray(vectors[members_arr]), threads=1)
         # query with every document; same-language queries ask for one more (the document itself)
-        found = index.search(np.ascontiguousarray(vectors), min(k + 1, len(members)), threads=1)
-        out.queries += n
-        for q in range(n):
-            count = int(found.counts[q])
-            keys = found.keys[q][:count]
+        found = index.search(np.ascontiguousarray(vectors[queries]), min(k + 1, len(members)), threads=1)
+        out.queries += len(queries)
+        for row, q in enumerate(queries.tolist()):
+            count = int(found.counts[row])
+            keys = found.keys[row][:count]
             rank = 0
             for key in keys:
                 key = int(key)

@@ -164,8 +164,16 @@ def _ratio(x: float, y: float) -> float:
     return float(min(x, y) / max(x, y))
 
 
-def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, config: PairConfig) -> PairEvidence:
-    """All evidence for one pair of documents and the combined score in [0, 1]."""
+def _clip01(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, config: PairConfig,
+               mean_src: np.ndarray | None = None, mean_tgt: np.ndarray | None = None) -> PairEvidence:
+    """All evidence for one pair of documents and the combined score in [0, 1].
+
+    `mean_src` / `mean_tgt`: the documents' mean sentence vectors, when the caller has them already.
+    """
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return PairEvidence(n, m, 0, 0.0, 0.0, 0.0, None, _ratio(chars_src, chars_tgt), _ratio(n, m),
@@ -180,15 +188,15 @@ def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, con
     length_factor = min(1.0, length_chars / config.min_length_ratio) if config.min_length_ratio > 0 else 1.0
     translation = match_share * order * length_factor
 
-    da, db = a.mean(axis=0), b.mean(axis=0)
-    na, nb = float(np.linalg.norm(da)), float(np.linalg.norm(db))
-    doc_cos = float(da @ db / (na * nb)) if na > 0 and nb > 0 else 0.0
-    best_match = float((sim.max(axis=1).mean() + sim.max(axis=0).mean()) / 2.0)
+    da = a.mean(axis=0) if mean_src is None else mean_src
+    db = b.mean(axis=0) if mean_tgt is None else mean_tgt
+    na, nb = math.sqrt(float(da @ da)), math.sqrt(float(db @ db))
+    doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
+    best_match = (float(sim.max(axis=1).mean()) + float(sim.max(axis=0).mean())) / 2.0
     span = config.topic_ceiling - config.topic_floor
-    topic = float(np.clip((best_match - config.topic_floor) / span, 0.0, 1.0)) if span > 0 else float(
-        best_match >= config.topic_floor)
-    w = min(max(config.topic_weight, 0.0), 1.0)
-    score = float(np.clip((1.0 - w) * translation + w * topic, 0.0, 1.0))
+    topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
+    w = _clip01(config.topic_weight)
+    score = _clip01((1.0 - w) * translation + w * topic)
     return PairEvidence(
         n_src=n, n_tgt=m, matches=k, match_share=match_share,
         mean_match_margin=float(mv.mean()) if k else 0.0,

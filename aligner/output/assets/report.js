@@ -46,12 +46,29 @@
     var bc = document.getElementById("shown-beads");
     if (bc) bc.textContent = String(nb);
   }
-  boxes.forEach(function (box) {
-    box.addEventListener("change", function () {
-      body.classList.toggle(box.getAttribute("data-filter"), box.checked === (box.getAttribute("data-when") === "checked"));
-      refresh();
-    });
+  // The active filters live in the URL fragment (#f=hide-sev-info,only-flagged), so a filtered
+  // view can be bookmarked or shared; other fragments (#p-1 links) are left alone.
+  function fromHash() {
+    var m = /^#f=([\w,-]*)$/.exec(location.hash);
+    return m ? m[1].split(",").filter(Boolean) : null;
+  }
+  function toHash() {
+    var active = boxes.map(function (b) { return b.getAttribute("data-filter"); })
+      .filter(function (c) { return body.classList.contains(c); });
+    try { history.replaceState(null, "", active.length ? "#f=" + active.join(",") : location.pathname); }
+    catch (e) { /* some browsers refuse history changes on file: pages */ }
+  }
+  function apply(box) {
     body.classList.toggle(box.getAttribute("data-filter"), box.checked === (box.getAttribute("data-when") === "checked"));
+  }
+  var wanted = fromHash();
+  boxes.forEach(function (box) {
+    if (wanted) {
+      var on = wanted.indexOf(box.getAttribute("data-filter")) >= 0;
+      box.checked = (box.getAttribute("data-when") === "checked") ? on : !on;
+    }
+    apply(box);
+    box.addEventListener("change", function () { apply(box); refresh(); toHash(); });
   });
   // Hovering a note outlines the text it is about.
   document.addEventListener("mouseover", function (ev) {
