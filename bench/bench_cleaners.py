@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # TEMPORARY: stand-in aligner until aligner.align lands
 
 CATEGORIES = ["boilerplate", "glued", "hyphenation", "repetition", "untranslated", "casing", "omission",
               "number", "length", "language", "encoding", "misalignment"]
@@ -49,14 +48,9 @@ def build_pair():
     src = next(d for d in docs if d.doc.startswith("000"))
     tgt = next(d for d in docs if d.doc.startswith("001"))
     emb = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in (src, tgt)}
-    try:
-        from aligner.align import align_documents
+    from aligner.align import align_documents
 
-        beads = align_documents(src, tgt, emb[src.doc], emb[tgt.doc], encoder=encoder, config=cfg.align)
-    except NotImplementedError:
-        from standin import align
-
-        beads = align(src, tgt, emb[src.doc], emb[tgt.doc])
+    beads = align_documents(src, tgt, emb[src.doc], emb[tgt.doc], encoder=encoder, config=cfg.align)
     from aligner.model import DocPair
     from aligner.pipeline import AlignedPair
 
