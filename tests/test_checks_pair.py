@@ -99,3 +99,14 @@ def test_length_ratio_relative_to_the_pair():
 def test_parallel_correct_pair_has_no_pair_flags():
     ap, enc, emb = _pair(SRC, TGT[:7], [Bead((i,), (i,)) for i in range(7)], _translations())
     assert _run(ap, enc, emb, ["omission", "partial-omission", "number", "length", "misalignment"]) == []
+
+
+def test_pair_checks_without_embeddings_or_encoder_do_not_fail():
+    """Beads without similarities and no way to compute them: only the checks that need no vectors speak."""
+    beads = [Bead((i,), (i,)) for i in range(6)] + [Bead((6,), (6, 7))]
+    ap, enc, emb = _pair(SRC, TGT, beads, _translations())
+    for b in ap.beads:
+        b.similarity = 0.0
+    flags = run_checks([ap.src, ap.tgt], [ap], encoder=None, embeddings={}, config=Config(),
+                       select=["omission", "number", "length", "misalignment"])
+    assert [f.code for f in flags] == []

@@ -114,8 +114,6 @@ class PartialOmission(Check):
     params = {"member_margin": 0.08, "margin": 0.05, "length_factor": 1.6, "min_chars": 30}
 
     def find_pair(self, ctx, ap):
-        import numpy as np  # noqa: PLC0415
-
         st = pair_stats(ctx, ap)
         for b in ap.beads:
             if not b.src or not b.tgt:
@@ -125,7 +123,10 @@ class PartialOmission(Check):
                 if len(idx) < 2:
                     continue
                 ov = _vec(ctx, other_doc, other_idx)
-                sims = [float(_vec(ctx, doc, (i,)) @ ov) for i in idx]
+                vecs = [_vec(ctx, doc, (i,)) for i in idx]
+                if ov is None or any(v is None for v in vecs):
+                    continue  # no embeddings and no encoder: nothing to compare
+                sims = [float(v @ ov) for v in vecs]
                 best = max(sims)
                 for i, sim in zip(idx, sims):
                     if best - sim >= self.member_margin:
@@ -148,7 +149,6 @@ class PartialOmission(Check):
                                     f"translation in {other.doc} and less similar to it ({sim:.2f}, pair median "
                                     f"{st.median_sim:.2f}): part of it is probably missing there.",
                                     bead=bid, sentence=idx[0], score=abs(dev))
-        del np
 
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")
