@@ -134,3 +134,29 @@ def test_spaced_affix_hyphen_injected():
         chunk = text[s:m.start(2) - 1] + " -" + text[m.start(2):m.end() + 80]
         cases.append((chunk, (m.start() - s, m.end() - s + 1)))
     assert _recall(cases, "tl", "affix-hyphen-space") >= 0.95
+
+
+@pytest.mark.parametrize("lang,min_recall", [("tl", 0.55), ("it", 0.8), ("cs", 0.9)])  # measured 0.60 0.88 0.95
+def test_english_word_injected(lang, min_recall):
+    """A frequent English content word (not a loanword of the language) inserted into correct text. Tagalog is
+    lowest: its word list comes from code-switched media and knows much English, and Taglish is real usage."""
+    from aligner.checks.lang import resources
+    from aligner.checks.lexicon import get_lexicon
+
+    from test_checks_false_positives import _shared
+
+    lex = get_lexicon()
+    res, en = resources(lang), resources("en")
+    eng_path = _shared() / "data" / "tatoeba" / f"tatoeba.{LANGS[lang]}-eng.eng"
+    eng = [ln.strip() for ln in eng_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    cases = []
+    for rng, sents in _docs(lang):
+        text = " ".join(sents)
+        cand = [w for w in re.findall(r"\b[a-z]{4,}\b", " ".join(rng.sample(eng, 5)))
+                if (lex.zipf(w, "en") or 0) >= 3.5 and w not in res.loanwords and w not in en.function_words]
+        if not cand:
+            continue
+        word = rng.choice(cand)
+        p = rng.choice([m.start() for m in re.finditer(r" (?=[^\W\d_A-Z])", text)])
+        cases.append((text[:p] + " " + word + text[p:], (p + 1, p + 1 + len(word))))
+    assert len(cases) >= 30 and _recall(cases, lang, "untranslated") >= min_recall
