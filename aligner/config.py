@@ -29,6 +29,8 @@ class EncoderConfig:
     cache: bool = True
     threads: int = 0  # 0: let the engine decide
     batch_size: int = 32
+    progress: str = "auto"  # progress bar on stderr: auto (long jobs on a terminal), always, never
+    allow_download: bool = False  # st: models may be fetched from the hub (default: local files only)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class SegmentConfig:
     languages: list[str] = field(default_factory=lambda: ["tl", "it", "cs", "en", "de", "fr", "es", "pt"])
     min_lang_confidence: float = 0.5
     max_file_mb: float = 50.0
+    # per-sentence language id: "auto" (lingua only where the function words do not confirm the
+    # document's language), "all" (lingua on every sentence), "off" (sentences inherit it)
+    sentence_lang: str = "auto"
 
 
 @dataclass
@@ -68,6 +73,7 @@ class AlignConfig:
     skip_cost: float | None = None  # None: derived from the score distribution
     band: int = 0  # 0: automatic band width around the coarse path
     paragraph_penalty: float = 0.05
+    refine_spans: bool = True  # encode the few sentence concatenations near the first path for real
 
 
 @dataclass
@@ -82,6 +88,8 @@ class GateConfig:
     fail_on: str = "error"  # findings at or above this severity fail `aligner check`
     max_findings: int = 0  # how many such findings are tolerated
     categories: list[str] = field(default_factory=list)  # empty: all categories count
+    report_on: str = "warning"  # findings at or above this severity are listed in the report
+    ignore_fixed: bool = False  # findings the cleaning stage fixed do not count
 
 
 @dataclass
@@ -171,6 +179,14 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
+
+    import re
+
+    bad = [x for x in cfg.segment.languages if not isinstance(x, str) or not re.fullmatch(r"[a-z]{2}", x)]
+    if bad or not cfg.segment.languages:
+        raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
+    if cfg.segment.sentence_lang not in ("auto", "all", "off"):
+        raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 
     for where, sev in (("clean.drop_severity", cfg.clean.drop_severity), ("gate.fail_on", cfg.gate.fail_on)):
         if sev not in SEVERITIES:

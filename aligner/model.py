@@ -109,6 +109,8 @@ class Document:
     problem: str | None = None
     n_flags: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
+    format: str = "text"  # "text" or "html" (raw is then the HTML source)
+    warnings: list[str] = field(default_factory=list)  # non-fatal problems (e.g. unexpected language)
 
     @property
     def ok(self) -> bool:
@@ -128,6 +130,8 @@ class Document:
             "repairs": self.repairs,
             "status": self.status,
             "problem": self.problem,
+            "warnings": self.warnings,
+            "format": self.format,
             "n_chars": len(self.raw),
             "sentences": [s.to_dict() for s in self.sentences],
             "removed": [r.to_dict() for r in self.removed],

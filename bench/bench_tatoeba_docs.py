@@ -1,0 +1,124 @@
+"""Tatoeba pairs turned into documents with seeded edits on one side: strict F1 per language pair.
+
+    python bench/bench_tatoeba_docs.py                # all pairs (1000 per X-eng set)
+    python bench/bench_tatoeba_docs.py --limit 300    # first 300 pairs of each set
+    python bench/bench_tatoeba_docs.py --quick        # 60 pairs per set (CI size)
+
+Documents: consecutive pairs in chunks of `--doc-size` sentences. On the target side, with a fixed
+seed: ~5% of sentences deleted (gold 1-0), ~5% unrelated sentences inserted from elsewhere in the
+set (gold 0-1), ~5% pairs of neighbours merged into one line (gold 2-1) and ~5% sentences split at
+the middle word (gold 1-2). Pairs: tl-en, it-en, cs-en, de-en, fr-en (LASER Tatoeba) and the direct
+tl-it, cs-it (Tatoeba-Challenge). Embeddings: e5-small, cached in bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+from _shared import RESULTS, e5_encoder, read_lines, shared_dir
+
+from aligner.align.core import AlignParams, align
+from aligner.align.scorer import Counts, count, scores_from_counts
+
+LASER = {"tl-en": "tgl", "it-en": "ita", "cs-en": "ces", "de-en": "deu", "fr-en": "fra"}
+CHALLENGE = {"tl-it": ("ita-tgl.tsv", 3, 2), "cs-it": ("ces-ita.tsv", 2, 3)}  # file, src column, tgt column
+
+
+def load_pairs(name: str) -> list[tuple[str, str]]:
+    base = shared_dir() / "data"
+    if name in LASER:
+        code = LASER[name]
+        src = read_lines(base / "tatoeba" / f"tatoeba.{code}-eng.{code}")
+        tgt = read_lines(base / "tatoeba" / f"tatoeba.{code}-eng.eng")
+        return list(zip(src, tgt))
+    fname, si, ti = CHALLENGE[name]
+    rows = [ln.split("\t") for ln in read_lines(base / "tatoeba-challenge" / fname) if ln.strip()]
+    return [(r[si], r[ti]) for r in rows if len(r) >= 4]
+
+
+def make_document(pairs, pool, rng: random.Random, rate: float):
+    """(src sentences, tgt sentences, gold beads) with edits on the target side."""
+    src = [s for s, _ in pairs]
+    tgt: list[str] = []
+    gold = []
+    i = 0
+    while i < len(pairs):
+        r = rng.random()
+        if r < rate:  # deletion
+            gold.append(((i,), ()))
+            i += 1
+            continue
+        if r < 2 * rate:  # insertion of an unrelated sentence, then the normal pair
+            tgt.append(rng.choice(pool))
+            gold.append(((), (len(tgt) - 1,)))
+        elif r < 3 * rate and i + 1 < len(pairs):  # merge two translations into one line
+            tgt.append(pairs[i][1].rstrip() + " " + pairs[i + 1][1].lstrip())
+            gold.append(((i, i + 1), (len(tgt) - 1,)))
+            i += 2
+            continue
+        elif r < 4 * rate and len(pairs[i][1].split()) >= 4:  # split at the middle word
+            w = pairs[i][1].split()
+            tgt += [" ".join(w[: len(w) // 2]), " ".join(w[len(w) // 2:])]
+            gold.append(((i,), (len(tgt) - 2, len(tgt) - 1)))
+            i += 1
+            continue
+        tgt.append(pairs[i][1])
+        gold.append(((i,), (len(tgt) - 1,)))
+        i += 1
+    return src, tgt, gold
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--limit", type=int, default=None, help="pairs per set (default: all)")
+    ap.add_argument("--doc-size", type=int, default=50)
+    ap.add_argument("--rate", type=float, default=0.05)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--no-refine", action="store_true")
+    args = ap.parse_args(argv)
+    limit = 60 if args.quick else args.limit
+    enc = e5_encoder()
+    params = AlignParams()
+    table = {}
+    t_align = 0.0
+    print(f"{'pair':<7} {'docs':>4} {'sents':>6}  strict P/R/F1        lax F1  one-sided found")
+    for name in [*LASER, *CHALLENGE]:
+        pairs = load_pairs(name)[:limit] if limit else load_pairs(name)
+        rng = random.Random(f"{args.seed}-{name}")
+        pool = [t for _, t in load_pairs(name)[-200:]]  # unrelated target-language sentences
+        total = Counts()
+        n_docs = n_sent = 0
+        for d0 in range(0, len(pairs), args.doc_size):
+            chunk = pairs[d0:d0 + args.doc_size]
+            src, tgt, gold = make_document(chunk, [p for p in pool if p not in {t for _, t in chunk}], rng, args.rate)
+            X, Y = enc.encode(src), enc.encode(tgt)
+
+            def embed_spans(side, spans, src=src, tgt=tgt):
+                lines = src if side == "src" else tgt
+                return enc.encode([" ".join(lines[s:e]) for s, e in spans])
+
+            t0 = time.perf_counter()
+            e0 = enc.encode_seconds
+            beads = align(X, Y, src_len=[len(s) for s in src], tgt_len=[len(t) for t in tgt],
+                          embed_spans=None if args.no_refine else embed_spans, params=params)
+            t_align += time.perf_counter() - t0 - (enc.encode_seconds - e0)
+            total += count(gold, beads)
+            n_docs += 1
+            n_sent += len(src) + len(tgt)
+        s = scores_from_counts(total)
+        table[name] = s.to_dict()
+        print(f"{name:<7} {n_docs:>4} {n_sent:>6}  {s.precision_strict:.3f}/{s.recall_strict:.3f}/{s.f1_strict:.3f}  "
+              f"{s.f1_lax:.3f}   {total.one_sided_hit}/{total.one_sided_gold} (test {total.one_sided_test})", flush=True)
+    print(f"\nalignment time (encoding excluded): {t_align:.2f}s; new strings encoded: {enc.encoded} "
+          f"({enc.encode_seconds:.0f}s)")
+    enc.save()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / ("tatoeba-quick.json" if args.quick else "tatoeba.json")).write_text(json.dumps(table, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The alignment core on planted embeddings: bead types, one-sided sentences, invariants, the band."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.align import align_documents
+from aligner.align.core import AlignParams, align, band_around, band_cells, full_band, parse_bead_types
+from aligner.config import AlignConfig
+from aligner.errors import AlignerError, ConfigError
+from aligner.model import Document, Sentence
+
+DIM = 48
+
+
+def meanings(k: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(k, DIM))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def noisy(v: np.ndarray, seed: int, eps: float = 0.25) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    w = v + eps * rng.normal(size=v.shape) / np.sqrt(DIM)
+    return (w / np.linalg.norm(w, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def build(tgt_recipe: list, n_src: int, seed: int = 0):
+    """Src = meanings 0..n_src-1; tgt sentences from a recipe: int (a meaning), tuple (a merge), None (new)."""
+    M = meanings(n_src + 50, seed)
+    X = noisy(M[:n_src], seed + 1)
+    extra = n_src
+    rows = []
+    for r in tgt_recipe:
+        if r is None:
+            rows.append(M[extra])
+            extra += 1
+        elif isinstance(r, tuple):
+            rows.append(M[list(r)].sum(0))
+        else:
+            rows.append(M[r])
+    Y = noisy(np.array(rows), seed + 2)
+    return X, Y
+
+
+def pairs(beads):
+    return [(b.src, b.tgt) for b in beads]
+
+
+def check_cover(beads, n, m):
+    s = [i for b in beads for i in b.src]
+    t = [j for b in beads for j in b.tgt]
+    assert s == list(range(n)) and t == list(range(m))
+    for b in beads:
+        assert list(b.src) == list(range(b.src[0], b.src[0] + len(b.src))) if b.src else True
+        assert list(b.tgt) == list(range(b.tgt[0], b.tgt[0] + len(b.tgt))) if b.tgt else True
+        assert 0.0 <= b.score <= 1.0
+
+
+def test_identity_is_all_one_to_one():
+    """Translations in the same order give the diagonal and nothing else."""
+    X, Y = build(list(range(30)), 30)
+    beads = align(X, Y)
+    assert pairs(beads) == [((i,), (i,)) for i in range(30)]
+    assert all(b.score > 0.5 for b in beads)
+
+
+@pytest.mark.parametrize("where", [0, 7, 15, 29, "twice", "end2"])
+def test_insertion_in_target_is_a_zero_one_bead(where):
+    """An untranslated extra sentence comes out on its own, not merged into a neighbour."""
+    recipe = list(range(30))
+    if where == "twice":
+        recipe[10:10] = [None, None]
+        expect = [((), (10,)), ((), (11,))]
+    elif where == "end2":
+        recipe += [None, None]
+        expect = [((), (30,)), ((), (31,))]
+    else:
+        recipe.insert(where, None)
+        expect = [((), (where,))]
+    X, Y = build(recipe, 30)
+    beads = align(X, Y)
+    check_cover(beads, 30, len(recipe))
+    got = [p for p in pairs(beads) if not (p[0] and p[1])]
+    assert got == expect
+    assert sum(1 for b in beads if b.type == "1-1") == 30
+
+
+@pytest.mark.parametrize("where", [0, 12, 29])
+def test_deletion_from_target_is_a_one_zero_bead(where):
+    """A source sentence with no translation comes out as 1-0 (the mirror case)."""
+    recipe = [i for i in range(30) if i != where]
+    X, Y = build(recipe, 30)
+    beads = align(X, Y)
+    check_cover(beads, 30, 29)
+    assert [p for p in pairs(beads) if not (p[0] and p[1])] == [((where,), ())]
+
+
+@pytest.mark.parametrize("merge_at, kind", [(5, "2-1"), (18, "2-1"), (5, "1-2"), (20, "1-2")])
+def test_merges_and_splits(merge_at, kind):
+    """A target sentence carrying two source sentences is a 2-1 bead; the swapped sides give 1-2."""
+    recipe = list(range(merge_at)) + [(merge_at, merge_at + 1)] + list(range(merge_at + 2, 30))
+    X, Y = build(recipe, 30)
+    if kind == "1-2":
+        X, Y = Y, X
+    beads = align(X, Y)
+    check_cover(beads, len(X), len(Y))
+    multi = [b for b in beads if b.type != "1-1"]
+    assert len(multi) == 1 and multi[0].type == kind
+    big = multi[0].src if kind == "2-1" else multi[0].tgt
+    assert big == (merge_at, merge_at + 1)
+
+
+def test_three_to_one_needs_the_bead_type():
+    """3-1 is found when allowed, and replaced by allowed beads when not."""
+    recipe = list(range(10)) + [(10, 11, 12)] + list(range(13, 30))
+    X, Y = build(recipe, 30)
+    assert any(b.type == "3-1" for b in align(X, Y))
+    beads = align(X, Y, config=AlignConfig(max_beads=["1-1", "1-0", "0-1", "2-1", "1-2"]))
+    assert {b.type for b in beads} <= {"1-1", "1-0", "0-1", "2-1", "1-2"}
+    check_cover(beads, 30, len(recipe))
+
+
+def test_paragraph_boundary_is_a_soft_constraint():
+    """The same 2-1 merge is taken inside a paragraph but refused across one when crossing is expensive."""
+    recipe = list(range(8)) + [(8, 9)] + list(range(10, 20))
+    X, Y = build(recipe, 20)
+    same = [0] * 20
+    split = [0] * 9 + [1] * 11  # boundary between sentences 8 and 9
+    cheap = align(X, Y, src_par=split, tgt_par=[0] * len(Y), config=AlignConfig(paragraph_penalty=0.0))
+    assert ((8, 9), (8,)) in pairs(cheap)
+    inside = align(X, Y, src_par=same, tgt_par=[0] * len(Y), config=AlignConfig(paragraph_penalty=5.0))
+    assert ((8, 9), (8,)) in pairs(inside)
+    costly = align(X, Y, src_par=split, tgt_par=[0] * len(Y), config=AlignConfig(paragraph_penalty=5.0))
+    assert ((8, 9), (8,)) not in pairs(costly)
+    check_cover(costly, 20, len(Y))
+
+
+@pytest.mark.parametrize("n, m", [(0, 0), (0, 3), (4, 0)])
+def test_empty_sides(n, m):
+    """An empty side makes every sentence of the other one-sided, in order."""
+    beads = align(np.zeros((n, DIM), np.float32), np.zeros((m, DIM), np.float32) + 0.1)
+    assert pairs(beads) == [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
+
+
+def test_single_sentences_align():
+    X, Y = build([0], 1)
+    assert pairs(align(X, Y)) == [((0,), (0,))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 14), m=st.integers(0, 14), seed=st.integers(0, 10_000))
+def test_beads_cover_both_sides_once_in_order(n, m, seed):
+    """Whatever the embeddings, beads partition both sides into consecutive, ordered runs."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 8)).astype(np.float32)
+    Y = rng.normal(size=(m, 8)).astype(np.float32)
+    beads = align(X, Y, src_len=rng.integers(1, 200, n), tgt_len=rng.integers(1, 200, m))
+    check_cover(beads, n, m)
+
+
+def long_planted(n: int, seed: int = 3):
+    """A long document pair with scattered insertions, deletions and merges (and the gold)."""
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(n + n // 10, DIM))
+    M /= np.linalg.norm(M, axis=1, keepdims=True)
+    X = noisy(M[:n], seed + 1)
+    rows, gold, i, extra = [], [], 0, n
+    while i < n:
+        r = rng.random()
+        if r < 0.03:
+            gold.append(((i,), ()))
+            i += 1
+        elif r < 0.06:
+            rows.append(M[extra]); extra += 1
+            gold.append(((), (len(rows) - 1,)))
+        elif r < 0.09 and i + 1 < n:
+            rows.append(M[i] + M[i + 1])
+            gold.append(((i, i + 1), (len(rows) - 1,)))
+            i += 2
+        else:
+            rows.append(M[i])
+            gold.append(((i,), (len(rows) - 1,)))
+            i += 1
+    return X, noisy(np.array(rows), seed + 2), gold
+
+
+def test_banded_dp_equals_full_dp_with_the_same_scores():
+    """Same margins and costs: the DP restricted to a band around the path finds the full DP's path."""
+    from aligner.align import core
+
+    X, Y, _ = long_planted(400)
+    n, m = len(X), len(Y)
+    p = AlignParams()
+    results = []
+    for band in ("full", "path"):
+        src, tgt = core._Side(X, np.full(n, 50.0), None), core._Side(Y, np.full(m, 50.0), None)
+        flo, fhi = full_band(n, m)
+        core._set_margins(src, tgt, *core._sentence_window(flo, fhi, m), p, {1, 2, 3}, {1, 2, 3})
+        sc = core._estimate_scoring(src, tgt, p)
+        if band == "full":
+            lo, hi = flo, fhi
+        else:
+            gi, gj = core._points(results[0])
+            lo, hi = band_around(gi, gj, n, m, 3)
+            assert band_cells(lo, hi) < 0.05 * band_cells(flo, fhi)
+        results.append(core._dp(src, tgt, lo, hi, list(p.beads), p, sc))
+    assert results[0] == results[1]
+
+
+def test_coarse_to_fine_on_a_long_planted_path():
+    """Coarse-to-fine (forced by a tiny full_limit) recovers the planted beads like the full DP does."""
+    X, Y, gold = long_planted(600)
+    full = align(X, Y, params=AlignParams(full_limit=10**9))
+    stats: dict = {}
+    banded = align(X, Y, params=AlignParams(full_limit=1000, coarse_factor=4), stats=stats)
+    assert len(stats["levels"]) >= 3  # two coarse levels, then the fine one
+    fine = stats["levels"][-1]
+    assert fine["cells"] < 0.15 * (fine["n"] + 1) * (fine["m"] + 1)
+    for beads in (full, banded):
+        assert len(set(pairs(beads)) & set(gold)) / len(gold) > 0.97
+    assert len(set(pairs(banded)) & set(pairs(full))) / len(full) > 0.98
+
+
+def test_band_around_a_path_is_narrow_monotone_and_connected():
+    """The band holds the path, grows with the path not with n*m, and consecutive rows overlap."""
+    n, m, w = 5000, 5200, 6
+    pi = np.arange(n + 1)
+    pj = np.minimum((pi * m) // n, m)
+    pj[-1] = m
+    lo, hi = band_around(pi, pj, n, m, w)
+    assert lo[0] == 0 and hi[-1] == m + 1
+    assert np.all(np.diff(lo) >= 0) and np.all(np.diff(hi) >= 0)
+    assert np.all(hi[:-1] > lo[1:])  # overlap: every state is reachable
+    assert np.all((lo <= pj) & (pj < hi))
+    assert band_cells(lo, hi) <= (n + 1) * (2 * w + 4)
+    flo, fhi = full_band(3, 4)
+    assert band_cells(flo, fhi) == 4 * 5
+
+
+def test_repeated_text_does_not_make_the_path_jump():
+    """A paragraph repeated ten times on both sides still aligns copy to copy."""
+    X, Y = build(list(range(15)), 15, seed=5)
+    XR, YR = np.tile(X, (10, 1)), np.tile(Y, (10, 1))
+    beads = align(XR, YR, params=AlignParams(full_limit=2000, coarse_factor=4))
+    assert pairs(beads) == [((i,), (i,)) for i in range(150)]
+
+
+def test_refinement_asks_only_for_spans_near_unusual_beads():
+    """With embed_spans, only a few concatenations (consecutive ranges near the merge) are encoded."""
+    recipe = list(range(20)) + [(20, 21)] + list(range(22, 60))
+    M = meanings(60 + 50)
+    X, Y = build(recipe, 60)
+    asked = []
+
+    def embed_spans(side, spans):
+        asked.extend((side, s, e) for s, e in spans)
+        assert all(0 <= s < e <= (60 if side == "src" else len(Y)) for s, e in spans)
+        return np.array([M[s:e].sum(0) if side == "src" else Y[s:e].sum(0) for s, e in spans])
+
+    stats: dict = {}
+    beads = align(X, Y, embed_spans=embed_spans, stats=stats)
+    assert ((20, 21), (20,)) in pairs(beads)
+    assert 0 < stats["strings_encoded"] == len(asked) <= 30
+    assert all(abs(s - 20) <= 6 for _, s, _ in asked)
+    assert align(X, Y, embed_spans=embed_spans, config=AlignConfig(refine_spans=False)) == align(X, Y)
+
+
+@pytest.mark.parametrize("items, expected", [
+    (["1-1"], [(1, 1), (1, 0), (0, 1)]),
+    (["2-1", "1-2"], [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)]),
+])
+def test_parse_bead_types(items, expected):
+    assert parse_bead_types(items) == expected
+
+
+@pytest.mark.parametrize("bad", ["2:1", "a-b", "0-0", "5-1"])
+def test_parse_bead_types_rejects_bad_items(bad):
+    with pytest.raises(ConfigError):
+        parse_bead_types([bad])
+
+
+def doc_of(name, texts, pars=None):
+    d = Document(doc=name, path=name + ".txt", raw="\n".join(texts))
+    off = 0
+    for i, t in enumerate(texts):
+        d.sentences.append(Sentence(i=i, raw_start=off, raw_end=off + len(t), paragraph=(pars or [0] * len(texts))[i], text=t))
+        off += len(t) + 1
+    return d
+
+
+def test_align_documents_with_an_encoder(fake_encoder):
+    """Documents in, beads out; an untranslated sentence stays one-sided."""
+    de = [f"Satz Nummer {w} über das Thema {w}." for w in "eins zwei drei vier fünf sechs sieben".split()]
+    fr = [f"Phrase numéro {w} sur le sujet {w}." for w in "un deux trois quatre cinq six sept".split()]
+    keys = "granite orchid velvet comet harbor lantern quartz".split()  # distinct shared meanings
+    fake_encoder.translations = {d: keys[k] for k, d in enumerate(de)}
+    fake_encoder.translations.update({f: keys[k] for k, f in enumerate(fr)})
+    fr_plus = fr[:3] + ["Publicité : abonnez-vous à notre lettre."] + fr[3:]
+    src, tgt = doc_of("de", de), doc_of("fr", fr_plus)
+    beads = align_documents(src, tgt, fake_encoder.encode(de), fake_encoder.encode(fr_plus),
+                            encoder=fake_encoder, config=AlignConfig())
+    assert pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((), (3,)),
+                            ((3,), (4,)), ((4,), (5,)), ((5,), (6,)), ((6,), (7,))]
+    with pytest.raises(AlignerError):
+        align_documents(src, tgt, fake_encoder.encode(de[:2]), fake_encoder.encode(fr_plus), config=AlignConfig())
