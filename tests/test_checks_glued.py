@@ -53,6 +53,9 @@ def test_glued_word_case_not_on_names(text, lang):
 @pytest.mark.parametrize("text,lang,evidence,fix", [
     ("Maraming tao ang kumukuha ng diploma upang maging kwalipikado kapag silamaging magagamit.", "tl",
      "silamaging", "sila maging"),
+    ("Il gestore forma il personaleche lavora nel negozio.", "it", "personaleche", "personale che"),
+    ("Molti lavoropresso un call center centralizzato.", "it", "lavoropresso", "lavoro presso"),
+    ("Zákazníci společnostmohou rychle získat pověst.", "cs", "společnostmohou", "společnost mohou"),
 ])
 def test_glued_word_lexicon_caught(text, lang, evidence, fix):
     flags = flags_for(text, lang, "glued-word")

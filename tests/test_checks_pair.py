@@ -99,3 +99,24 @@ def test_length_ratio_relative_to_the_pair():
 def test_parallel_correct_pair_has_no_pair_flags():
     ap, enc, emb = _pair(SRC, TGT[:7], [Bead((i,), (i,)) for i in range(7)], _translations())
     assert _run(ap, enc, emb, ["omission", "partial-omission", "number", "length", "misalignment"]) == []
+
+
+def test_pair_checks_without_embeddings_or_encoder_do_not_fail():
+    """Beads without similarities and no way to compute them: only the checks that need no vectors speak
+    (here the length ratio of the 1-2 bead, whose second target sentence is extra)."""
+    beads = [Bead((i,), (i,)) for i in range(6)] + [Bead((6,), (6, 7))]
+    ap, enc, emb = _pair(SRC, TGT, beads, _translations())
+    for b in ap.beads:
+        b.similarity = 0.0
+    flags = run_checks([ap.src, ap.tgt], [ap], encoder=None, embeddings={}, config=Config(),
+                       select=["omission", "number", "length", "misalignment"])
+    assert [(f.code, f.text) for f in flags] == [("length-ratio", " ".join(TGT[6:8]))]
+
+
+def test_length_ratio_needs_no_vectors():
+    tgt = list(TGT[:7])
+    tgt[2] = ("I clienti sono importanti per l'azienda, e per questo il responsabile del servizio clienti forma "
+              "il personale in tutte le tecniche di servizio, ogni giorno e ogni settimana dell'anno.")
+    ap, enc, emb = _pair(SRC, tgt, [Bead((i,), (i,)) for i in range(7)], _translations())
+    flags = run_checks([ap.src, ap.tgt], [ap], encoder=None, embeddings={}, config=Config(), select=["length-ratio"])
+    assert [f.text for f in flags] == [tgt[2]]

@@ -1,7 +1,6 @@
 """The five seed articles: the artifacts the corpus README lists are caught, correct text is not flagged.
 
-Documents come from the real loader and segmenter; the pair test aligns with the TEMPORARY stand-in
-aligner of tests/standin.py until aligner.align lands.
+Documents come from the real loader and segmenter; the pair test aligns with the real aligner and e5.
 """
 
 import collections
@@ -81,15 +80,19 @@ def test_no_loanword_flagged_untranslated(seed_flags):
 def test_pair_checks_on_the_parallel_seed_pair(corpus_dir):
     """000 (tl) <-> 001 (it) aligned with e5: the two Italian-only sentences are omissions, `Irati` is a
     capital its Tagalog translation lacks, and the cleaned records keep the good beads."""
-    from standin import aligned_seed_pair
-
+    from aligner.align import align_documents
     from aligner.checks.clean import apply_cleaning
     from aligner.config import EncoderConfig
     from aligner.embed import get_encoder
+    from aligner.model import DocPair
+    from aligner.pipeline import AlignedPair
 
     docs = load_seeds(corpus_dir)
     enc = get_encoder("e5-small", config=EncoderConfig(cache=False))
-    ap, emb = aligned_seed_pair(docs, enc)
+    src, tgt = docs[0], docs[1]
+    emb = {d.doc: enc.encode([s.text for s in d.sentences]) for d in (src, tgt)}
+    beads = align_documents(src, tgt, emb[src.doc], emb[tgt.doc], encoder=enc, config=Config().align)
+    ap = AlignedPair(DocPair(src.doc, tgt.doc, src.lang, tgt.lang, "parallel", 1.0), src, tgt, beads)
     flags = run_checks(docs, [ap], encoder=enc, embeddings=emb, config=Config())
     omitted = _texts(flags, "omission", "001")
     assert any(t.startswith("Per mantenere felici i clienti") for t in omitted)

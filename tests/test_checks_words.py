@@ -54,10 +54,12 @@ def test_mid_sentence_capital_not_on_names_headings(text, lang):
     assert flags_for(text, lang, "mid-sentence-capital") == []
 
 
-def test_wrong_language_caught_and_not_on_native_text():
-    text = ("Ang mga kinatawan ng serbisyo sa customer ay may iba't ibang uri ng mga gawain. "
-            "The customer service representative answers questions from customers every single day.")
-    flags = flags_for(text, "tl", "wrong-language")
-    assert [f.text for f in flags] == ["The customer service representative answers questions from customers every single day."]
-    assert flags_for("La direzione consiglia regolarmente al personale sulle misure di prevenzione delle perdite.",
-                     "it", "wrong-language") == []
+@pytest.mark.parametrize("text,lang", [
+    ("Ang mga kinatawan ng serbisyo sa customer ay may iba't ibang uri ng mga gawain. ", "tl"),
+    ("Il responsabile del servizio clienti forma il personale in buone tecniche di servizio. ", "it"),
+    ("Vedoucí zákaznických služeb musí formulovat zásady a vyvinout dlouhodobou filozofii. ", "cs"),
+])
+def test_wrong_language_caught_and_not_on_native_text(text, lang):
+    english = "The customer service representative answers questions from customers every single day."
+    assert [f.text for f in flags_for(text + english, lang, "wrong-language")] == [english]
+    assert flags_for(text.strip(), lang, "wrong-language") == []

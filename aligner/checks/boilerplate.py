@@ -15,8 +15,10 @@ class Boilerplate(Check):
             "prompts, unfilled template placeholders such as '$config[code] not found'. The segmenter keeps "
             "these spans out of the sentences (documents.jsonl `removed`, with its reason); this check reports "
             "each one so a reviewer sees what was dropped. Already fixed: nothing to do unless a real sentence "
-            "was removed by mistake.")
-    params = {"ignore_reasons": ["blank", "whitespace", "empty"]}
+            "was removed by mistake. HTML markup, scripts, styles and metadata removed by the loader are not reported "
+            "(`ignore_reasons`); navigation and forms are.")
+    # HTML source that is not text (tags, scripts, styles, head metadata) is not chrome a reader saw
+    params = {"ignore_reasons": ["blank", "whitespace", "empty", "markup", "script", "style", "metadata"]}
 
     def find(self, ctx, doc):
         ignore = set(self.ignore_reasons)

@@ -58,11 +58,13 @@ class _PairStats:
         self.sims = {}
         self.log_ratio = {}
         for b in ap.beads:
+            if not b.src or not b.tgt:
+                continue
+            ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+            self.log_ratio[id(b)] = math.log((lt + 1) / (ls + 1))
             sim = bead_similarity(ctx, ap, b)
             if sim is not None:
                 self.sims[id(b)] = sim
-                ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
-                self.log_ratio[id(b)] = math.log((lt + 1) / (ls + 1))
         vals = list(self.sims.values())
         self.median_sim = _median(vals)
         self.mad_sim = _median([abs(v - self.median_sim) for v in vals]) if vals else None
@@ -114,8 +116,6 @@ class PartialOmission(Check):
     params = {"member_margin": 0.08, "margin": 0.05, "length_factor": 1.6, "min_chars": 30}
 
     def find_pair(self, ctx, ap):
-        import numpy as np  # noqa: PLC0415
-
         st = pair_stats(ctx, ap)
         for b in ap.beads:
             if not b.src or not b.tgt:
@@ -125,7 +125,10 @@ class PartialOmission(Check):
                 if len(idx) < 2:
                     continue
                 ov = _vec(ctx, other_doc, other_idx)
-                sims = [float(_vec(ctx, doc, (i,)) @ ov) for i in idx]
+                vecs = [_vec(ctx, doc, (i,)) for i in idx]
+                if ov is None or any(v is None for v in vecs):
+                    continue  # no embeddings and no encoder: nothing to compare
+                sims = [float(v @ ov) for v in vecs]
                 best = max(sims)
                 for i, sim in zip(idx, sims):
                     if best - sim >= self.member_margin:
@@ -136,6 +139,8 @@ class PartialOmission(Check):
                                         bead=bid, sentence=i, score=best - sim)
             if len(b.src) == 1 and len(b.tgt) == 1 and st.median_sim is not None and st.n >= 5:
                 sim = st.sims.get(id(b))
+                if sim is None:
+                    continue
                 dev = st.log_ratio[id(b)] - st.median_ratio
                 ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
                 if sim is None or max(ls, lt) < self.min_chars:
@@ -148,7 +153,6 @@ class PartialOmission(Check):
                                     f"translation in {other.doc} and less similar to it ({sim:.2f}, pair median "
                                     f"{st.median_sim:.2f}): part of it is probably missing there.",
                                     bead=bid, sentence=idx[0], score=abs(dev))
-        del np
 
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")
@@ -240,7 +244,7 @@ class LengthRatio(Check):
         st = pair_stats(ctx, ap)
         if st.median_ratio is None:
             return
-        base = st.median_ratio if st.n >= self.min_beads else 0.0
+        base = st.median_ratio if len(st.log_ratio) >= self.min_beads else 0.0
         for b in ap.beads:
             if id(b) not in st.log_ratio:
                 continue

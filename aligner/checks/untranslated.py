@@ -15,13 +15,16 @@ class Untranslated(Check):
     help = ("A word is scored as English left in place when (1) it is clearly more frequent in English than in "
             "the document's language (Zipf difference >= `min_zipf_gap`, English Zipf >= `min_en_zipf`), or its "
             "respelling the way the language adopts English words (resolution -> resolusyon, record -> rekord) "
-            "is a common word of the language; and (2) the language identifier, asked about the word with its "
+            "is a common word of the language, or the gap is at least `weak_zipf_gap` and the language identifier "
+            "alone puts the word on the English side by `weak_lingua_margin` (word lists built from code-switched "
+            "media, like Tagalog's, hold much English); and (2) the language identifier, asked about the word with its "
             "English neighbours, prefers English to the document's language. Adjacent English words form one "
             "finding (a phrase). Loanwords the language has adopted (customer, manager, call center, email... "
             "listed per language in aligner/checks/lang/<lang>.py, extend with `extra_loanwords`) are not "
             "errors. Acronyms, URLs and numbers are ignored, and so are capitalised words outside headings unless "
             "the document also writes them in lower case (names: Mary, Picasso).")
     params = {"min_en_zipf": 2.5, "min_zipf_gap": 1.5, "respelled_zipf": 3.0, "min_lingua_margin": 0.0,
+              "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
               "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
 
     def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
@@ -38,6 +41,12 @@ class Untranslated(Check):
             z_r = lex.zipf(form, lang)
             if z_r >= self.respelled_zipf and z_r > z_l - 1.0:
                 return z_r - z_l + self.min_zipf_gap, f"the English word; the {lang} spelling is '{form}'"
+        # Word lists of languages written in code-switched media (Taglish) hold much English: a smaller gap
+        # counts when the language identifier is clearly on the English side for the word itself.
+        if gap >= self.weak_zipf_gap:
+            conf = lex.confidences(word)
+            if conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0) >= self.weak_lingua_margin:
+                return gap, "an English word"
         return None
 
     def find(self, ctx, doc):

@@ -31,7 +31,8 @@ from aligner.embed.base import check_kind
 
 log = logging.getLogger("aligner")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+PAGE_SIZE = 8192  # 5 vectors of 384 floats per page; 4 KiB pages would fit 2
 BUSY_TIMEOUT_S = 60.0
 _CHUNK = 500  # keys per SELECT ... IN (...), well under SQLite's variable limit
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -91,6 +92,7 @@ class EmbeddingStore:
                                check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")  # only takes effect on a new, empty file
             deadline = time.monotonic() + BUSY_TIMEOUT_S
             while True:  # switching to WAL needs a moment alone with the file
                 try:
@@ -104,8 +106,9 @@ class EmbeddingStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
-                conn.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL, "
-                             "chk BLOB NOT NULL) WITHOUT ROWID")
+                # a rowid table: 1.5 KB rows would spill into overflow pages of a WITHOUT ROWID b-tree
+                conn.execute("CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE, "
+                             "vec BLOB NOT NULL, chk BLOB NOT NULL)")
                 conn.executemany("INSERT OR IGNORE INTO meta (k, v) VALUES (?, ?)",
                                  [("format", str(CACHE_FORMAT)), ("signature", self.signature_json),
                                   ("dim", str(self.dim))])

@@ -100,6 +100,8 @@ def summarise(result: Any, run_id: str) -> dict[str, Any]:
                 "total": len(result.pairs),
                 "by_relation": {rel: sum(p.relation == rel for p in result.pairs)
                                 for rel in ("parallel", "comparable", "unrelated")},
+                **{k: v for k, v in getattr(result, "stats", {}).get("pair", {}).items()
+                   if k not in ("parallel", "comparable", "unrelated")},  # counted in by_relation
             },
             "beads": {
                 "total": len(records),

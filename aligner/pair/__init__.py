@@ -101,7 +101,8 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         if not (ev.n_src and ev.n_tgt):
             evidence["reason"] = "a document without sentences cannot be compared"
         scored[(i, j)] = evidence
-        results[(i, j)] = (relation_for(ev.score, config), ev.score)
+        score = round(ev.score, 4)  # decide on the score that is written, so records are self-consistent
+        results[(i, j)] = (relation_for(score, config), score)
 
     n_cross = _count_cross_language_pairs(langs)
     report_all = n_cross <= config.max_pair_records

@@ -72,7 +72,11 @@ def margin_matrix(sim: np.ndarray, k: int) -> np.ndarray:
     knn_x = -np.partition(-sim, kx - 1, axis=1)[:, :kx].mean(axis=1)
     knn_y = -np.partition(-sim, ky - 1, axis=0)[:ky, :].mean(axis=0)
     denom = (knn_x[:, None] + knn_y[None, :]) / 2.0
-    return sim / np.maximum(denom, 1e-6)
+    # A ratio needs a positive neighbourhood; where an encoder's cosines hover around zero the
+    # neighbourhood mean can be <= 0 and the ratio would explode or flip sign: use 1 + the
+    # distance margin (sim - denom) there, which orders candidates the same way.
+    safe = denom > 0.05
+    return np.where(safe, sim / np.where(safe, denom, 1.0), 1.0 + (sim - denom))
 
 
 def mutual_matches(margins: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -9,6 +9,10 @@ LOANWORDS = {
     "sport", "weekend", "hobby", "film", "bar", "shopping", "leasing", "stress", "welfare", "manager",
     "customer service", "help desk", "call centre", "office", "part-time", "full-time", "record", "tutor",
     "master", "stage", "job", "workshop", "marketing manager", "sales", "account", "store", "outlet",
+    # everyday anglicisms (sport, food, culture, study)
+    "college", "campus", "baseball", "basket", "football", "tennis", "golf", "rugby", "hockey", "wrestling",
+    "sandwich", "hamburger", "toast", "snack", "jeans", "shampoo", "mouse", "fan", "show", "gossip", "single",
+    "jazz", "rock", "pop", "hit", "star", "look", "trend", "hobby", "relax", "check-in", "ticket", "boss",
 }
 
 FUNCTION_WORDS = {
