@@ -12,7 +12,7 @@ from aligner.cli.common import build_config, config_option, encoder_options
 
 @click.command("run", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("corpus", type=click.Path(), default="corpus")
-@click.option("-o", "--out", type=click.Path(file_okay=False), default="out", show_default=True,
+@click.option("-o", "--out", type=click.Path(), default="out", show_default=True,
               help="Output folder (created if needed; files are replaced atomically).")
 @config_option
 @encoder_options
