@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -184,17 +185,26 @@ def test_wrong_encodings_are_decoded_not_mangled(flagged_run):
         assert " ".join(s["text"] for s in docs[doc_id]["sentences"]) == FR.strip()
 
 
-def test_second_identical_run_is_byte_identical(flagged_run, in_process):
-    """Stable bead ids and deterministic output: the same corpus and config give the same bytes."""
+@pytest.mark.parametrize("where, same_files", [
+    ("same-folder", ["aligned.jsonl", "documents.jsonl", "pairs.jsonl", "flags.jsonl", "aligned.tsv"]),
+    ("moved-copy", ["aligned.jsonl", "pairs.jsonl", "flags.jsonl", "aligned.tsv"]),  # documents.jsonl has paths
+])
+def test_second_identical_run_is_byte_identical(flagged_run, in_process, where, same_files):
+    """Stable bead ids and deterministic output: the same corpus gives the same bytes, wherever it lies."""
     *_, base = flagged_run
-    code, err = in_process(["run", base / "corpus", "--out", base / "again", "-c", base / "aligner.toml"])
+    corpus = base / "corpus"
+    if where == "moved-copy":
+        corpus = base / "elsewhere" / "corpus"
+        shutil.copytree(base / "corpus", corpus, symlinks=True)
+    again = base / f"again-{where}"
+    code, err = in_process(["run", corpus, "--out", again, "-c", base / "aligner.toml"])
     assert code == 0 and "Traceback" not in err, err
     aligned = (base / "out" / "aligned.jsonl").read_bytes()
     assert aligned, "the en-de pair should give beads, or this test proves nothing"
     ids = [r["id"] for r in _jsonl(base / "out" / "aligned.jsonl")]
     assert len(set(ids)) == len(ids) and all(ids)
-    for name in ["aligned.jsonl", "documents.jsonl", "pairs.jsonl", "flags.jsonl", "aligned.tsv"]:
-        assert (base / "again" / name).read_bytes() == (base / "out" / name).read_bytes(), name
+    for name in same_files:
+        assert (again / name).read_bytes() == (base / "out" / name).read_bytes(), name
 
 
 # --- clear errors -------------------------------------------------------------------------------
