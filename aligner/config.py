@@ -229,7 +229,12 @@ def load_config(path: str | Path | None = None, *, search_from: str | Path | Non
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("aligner", {})
-    return from_mapping(data, source=str(path))
+    try:
+        return from_mapping(data, source=str(path))
+    except ConfigError as exc:  # every message names the file, so the user knows where to look
+        if str(path) in str(exc):
+            raise
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def override(cfg: Config, **dotted: Any) -> Config:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner.config import Config
+from aligner.errors import InputError
 from aligner.model import Bead, DocPair, Document, Flag
 
 log = logging.getLogger("aligner")
@@ -88,9 +89,13 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
     config = config or Config()
     timings: dict[str, float] = {}
     timed = _Timer(timings)
+    if write and out is not None:
+        check_output_folder(out)  # before the work, not after it
 
     with timed("load"):
         documents = load_corpus(corpus, config=config)
+    if not documents:
+        raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
     with timed("segment"):
         segment_corpus(documents, config=config)
     ok_docs = [d for d in documents if d.ok]
@@ -126,5 +131,26 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
         from aligner.output import write_outputs
 
         with timed("write"):
-            write_outputs(result, Path(out))
+            try:
+                write_outputs(result, Path(out))
+            except OSError as exc:
+                raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     return result
+
+
+def check_output_folder(out: str | Path) -> None:
+    """Raise InputError when `out` cannot become the output folder (it, or a parent, is a file)."""
+    import os
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: the output path exists and is not a folder")
+    parent = out
+    while not parent.exists():  # the nearest existing ancestor must be a writable folder
+        if parent.parent == parent:
+            return
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{out}: cannot create the output folder: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"{out}: cannot create or write the output folder: {parent} is not writable")

@@ -1,10 +1,19 @@
+import os
 import pathlib
 import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> pathlib.Path:
+    """$ALIGNER_SHARED if set, else ../shared beside the project (what CI has)."""
+    env = os.environ.get("ALIGNER_SHARED")
+    return pathlib.Path(env) if env else ROOT.parent / "shared"
+
+
+SHARED = _shared()
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
@@ -15,8 +24,8 @@ def corpus_dir() -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> pathlib.Path:
-    if not SHARED.exists():
-        pytest.skip("../shared is not beside this checkout")
+    if not SHARED.is_dir():
+        pytest.skip(f"shared data not found at {SHARED} (set ALIGNER_SHARED or put it at ../shared)")
     return SHARED
 
 

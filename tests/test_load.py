@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -111,6 +112,7 @@ def test_clean_text_is_not_touched_by_repair():
     (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
     (bytes(range(256)) * 4, "binary"),
     (b"abc\x00def\x00" * 100, "NUL"),
+    (b"\x00\xff" * 40, "NUL"),  # NUL every other byte, yet not UTF-16 text ("ÿÿÿ…")
 ])
 def test_undecodable_inputs(data, message):
     with pytest.raises(UndecodableError, match=message):
@@ -143,6 +145,24 @@ def test_unreadable_file_is_an_error_document(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     (doc,) = load_corpus(tmp_path, config=Config())
     assert doc.status == "error" and "Permission denied" in doc.problem
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda p: p.symlink_to(p.parent / "gone.txt"), "symbolic link to a missing target"),
+    (lambda p: p.mkdir(), "it is a folder"),
+    (lambda p: os.mkfifo(p), "named pipe"),  # reading it would block forever
+])
+def test_entries_named_like_documents_that_are_not_files_are_error_documents(tmp_path, make, problem):
+    """A dangling link, an empty folder or a pipe named x.txt is reported, neither dropped nor read."""
+    make(tmp_path / "x.txt")
+    (doc,) = load_corpus(tmp_path, config=Config())
+    assert doc.doc == "x" and doc.status == "error" and problem in doc.problem
+
+
+def test_folder_named_like_a_document_holding_documents_is_a_folder(tmp_path):
+    """notes.txt/a.txt is a document inside a folder, and the folder is not a document itself."""
+    docs = load(tmp_path, {"notes.txt/a.txt": "Ciao a tutti."})
+    assert list(docs) == ["a"] and docs["a"].ok
 
 
 def test_missing_corpus_is_an_input_error(tmp_path):

@@ -352,9 +352,12 @@ def test_large_html_page(corpus_dir):
     ("Suomi on tasavalta Pohjois-Euroopassa. Sen naapurimaat ovat Ruotsi, Norja ja Venäjä. "
      "Pääkaupunki on Helsinki, joka sijaitsee etelärannikolla. Suomessa on noin viisi miljoonaa asukasta.", "fi"),
     ("日本語のテキストです。東京は日本の首都です。富士山は日本で一番高い山です。", "ja"),
+    # Welsh reads as English at ~0.64 against the configured languages: doubtful, so checked wider
+    ("Mae'r tywydd yn oer iawn heddiw. Aeth Anna i'r orsaf gyda'i chi bach. "
+     "Roedd y trên yn hwyr eto, felly darllenodd hi lyfr tra oedd hi'n aros.", "cy"),
 ])
 def test_language_outside_configuration_is_kept_with_a_warning(text, expected):
-    """Finnish or Japanese text is segmented, labelled with its real language and a warning."""
+    """Finnish, Japanese or Welsh text is segmented, labelled with its real language and a warning."""
     doc = segment_texts({"x": text})["x"]
     assert doc.ok and doc.lang == expected
     assert any("not among the configured languages" in w for w in doc.warnings)

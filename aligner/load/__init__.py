@@ -15,6 +15,8 @@ missing corpus path or a path that is a file raises InputError; a bad manifest C
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from pathlib import Path
 
 from aligner.config import Config
@@ -28,14 +30,25 @@ HTML_SUFFIXES = (".html", ".htm")
 
 
 def find_files(root: Path) -> list[Path]:
-    """Corpus files under `root`, as paths relative to it, sorted."""
+    """Corpus files under `root`, as paths relative to it, sorted.
+
+    Every entry named like a document is listed, not only regular files: a dangling symlink,
+    a named pipe or a folder named "x.txt" holding no documents of its own is what the user
+    meant as a document, and must come back as one with status "error" rather than vanish.
+    """
     found = []
+    folders = []
     for path in root.rglob("*"):
         rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts) or path.suffix.lower() not in SUFFIXES:
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file():
+        if path.is_dir():
+            folders.append(rel)
+        else:
             found.append(rel)
+    for folder in folders:  # a folder named like a document is just a folder when it holds documents
+        if not any(folder in rel.parents for rel in found):
+            found.append(folder)
     return sorted(found, key=lambda p: p.as_posix())
 
 
@@ -71,21 +84,31 @@ def load_document(path: Path, doc_id: str, *, config: Config, display_path: str 
     doc.format = "html" if path.suffix.lower() in HTML_SUFFIXES else "text"
     limit = int(config.segment.max_file_mb * 1024 * 1024)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe" if stat.S_ISFIFO(info.st_mode) else "a special file"
+            return _error(doc, f"cannot read the file: it is {kind}, not a regular file")
+        size = info.st_size
         if size > limit:
-            return _error(doc, f"file too large: {size / 1024 / 1024:.1f} MB is over segment.max_file_mb = {config.segment.max_file_mb:g}")
+            return _error(doc, f"file too large: {_size(size)} is over segment.max_file_mb = {config.segment.max_file_mb:g}")
         data = path.read_bytes()
     except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            return _error(doc, f"cannot read the file: it is a symbolic link to a missing target ({os.readlink(path)})")
         return _error(doc, f"cannot read the file: {exc.strerror or exc}")
     try:
         text, encoding, repairs = decode_bytes(data, languages=config.segment.languages)
     except UndecodableError as exc:
         return _error(doc, str(exc))
     except Exception as exc:  # a bug must cost one document, not the run
-        log.error("%s: decoding failed", doc.path, exc_info=exc)
+        log.debug("%s: decoding traceback", doc.path, exc_info=exc)  # -vv shows it, for a bug report
         return _error(doc, f"internal error while decoding ({type(exc).__name__}: {exc}); please report it")
     doc.raw, doc.encoding, doc.repairs = text, encoding, repairs
     return doc
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n:,} bytes"
 
 
 def _error(doc: Document, problem: str) -> Document:
@@ -123,6 +146,4 @@ def load_corpus(path: str | Path, *, config: Config) -> list[Document]:
             doc.source_url = settings.get("source_url", doc.source_url)
             doc.title = settings.get("title", doc.title)
         documents.append(doc)
-    if not documents:
-        log.warning("%s: no .txt or .html files found", root)
     return documents

@@ -194,8 +194,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
                 text = data.decode(codec)
             except UnicodeDecodeError:
                 return None
-            printable = sum(ch.isprintable() or ch.isspace() for ch in text[:2048])
-            return text if printable >= 0.95 * min(len(text), 2048) else None
+            head = text[:2048]
+            printable = sum(ch.isprintable() or ch.isspace() for ch in head)
+            # NUL high bytes mean U+0000-U+00FF: Latin-script text, which is mostly ASCII letters
+            # and has spaces; b"\x00\xff" * n is binary, not "ÿÿÿ…".
+            letters = [ch for ch in head if ch.isalpha()]
+            ascii_letters = sum(ch.isascii() for ch in letters)
+            prose = (len(head) < 20 or any(ch.isspace() for ch in head)) and ascii_letters >= 0.5 * max(len(letters), 1)
+            return text if printable >= 0.95 * len(head) and prose else None
     return None
 
 

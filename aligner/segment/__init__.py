@@ -31,6 +31,7 @@ from aligner.model import Document, Removed, Sentence
 
 log = logging.getLogger("aligner.segment")
 
+DOUBTFUL_LANG_CONFIDENCE = 0.9  # below this a document's language is checked against unconfigured ones
 MAX_CHROME_LINE = 300  # longer lines are prose: line-level chrome tests are skipped
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 120
@@ -182,9 +183,12 @@ def _settle_language(work: _DocWork, detected: str | None, conf: float, language
     if detected and langid.has_function_words(detected):
         hits, n_words = langid.function_word_vote(words, languages)
         words_ok = n_words < 20 or hits.get(detected, 0) >= 0.04 * n_words
-    if words.strip() and (detected is None or not words_ok or conf < min_conf):
+    weak = detected is None or not words_ok or conf < min_conf
+    if words.strip() and (weak or conf < DOUBTFUL_LANG_CONFIDENCE):
+        # The configured languages fit badly, or only moderately: a language outside them may fit
+        # far better (Welsh reads as English at ~0.6 when English is the nearest configured one).
         other, other_conf = langid.guess_outside(words, languages)
-        if other and other not in languages and other_conf >= 0.5:
+        if other and other not in languages and other_conf >= (0.5 if weak else DOUBTFUL_LANG_CONFIDENCE):
             doc.warnings.append(
                 f"language: the text looks like '{other}' (confidence {other_conf:.2f}), which is not among "
                 f"the configured languages ({', '.join(languages)}); add it to segment.languages to process it as such"
@@ -418,10 +422,19 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
     _sentence_languages([w for w in works if w.doc.ok], config)
+    for w in works:  # what a user must hear about, once per document, on stderr
+        for note in w.doc.warnings:
+            if note.startswith(_LOUD_WARNINGS):
+                log.warning("%s: %s", w.doc.path, note)
+
+
+# Warnings that change what happens to a document (it will not pair as expected, or has no content).
+_LOUD_WARNINGS = ("language: the text looks like", "language: could not identify", "segment: no sentences")
 
 
 def _fail(doc: Document, exc: Exception) -> None:
-    log.error("%s: segmentation failed", doc.path, exc_info=exc)
+    log.error("%s: segmentation failed (%s: %s); the document is marked as an error", doc.path, type(exc).__name__, exc)
+    log.debug("%s: segmentation traceback", doc.path, exc_info=exc)  # -vv shows it, for a bug report
     doc.status = "error"
     doc.problem = f"internal error while segmenting ({type(exc).__name__}: {exc}); please report it"
     doc.sentences, doc.removed = [], []
