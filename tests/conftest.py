@@ -17,6 +17,12 @@ SHARED = _shared()
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
+def pytest_configure(config):
+    # The suite's embeddings go to a git-ignored folder of the checkout, never the user's ~/.cache;
+    # tests that need a cold cache set their own folder.
+    os.environ.setdefault("ALIGNER_CACHE_DIR", str(ROOT / "tests" / ".cache" / "embeddings"))
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> pathlib.Path:
     return ROOT / "corpus"

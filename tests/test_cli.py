@@ -301,3 +301,22 @@ def test_an_os_error_the_library_did_not_wrap_is_still_one_line(run_folder, monk
     monkeypatch.setattr(aligner.output.export, "export", fail)
     code, out, err = invoke_main(["export", run_folder, "-f", "tmx"], capsys)
     assert code == 2 and err == "aligner: error: /data/aligned.tmx: Permission denied\n"
+
+
+def test_an_internal_error_is_one_line_without_traceback_unless_asked(monkeypatch, capsys):
+    """A bug must not greet the user with a traceback; -vv shows it for the bug report."""
+    import aligner.pipeline
+    from aligner.cli import main
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(aligner.pipeline, "run", broken)
+    for argv, traceback_expected in ((["run", "corpus", "-o", "/tmp/aligner-never"], False),
+                                     (["-vv", "run", "corpus", "-o", "/tmp/aligner-never"], True)):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2
+        assert "aligner: internal error: ZeroDivisionError: boom" in err
+        assert ("Traceback" in err) is traceback_expected

@@ -244,7 +244,6 @@ ERROR_CASES = [
     (["run", "toml_manifest", "-o", "out"], "manifest.toml"),
     (["run", "stray_manifest", "-o", "out"], "manifest.toml"),
     (["run", "jsonl_manifest", "-o", "out"], "manifest.jsonl"),
-    (["lint", "lintme/binary.txt"], "binary.txt"),
     (["lint", "lintme/dangling.txt"], "dangling.txt"),
     (["lint", "missing.txt"], "missing.txt"),
     (["check", "nothere"], "nothere"),
@@ -274,6 +273,18 @@ def test_bad_invocation_is_a_clear_error(error_dir, cache, argv, path):
     if argv[0] == "run":
         assert proc.stderr.count("\n") == 1, proc.stderr  # the error is the only line: it failed before any work
         assert not wrote_output
+
+
+def test_lint_reports_an_unreadable_file_and_still_lints_the_others(error_dir, cache):
+    """A binary file among good ones is a `document-error` finding (exit 1), not the end of the run."""
+    good = error_dir / "lintme" / "glued.txt"
+    good.write_text("Ang manager ay nagtuturo nito.Ang mga kawani ay natututo ng mabilis.\n", encoding="utf-8")
+    proc = _aligner(["lint", "lintme/binary.txt", "lintme/glued.txt"], cache, error_dir)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("lintme/binary.txt:1:1: document-error ") for line in lines), proc.stdout
+    assert any(line.startswith("lintme/glued.txt:1:") and " glued-sentence " in line for line in lines), proc.stdout
 
 
 # --- corpora that are valid but give nothing to align ---------------------------------------------

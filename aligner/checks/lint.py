@@ -22,9 +22,7 @@ def load_documents(paths, *, lang=None, config):
         if not p.is_file():
             raise InputError(f"not a file: {p}")
         doc = load_document(p, p.stem, config=config, display_path=str(p))
-        if not doc.ok:
-            raise InputError(f"{p}: {doc.problem}")
-        if lang:
+        if lang and doc.ok:
             doc.manifest = {**doc.manifest, "lang": lang}
             doc.lang, doc.lang_confidence = lang, 1.0
         docs.append(doc)
@@ -44,10 +42,21 @@ def lint_documents(documents, *, config, select=None, ignore=None, lang=None):
             d.lang = lang
     from aligner.checks import build_checks
 
+    unreadable = [document_error(d) for d in documents if not d.ok]
     codes = [c.code for c in build_checks(config, select=select, ignore=ignore, scope="document")]
     if not codes:
-        return []
-    return run_checks(documents, [], encoder=None, embeddings={}, config=config, select=codes)
+        return unreadable
+    return unreadable + run_checks(documents, [], encoder=None, embeddings={}, config=config, select=codes)
+
+
+def document_error(doc):
+    """A file the loader could not use is a finding (the gate's `document-error`), not the end of the run."""
+    from aligner.model import Flag
+    from aligner.output.gate import DOC_ERROR_CODE
+
+    doc.n_flags += 1
+    return Flag(doc=doc.doc, lang=doc.lang, sentence=None, code=DOC_ERROR_CODE, category="other",
+                severity="error", start=0, end=0, text="", message=doc.problem or "the file could not be read")
 
 
 def line_col(raw: str, offset: int) -> tuple[int, int]:

@@ -121,4 +121,12 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         click.echo("aligner: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: one line for the user, the traceback with -vv for the report
+        if logging.getLogger("aligner").isEnabledFor(logging.DEBUG):
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"aligner: internal error: {type(exc).__name__}: {exc} "
+                   "(please report it; run with -vv for the traceback)", err=True)
+        sys.exit(2)
     sys.exit(0)
