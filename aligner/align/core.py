@@ -109,13 +109,13 @@ def _span_vectors(E: np.ndarray, a: int) -> np.ndarray:
     """Row i (0..n): normalised sum of E[i-a:i] (zero for i < a)."""
     n, d = E.shape
     out = np.zeros((n + 1, d), dtype=np.float32)
-    if a == 1:
-        out[1:] = E
+    if n < a:
         return out
-    if n >= a:
-        c = np.zeros((n + 1, d), dtype=np.float64)
-        np.cumsum(E, axis=0, out=c[1:])
-        out[a:] = _unit((c[a:] - c[:-a]).astype(np.float32))
+    acc = out[a:]
+    for k in range(a):
+        acc += E[k: n - a + 1 + k]
+    if a > 1:
+        out[a:] = _unit(acc)
     return out
 
 
@@ -223,7 +223,7 @@ def _invert_window(a: np.ndarray, b: np.ndarray, m: int) -> tuple[np.ndarray, np
     return ra, np.maximum(rb, ra)
 
 
-def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 256):
+def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 96):
     """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, and the mean of all."""
     n = len(X)
     mean = np.zeros(n)
@@ -299,7 +299,7 @@ KAPPA = 20.0  # chars added to both sides before the length ratio: short sentenc
 
 
 def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int,
-                 p: AlignParams, sc: _Scoring, block: int = 256) -> np.ndarray:
+                 p: AlignParams, sc: _Scoring, block: int = 96) -> np.ndarray:
     """Score of bead (a, b) ending at every state of the band, as (n+1, max width) float32 (NEG outside).
 
     Computed a block of rows at a time (one dense product of the block's span vectors with the
