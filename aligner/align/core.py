@@ -58,7 +58,7 @@ class AlignParams:
     full_limit: int = 2_500_000  # largest n*m aligned with a full (unbanded) first pass
     coarse_factor: int = 8
     refine_spans: bool = True  # encode the concatenations near the path through embed_spans
-    refine_radius: int = 1  # around each non-1-1 bead, also encode spans starting this far away
+    refine_radius: int = 0  # around each non-1-1 bead, also encode spans starting this far away
 
     def with_config(self, config) -> "AlignParams":
         """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
