@@ -528,24 +528,24 @@ def _window_along(steps, n: int, m: int, w: int):
 
 
 def _spans_to_refine(steps, n: int, m: int, beads, radius: int):
-    """Concatenations worth encoding: around every bead of the path that is not a plain 1-1."""
+    """Concatenations worth encoding: those inside every bead of the path that is not a plain 1-1,
+    extended by `radius` + 1 sentence on each side (the neighbours such a bead competes with)."""
     sizes_s = sorted({a for a, _ in beads if a >= 2})
     sizes_t = sorted({b for _, b in beads if b >= 2})
     want_s: set[tuple[int, int]] = set()
     want_t: set[tuple[int, int]] = set()
+
+    def add(want, sizes, start, length, total):
+        lo_, hi_ = max(0, start - radius - 1), min(total, start + length + radius + 1)
+        for size in sizes:
+            for s in range(lo_, hi_ - size + 1):
+                want.add((s, s + size))
+
     i = j = 0
     for a, b in steps:
         if (a, b) != (1, 1):
-            for di in range(-radius - max(sizes_s or [1]) + 1, a + radius):
-                for size in sizes_s:
-                    s = i + di
-                    if 0 <= s and s + size <= n:
-                        want_s.add((s, s + size))
-            for dj in range(-radius - max(sizes_t or [1]) + 1, b + radius):
-                for size in sizes_t:
-                    s = j + dj
-                    if 0 <= s and s + size <= m:
-                        want_t.add((s, s + size))
+            add(want_s, sizes_s, i, a, n)
+            add(want_t, sizes_t, j, b, m)
         i += a
         j += b
     return sorted(want_s), sorted(want_t)
