@@ -48,6 +48,23 @@ class PairConfig:
     parallel_threshold: float = 0.5
     comparable_threshold: float = 0.2
     ann_neighbours: int = 10
+    # Sentence evidence (docs/pairing.md): ratio margin over the k nearest sentences of the other side.
+    margin_k: int = 4
+    margin_threshold: float = 1.02  # measured on multilingual-e5-small; LaBSE/LASER-style spaces use ~1.05
+    order_slack: int = 3  # a matched neighbour may skip this many one-sided sentences and still count as "in order"
+    min_length_ratio: float = 0.5  # char length ratio below which translation evidence is scaled down
+    # Topic similarity: mean best-match cosine mapped linearly from floor (0) to ceiling (1); encoder specific.
+    topic_floor: float = 0.80
+    topic_ceiling: float = 0.86
+    topic_weight: float = 0.3  # score = (1 - topic_weight) * translation evidence + topic_weight * topic
+    # Scale: up to this many documents every cross-language pair is scored; above it an ANN index proposes candidates.
+    exhaustive_max_docs: int = 100
+    max_pair_records: int = 50_000  # above this many cross-language pairs only candidates are reported
+    # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
+    roles_file: str | None = None
+    role_threshold: float = 0.5  # on the calibrated role score below
+    role_floor: float = 0.85  # title-to-role-name similarity mapped to score 0 (e5-small "query:" space) ...
+    role_ceiling: float = 1.0  # ... and to score 1
 
 
 @dataclass
@@ -71,6 +88,8 @@ class GateConfig:
     fail_on: str = "error"  # findings at or above this severity fail `aligner check`
     max_findings: int = 0  # how many such findings are tolerated
     categories: list[str] = field(default_factory=list)  # empty: all categories count
+    report_on: str = "warning"  # findings at or above this severity are listed in the report
+    ignore_fixed: bool = False  # findings the cleaning stage fixed do not count
 
 
 @dataclass
@@ -161,6 +180,11 @@ def from_mapping(data: Mapping[str, Any], *, source: str | None = None, base: Co
 def _validate(cfg: Config) -> None:
     from aligner.model import SEVERITIES
 
+    import re
+
+    bad = [x for x in cfg.segment.languages if not isinstance(x, str) or not re.fullmatch(r"[a-z]{2}", x)]
+    if bad or not cfg.segment.languages:
+        raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
     if cfg.segment.sentence_lang not in ("auto", "all", "off"):
         raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
 

@@ -38,6 +38,7 @@ class RunResult:
     signature: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)  # aligned.jsonl records
+    stats: dict[str, Any] = field(default_factory=dict)  # per-stage counters for summary.json
 
 
 class _Timer:
@@ -100,9 +101,10 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
     with timed("embed"):
         embeddings = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in ok_docs}
     with timed("roles"):
-        label_roles(ok_docs, encoder)
+        label_roles(ok_docs, encoder, config=config.pair)
     with timed("pair"):
-        pairs = pair_documents(ok_docs, embeddings, config=config.pair)
+        pair_stats: dict[str, Any] = {}
+        pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
     aligned: list[AlignedPair] = []
     by_id = {d.doc: d for d in ok_docs}
     with timed("align"):
@@ -118,7 +120,8 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
     with timed("clean"):
         records = apply_cleaning(documents, aligned, flags, config=config)
 
-    result = RunResult(documents, pairs, aligned, flags, signature(config, encoder), timings, records)
+    result = RunResult(documents, pairs, aligned, flags, signature(config, encoder), timings, records,
+                       stats={"pair": pair_stats})
     if write and out is not None:
         from aligner.output import write_outputs
 

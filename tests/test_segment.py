@@ -154,6 +154,15 @@ def test_line_repeated_across_languages_is_chrome():
         assert coverage_problems(d) == []
 
 
+def test_line_in_most_documents_of_one_site_is_chrome():
+    """A line found in at least 5 documents and 80% of the corpus, even of one language, is template."""
+    bodies = ["The manager trains the staff every day.", "Customer service requires patience and care.",
+              "A coordinator supports the service team.", "Representatives answer questions by phone.",
+              "Supervisors monitor the quality of calls."]
+    docs = segment_texts({f"d{i}": f"Acme Careers Blog\n\n{b} It is an important job." for i, b in enumerate(bodies)})
+    assert all([(r.text, r.reason) for r in d.removed] == [("Acme Careers Blog", "repeated")] for d in docs.values())
+
+
 def test_repeated_heading_in_same_language_is_kept():
     """The same heading in two documents of one language is content (two articles of one site)."""
     a = "Pagbebenta\n\nAng mga kinatawan ng serbisyo sa customer ay nagbebenta ng mga produkto sa mga customer araw-araw."
@@ -186,6 +195,15 @@ def test_chrome_lines_removed_with_reason(line, reason):
     assert coverage_problems(doc) == []
 
 
+def test_one_word_ui_string_inside_a_list_is_content():
+    """'Email' between 'Telepono' and 'Chat' is a list item, not a share button."""
+    text = ("Ang mga kinatawan ay tumutulong sa pamamagitan ng mga sumusunod na paraan.\n\nTelepono\n\nEmail\n\nChat\n\n"
+            "Ang bawat paraan ay may sariling mga patakaran at pamamaraan.\n\nEmail")
+    doc = segment_texts({"x": text})["x"]
+    assert [s.text for s in doc.sentences if s.kind == "heading"] == ["Telepono", "Email", "Chat"]
+    assert [(r.text, r.reason) for r in doc.removed] == [("Email", "interface")]  # the lone trailing one
+
+
 def test_all_caps_heading_inside_article_is_kept():
     """An all-caps line between prose paragraphs is a heading, not chrome."""
     text = ("Il gestore forma il personale del negozio ogni giorno con molta cura.\n\nREQUISITI\n\n"
@@ -206,6 +224,34 @@ def test_heading_lines_without_punctuation_do_not_start_the_next_sentence():
         ("sentence", "Ang lahat ng mga kinatawan ay tumutulong sa customer."),
         ("sentence", "Ginagawa nila ito araw-araw."),
     ]
+
+
+@pytest.mark.parametrize("lang,text,kinds", [
+    ("tl", "Pagbebenta\n\nMaraming mga sitwasyon ay maaaring mangailangan ng kinatawan.", ["heading", "sentence"]),
+    ("tl", "Ano ang isang tagapamahala ng serbisyo sa customer?\n\nAng isang tagapamahala ay namamahala.", ["sentence", "sentence"]),
+    ("tl", "Mga Espesyalista sa Resolution\nDahil ang mga kinatawan ay nagsisilbi sa front line.", ["heading", "sentence"]),
+    ("it", "Formazione del personale\n\nIl gestore forma il personale. Insegna loro tutto.", ["heading", "sentence", "sentence"]),
+    ("it", "Cos'è un gestore del servizio clienti?\n\nUn gestore è la persona responsabile.", ["sentence", "sentence"]),
+    ("it", "Requisiti:\nServe un diploma di scuola superiore.", ["heading", "sentence"]),
+    ("cs", "Plat a vzdělání\n\nPlat se liší podle zkušeností. Mnoho lidí studuje.", ["heading", "sentence", "sentence"]),
+    ("cs", "Co dělá supervizor zákaznického servisu?\n\nVedoucí odpovídá za správu.", ["sentence", "sentence"]),
+    ("cs", "Vedoucí odpovídá za správu servisu.\nDalší odstavec bez tečky", ["sentence", "heading"]),
+])
+def test_headings_and_title_questions(lang, text, kinds):
+    """Short lines without final punctuation are headings; a question title line is a sentence."""
+    doc = segment_texts({"x": text})["x"]
+    assert [s.kind for s in doc.sentences] == kinds
+    assert doc.title == doc.sentences[0].text
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline):
+    """LF, CRLF and old-Mac CR line endings give the same segmentation."""
+    text = newline.join(["Skip to main content", "", "Pagbebenta", "", "Ang mga kinatawan ay nagbebenta. Sila ay tumutulong."])
+    doc = segment_texts({"x": text})["x"]
+    assert [(s.kind, s.text, s.paragraph) for s in doc.sentences] == [
+        ("heading", "Pagbebenta", 0), ("sentence", "Ang mga kinatawan ay nagbebenta.", 1), ("sentence", "Sila ay tumutulong.", 1)]
+    assert [r.text for r in doc.removed] == ["Skip to main content"] and coverage_problems(doc) == []
 
 
 def test_wrapped_lines_are_joined_into_sentences():
@@ -275,6 +321,31 @@ def test_html_every_markup_character_accounted_for(html_doc):
         assert chrome not in joined
 
 
+def test_html_lang_attribute_helps_when_the_text_is_too_short():
+    """<html lang> is used, with a warning, when the text alone does not decide."""
+    doc = segment_texts({"p": '<html lang="cs"><body><p>OK</p></body></html>'}, fmt="html")["p"]
+    assert doc.lang == "cs" and any("html lang" in w for w in doc.warnings)
+
+
+def test_segmenting_twice_gives_the_same_result():
+    """segment_corpus resets what it fills in: running it again changes nothing."""
+    text = "Titolo\n\nIl gestore forma il personale del negozio ogni giorno. Insegna loro tutto."
+    doc = segment_texts({"x": text})["x"]
+    first = (doc.to_dict(), list(doc.warnings))
+    segment_corpus([doc], config=Config())
+    assert (doc.to_dict(), doc.warnings) == first
+
+
+def test_large_html_page(corpus_dir):
+    """A 2 MB page of seed paragraphs: linear extraction, offsets into the source, invariant intact."""
+    paras = [p for f in sorted(corpus_dir.glob("0*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
+    body = "".join(f"<p class='x'>{p.replace('&', '&amp;')} &nbsp;<b>ok</b></p>\n" for p in paras)
+    source = "<html><body><nav>Menu</nav>" + body * (2_000_000 // len(body) + 1) + "</body></html>"
+    doc = segment_texts({"big": source}, from_mapping({"segment": {"sentence_lang": "off"}}), fmt="html")["big"]
+    assert len(doc.sentences) > 10_000 and coverage_problems(doc) == []
+    assert all(s.raw_text.startswith(s.text[:5]) for s in doc.sentences[:200])
+
+
 # -- languages outside the configured set -----------------------------------------------------------
 
 @pytest.mark.parametrize("text,expected", [
@@ -340,6 +411,23 @@ def test_documents_in_error_are_left_alone():
     bad = Document(doc="bad", path="bad.txt", status="error", problem="empty file")
     segment_corpus([bad], config=Config())
     assert bad.sentences == [] and bad.problem == "empty file"
+
+
+def test_an_internal_failure_costs_one_document_not_the_run(monkeypatch):
+    """If segmenting one document raises, it becomes an error document and the others are done."""
+    import aligner.segment as seg
+
+    real = seg._segment_document
+
+    def boom(work, config):
+        if work.doc.doc == "bad":
+            raise ValueError("boom")
+        return real(work, config)
+
+    monkeypatch.setattr(seg, "_segment_document", boom)
+    docs = segment_texts({"bad": "Una frase. Due frasi.", "good": "Una frase. Due frasi."})
+    assert docs["bad"].status == "error" and "ValueError: boom" in docs["bad"].problem
+    assert docs["good"].ok and len(docs["good"].sentences) == 2
 
 
 def test_document_of_only_chrome_gets_a_warning():

@@ -48,6 +48,8 @@ NOT_SPLIT = [
     ("en", "She said wait... and then nothing happened."),
     ("en", "Version 1.2.3 of the software was released."),
     ("de", "Am 3. Oktober feiern wir, z.B. mit Freunden."),
+    ("en", "She holds a Ph.D. in linguistics and a B.Sc. in physics."),
+    ("it", "Il Dott.Rossi e la Sig.ra Bianchi sono arrivati."),
 ]
 
 MULTI = [
@@ -63,6 +65,7 @@ MULTI = [
     ("en", "Is it true? Yes. It is.", ["Is it true?", "Yes.", "It is."]),
     ("en", "It ended.\nThe next line starts here.", ["It ended.", "The next line starts here."]),
     ("en", "Inc. and Ltd. exist. They are Acme Inc. The end.", ["Inc. and Ltd. exist.", "They are Acme Inc.", "The end."]),
+    ("en", "1.Introduction\n2. Methods", ["1.Introduction\n2. Methods"]),
 ]
 
 
@@ -124,3 +127,25 @@ def test_linear_time_on_pathological_repetition(unit):
     t0 = time.perf_counter()
     boundaries(text, "en")
     assert time.perf_counter() - t0 < 20
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["Ang", "mga", "nito.", "È", "priorità.", "propagovat", "Dobrá", "U.S.", "2.2", "1.", "atd.",
+                           "Dr.", "?", "!", "…", "...", "«", "»", "„", "“", "(", ")", '"', "'", " ", "  ", "\n", "\t",
+                           "iPhone", "McDonald", "x", "Y", "é", "ř", ".", "1.500", "e.g.", "www.Example.com"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join), st.sampled_from(["tl", "it", "cs", "en", "de", None]))
+def test_spans_partition_any_text(text, lang):
+    """For any text: spans are ordered, non-empty, trimmed, and only whitespace lies between them."""
+    spans = split_sentences(text, lang)
+    pos = 0
+    for s, e in spans:
+        assert pos <= s < e <= len(text)
+        assert not text[pos:s].strip()
+        assert text[s:e] == text[s:e].strip()
+        pos = e
+    assert not text[pos:].strip()

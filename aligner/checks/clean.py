@@ -1,8 +1,182 @@
-"""Stage 7: apply safe fixes and decide which beads are kept."""
+"""Stage 7: apply safe fixes and decide which beads are kept.
+
+Fixes come from flags (`Flag.fix`, a replacement for `raw[start:end]`). A fix is applied to the
+cleaned sentence text (`Sentence.text`) when its check has `autofix` on and the flag lies inside
+one sentence; each applied fix is recorded in `Sentence.fixes` with the original text, so nothing
+is lost. A junction flag across two sentences that the segmenter already split (glued sentences)
+counts as fixed when its fix only adds whitespace. Then every bead of every parallel pair becomes
+one aligned.jsonl record with `keep` and `drop_reason` decided by `config.clean`.
+"""
 
 from __future__ import annotations
+
+import re
+
+from aligner.checks.base import bead_id
+from aligner.model import severity_rank
+
+
+def _raw_to_text(raw: str, text: str) -> list[int] | None:
+    """Offsets in `text` for each offset in `raw` (len(raw)+1 entries), when `text` is `raw` with its
+    whitespace collapsed or trimmed; None when the two differ otherwise."""
+    out = [0] * (len(raw) + 1)
+    i = j = 0
+    while i < len(raw):
+        if j < len(text) and raw[i] == text[j]:
+            out[i] = j
+            i += 1
+            j += 1
+        elif raw[i].isspace():
+            out[i] = j
+            i += 1
+        elif j < len(text) and text[j].isspace():
+            j += 1
+        else:
+            return None
+    out[len(raw)] = len(text)
+    return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def _autofix_codes(config) -> dict[str, bool]:
+    from aligner.checks import build_checks
+
+    return {c.code: bool(c.settings.get("autofix", False)) for c in build_checks(config)}
+
+
+def apply_fixes(documents, flags, *, config=None) -> int:
+    """Apply the fixable flags to the sentences' texts; returns how many were applied."""
+    autofix = _autofix_codes(config)
+    by_doc = {d.doc: d for d in documents}
+    per_sentence: dict[tuple[str, int], list] = {}
+    applied = 0
+    for f in flags:
+        if f.fix is None or f.fixed or not autofix.get(f.code, False):
+            continue
+        doc = by_doc.get(f.doc)
+        if doc is None:
+            continue
+        inside = [s for s in doc.sentences if s.raw_start < f.end and f.start < s.raw_end]
+        if len(inside) == 1 and inside[0].raw_start <= f.start and f.end <= inside[0].raw_end:
+            per_sentence.setdefault((f.doc, inside[0].i), []).append(f)
+        elif len(inside) > 1 and _squash(f.fix).replace(" ", "") == f.text.replace(" ", "").replace("\n", "") \
+                and all(not doc.raw[a.raw_end:b.raw_start].strip() for a, b in zip(inside, inside[1:])):
+            # the segmenter split the junction already: the cleaned sentences are separate
+            inside[0].fixes.append({"code": f.code, "start": f.start, "end": f.end, "original": f.text,
+                                    "fix": f.fix, "applied": "split into sentences"})
+            f.fixed = True
+            applied += 1
+    for (doc_id, i), fl in per_sentence.items():
+        doc = by_doc[doc_id]
+        s = doc.sentences[i]
+        raw = doc.raw[s.raw_start:s.raw_end]
+        mapping = _raw_to_text(raw, s.text)
+        chosen, last_end = [], -1
+        for f in sorted(fl, key=lambda f: (f.start, -(f.end - f.start))):
+            if f.start >= last_end:
+                chosen.append(f)
+                last_end = f.end
+        text = s.text
+        for f in sorted(chosen, key=lambda f: f.start, reverse=True):
+            if mapping is not None:
+                a, b = mapping[f.start - s.raw_start], mapping[f.end - s.raw_start]
+            else:  # the segmenter normalised more than whitespace: find the evidence itself
+                needle = _squash(f.text).strip()
+                if text.count(needle) != 1:
+                    continue
+                a = text.index(needle)
+                b = a + len(needle)
+            replacement = _squash(f.fix)
+            text = text[:a] + replacement + text[b:]
+            s.fixes.append({"code": f.code, "start": f.start, "end": f.end, "original": f.text, "fix": f.fix})
+            f.fixed = True
+            applied += 1
+        s.text = re.sub(r" {2,}", " ", text).strip()
+    return applied
+
+
+def _flags_of_bead(flags_by_doc, doc, idx, bid):
+    spans = [(doc.sentences[i].raw_start, doc.sentences[i].raw_end) for i in idx]
+    out = []
+    for f in flags_by_doc.get(doc.doc, ()):
+        if f.bead is not None:
+            if f.bead == bid:
+                out.append(f)
+        elif any(f.start < e and s < f.end for s, e in spans):
+            out.append(f)
+    return out
+
+
+def bead_record(ap, b, flags_by_doc, clean) -> dict:
+    src, tgt = ap.src, ap.tgt
+    bid = bead_id(src, tgt, b)
+    concerned = _flags_of_bead(flags_by_doc, src, b.src, bid) + [
+        f for f in _flags_of_bead(flags_by_doc, tgt, b.tgt, bid) if f.bead is None or f.doc == tgt.doc]
+    seen, codes = set(), []
+    for f in concerned:
+        if id(f) not in seen:
+            seen.add(id(f))
+            if f.code not in codes:
+                codes.append(f.code)
+    s_text = " ".join(src.sentences[i].text for i in b.src)
+    t_text = " ".join(tgt.sentences[i].text for i in b.tgt)
+
+    def raw_of(doc, idx):
+        return doc.raw[doc.sentences[idx[0]].raw_start:doc.sentences[idx[-1]].raw_end] if idx else ""
+
+    drop = None
+    if not b.src or not b.tgt:
+        drop = "one-sided" if clean.drop_one_sided else None
+    if drop is None and b.src and b.tgt and b.score < clean.min_score:
+        drop = "low-score"
+    if drop is None:
+        blocking = [f for f in concerned
+                    if not f.fixed and severity_rank(f.severity) >= severity_rank(clean.drop_severity)]
+        if blocking:
+            drop = f"flag:{blocking[0].code}"
+    if drop is None and b.src and b.tgt and (not s_text.strip() or not t_text.strip()):
+        drop = "empty"
+    role = src.role if src.role == tgt.role or not tgt.role else (src.role or tgt.role)
+    return {
+        "id": bid,
+        "src_doc": src.doc,
+        "tgt_doc": tgt.doc,
+        "src_lang": src.lang,
+        "tgt_lang": tgt.lang,
+        "role": role,
+        "src": s_text,
+        "tgt": t_text,
+        "src_raw": raw_of(src, b.src),
+        "tgt_raw": raw_of(tgt, b.tgt),
+        "src_sents": list(b.src),
+        "tgt_sents": list(b.tgt),
+        "src_spans": [[src.sentences[i].raw_start, src.sentences[i].raw_end] for i in b.src],
+        "tgt_spans": [[tgt.sentences[i].raw_start, tgt.sentences[i].raw_end] for i in b.tgt],
+        "type": b.type,
+        "score": round(float(b.score), 4),
+        "similarity": round(float(b.similarity), 4),
+        "flags": codes,
+        "keep": drop is None,
+        "drop_reason": drop,
+        "translation": {src.lang or "src": s_text, tgt.lang or "tgt": t_text},
+        "schema": 1,
+    }
 
 
 def apply_cleaning(documents, aligned, flags, *, config):
     """Apply fixable flags to sentence texts, mark flags fixed, return aligned.jsonl records (keep/drop_reason)."""
-    raise NotImplementedError
+    from aligner.config import Config
+
+    config = config or Config()
+    apply_fixes(documents, flags, config=config)
+    flags_by_doc: dict[str, list] = {}
+    for f in flags:
+        flags_by_doc.setdefault(f.doc, []).append(f)
+    records = []
+    for ap in aligned:
+        for b in ap.beads:
+            records.append(bead_record(ap, b, flags_by_doc, config.clean))
+    return records

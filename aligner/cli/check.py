@@ -1,9 +1,91 @@
-"""`aligner check` (not implemented yet)."""
+"""`aligner check`: the quality gate for CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from aligner.cli.common import build_config, config_option, encoder_options
+from aligner.model import CATEGORIES, SEVERITIES
 
-@click.command("check")
-def check_cmd():
-    """Not implemented yet."""
-    raise click.ClickException("'aligner check' is not implemented yet")
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def _default_target() -> str:
+    out = Path("out")
+    return "out" if (out / "flags.jsonl").is_file() else "corpus"
+
+
+@click.command("check", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("target", type=click.Path(), required=False)
+@config_option
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Fail on findings of this severity or worse [config gate.fail_on; default: error].")
+@click.option("--max-findings", type=click.IntRange(min=0), default=None,
+              help="How many failing findings are tolerated [config gate.max_findings; default: 0].")
+@click.option("--category", "categories", type=click.Choice(CATEGORIES), multiple=True, metavar="CATEGORY",
+              help=f"Only findings of this category count (repeatable; one of {', '.join(CATEGORIES)}) "
+                   "[config gate.categories; default: all].")
+@click.option("--report-on", type=click.Choice(SEVERITIES), default=None,
+              help="List findings of this severity or worse [config gate.report_on; default: warning].")
+@click.option("--ignore-fixed/--count-fixed", default=None,
+              help="Whether findings the cleaning stage fixed count [config gate.ignore_fixed; default: count].")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write the report to this file (default: stdout).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="When TARGET is a corpus: also write the run's output files here.")
+@encoder_options
+def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, fmt, output,
+              out_dir, encoder, no_cache, cache_dir, threads):
+    """Gate TARGET for CI: exit 0 if it passes, 1 if it fails, 2 on a usage or input error.
+
+    TARGET is the output folder of `aligner run` (with flags.jsonl and summary.json), or
+    a corpus folder, which is run through the whole pipeline first. Default: `out` if it
+    holds a run, else `corpus`.
+
+    The thresholds come from [tool.aligner.gate] in pyproject.toml or [gate] in
+    aligner.toml; options override them. The report is written before the exit code
+    is decided, so CI always gets it.
+
+    \b
+    Examples:
+      aligner check out                              # gate a finished run
+      aligner check corpus --fail-on warning         # run the pipeline, then gate
+      aligner check out --category untranslated --category number --max-findings 3
+      aligner check out -f sarif -o aligner.sarif    # for GitHub code scanning
+      aligner check out -f junit -o aligner-junit.xml
+      aligner check out -f github                    # annotations in a GitHub Actions job
+    """
+    from aligner.errors import InputError
+    from aligner.output.atomic import atomic_open
+    from aligner.output.gate import check, render
+
+    from aligner.output.gate import is_output_folder
+
+    target = target or _default_target()
+    if not Path(target).exists():
+        raise InputError(f"{target}: no such folder (give an output folder of `aligner run` or a corpus folder)")
+    if out_dir is not None and is_output_folder(Path(target)):
+        raise click.UsageError("--out only applies when TARGET is a corpus (this is the output folder of a run)")
+    cfg = build_config(
+        config_path, search_from=target,
+        gate__fail_on=fail_on, gate__max_findings=max_findings,
+        gate__categories=list(categories) if categories else None,
+        gate__report_on=report_on, gate__ignore_fixed=ignore_fixed,
+        encoder__name=encoder, encoder__cache=False if no_cache else None,
+        encoder__cache_dir=cache_dir, encoder__threads=threads,
+    )
+    result = check(target, config=cfg, out=out_dir)
+    report = render(result, fmt)
+    if output == "-":
+        click.echo(report, nl=False)
+    else:
+        with atomic_open(output) as fh:
+            fh.write(report)
+        click.echo(f"aligner: {fmt} report written to {output}", err=True)
+    if result.passed:
+        click.echo(f"aligner: gate passed: {result.summary}", err=True)
+    result.raise_for_status()

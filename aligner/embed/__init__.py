@@ -91,10 +91,10 @@ def _build_st(spec: str, cfg, memo_dir) -> Encoder:
 _BUILDERS: dict[str, Callable[[str, Any, Any], Encoder]] = {"e5-small": _build_e5_small, "st:": _build_st}
 
 
-def get_encoder(name: str = "e5-small", *, config=None) -> Encoder:
+def get_encoder(name: str | None = "e5-small", *, config=None) -> Encoder:
     """An Encoder by registry name ("e5-small", "st:<model or path>"): encode(list[str]) -> (N, d) float32, L2-normalised.
 
-    `config` is an `EncoderConfig`; its `name` is ignored in favour of `name`. With
+    `config` is an `EncoderConfig`; its `name` is used only when `name` is None. With
     `config.cache` (the default) the encoder is wrapped in a `CachedEncoder` at
     `config.cache_dir` / $ALIGNER_CACHE_DIR / ~/.cache/aligner. Raises EncoderError
     for an unknown name, a missing package or a model that cannot be loaded offline.
@@ -102,7 +102,7 @@ def get_encoder(name: str = "e5-small", *, config=None) -> Encoder:
     from aligner.config import EncoderConfig
 
     cfg = config if config is not None else EncoderConfig()
-    name = (name or cfg.name or "").strip()
+    name = (name if name is not None else cfg.name).strip()
     if name.startswith("st:"):
         key, spec = "st:", name[3:].strip()
     elif name in _BUILDERS:

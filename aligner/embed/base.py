@@ -57,19 +57,38 @@ def clean_text(text: str) -> str:
     return text
 
 
-def l2_normalise(vectors: np.ndarray) -> np.ndarray:
+def l2_normalise(vectors: np.ndarray, tolerance: float = 1e-5) -> np.ndarray:
+    """Rows scaled to unit length; rows already unit length (within `tolerance`) are left bit-for-bit alone."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0).astype(np.float32)
+    off = np.abs(norms - 1.0) > tolerance
+    if not off.any():
+        return vectors
+    return np.where(off, vectors / np.where(norms > 0, norms, 1.0), vectors).astype(np.float32)
 
 
-def length_sorted_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
-    """Index batches of texts of similar length, longest first (stable for equal lengths)."""
+def length_sorted_batches(texts: Sequence[str], batch_size: int, max_chars: int | None = None) -> list[np.ndarray]:
+    """Index batches of texts of similar length, longest first (stable for equal lengths).
+
+    A batch holds at most `batch_size` texts and, when `max_chars` is given, at most
+    that many characters (but always at least one text).
+    """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     order = np.argsort(-lengths, kind="stable")
-    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if max_chars is None:
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    batches, start, chars = [], 0, 0
+    for pos, idx in enumerate(order):
+        n = int(lengths[idx])
+        if pos > start and (pos - start >= batch_size or chars + n > max_chars):
+            batches.append(order[start:pos])
+            start, chars = pos, 0
+        chars += n
+    if start < len(order):
+        batches.append(order[start:])
+    return batches
 
 
 class BatchedEncoder:
@@ -89,6 +108,10 @@ class BatchedEncoder:
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _batches(self, texts: list[str]) -> list[np.ndarray]:
+        """How the texts are split into model calls: `batch_size` texts of similar length."""
+        return length_sorted_batches(texts, self.batch_size)
+
     def signature(self) -> dict[str, Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -100,7 +123,7 @@ class BatchedEncoder:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        batches = length_sorted_batches(texts, self.batch_size)
+        batches = self._batches(texts)
         bar = Progress(len(texts), f"embedding ({self.name})") if wants_progress(self.progress, len(texts)) else None
         try:
             for idx in batches:

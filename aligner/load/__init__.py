@@ -81,6 +81,9 @@ def load_document(path: Path, doc_id: str, *, config: Config, display_path: str 
         text, encoding, repairs = decode_bytes(data, languages=config.segment.languages)
     except UndecodableError as exc:
         return _error(doc, str(exc))
+    except Exception as exc:  # a bug must cost one document, not the run
+        log.error("%s: decoding failed", doc.path, exc_info=exc)
+        return _error(doc, f"internal error while decoding ({type(exc).__name__}: {exc}); please report it")
     doc.raw, doc.encoding, doc.repairs = text, encoding, repairs
     return doc
 

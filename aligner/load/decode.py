@@ -77,7 +77,7 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _plausibility(text: str, languages) -> float:
+def _plausibility(text: str, languages, *, others: bool = True) -> float:
     """Share of the non-ASCII letters of `text` that the best-fitting configured language writes."""
     counts: dict[str, int] = {}
     for ch in text:
@@ -87,12 +87,13 @@ def _plausibility(text: str, languages) -> float:
     if not total:
         return 1.0
     best = 0.0
-    for lang in languages:
-        alphabet = ALPHABETS.get(lang)
-        if alphabet is None:
+    configured = set(languages)
+    for lang, alphabet in ALPHABETS.items():
+        if not others and lang not in configured:
             continue
         hits = sum(n for ch, n in counts.items() if ch in alphabet)
-        best = max(best, hits / total)
+        # a configured language counts fully; any other known one almost (Polish in a cs/it corpus)
+        best = max(best, hits / total * (1.0 if lang in configured else 0.99))
     # C1 controls and symbols are never letters of a language: strong evidence against.
     bad = sum(n for ch, n in counts.items() if unicodedata.category(ch) in ("Cc", "Co", "Cn"))
     return best - bad / total
@@ -125,8 +126,21 @@ def _legacy_decode(data: bytes, languages) -> tuple[str, str]:
     if not candidates:
         raise UndecodableError("not decodable as UTF-8 or a known single-byte code page")
     candidates.sort(reverse=True)
+    tied = [c for c in candidates if c[0] >= candidates[0][0] - 0.01]
+    if len(tied) > 1:
+        # Czech with only č ě ň ů reads as Italian è ì ò ù in cp1252: let the language identifier
+        # say what the text is, then prefer the decoding whose letters that language writes.
+        tied.sort(key=lambda c: (_consistency(c[3], languages), c[0], c[1]), reverse=True)
+        return tied[0][3], tied[0][2]
     _, _, enc, text = candidates[0]
     return text, enc
+
+
+def _consistency(text: str, languages) -> float:
+    from aligner.segment.langid import detect_language
+
+    lang, _ = detect_language(text[:2000], languages)
+    return _plausibility(text, [lang], others=False) if lang in ALPHABETS else 0.0
 
 
 def repair_mojibake(text: str) -> tuple[str, list[str]]:
@@ -158,20 +172,45 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     return "".join(out), repairs
 
 
+def _decode_bom(data: bytes) -> tuple[str | None, str]:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise UndecodableError(f"starts with a {name} byte-order mark but is not valid {name}: "
+                                       f"{exc.reason} at byte {exc.start}") from None
+    return None, ""
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: NUL in (nearly) every other byte, decodable, mostly printable."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:4096]
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            printable = sum(ch.isprintable() or ch.isspace() for ch in text[:2048])
+            return text if printable >= 0.95 * min(len(text), 2048) else None
+    return None
+
+
 def decode_bytes(data: bytes, *, languages=("en",)) -> tuple[str, str, list[str]]:
     """Decode a file's bytes; return (text, encoding, repairs). Raises UndecodableError."""
     if not data:
         raise UndecodableError("empty file")
     repairs: list[str] = []
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(codec)
-            except UnicodeDecodeError as exc:
-                raise UndecodableError(f"starts with a {name} byte-order mark but is not valid {name}: {exc.reason} at byte {exc.start}") from None
-            encoding = name
-            break
-    else:
+    text, encoding = _decode_bom(data)
+    if text is None:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            encoding = "utf-16"
+            repairs.append("decoded as UTF-16 without a byte-order mark")
+    if text is None:
         kind = _binary_kind(data)
         if kind:
             raise UndecodableError(f"not a text file: looks like {kind}")

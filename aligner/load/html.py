@@ -2,17 +2,18 @@
 
 `extract_text(source)` returns an `HtmlText`: `text` is what a reader sees (block
 elements become blank lines, `<br>` a line break, entities decoded, whitespace inside
-text collapsed to spaces), `starts[i]`/`ends[i]` the source span of `text[i]`, and
+text turned into spaces), `raw_span(i, j)` the source span of `text[i:j]` (kept as runs, so a
+50 MB page does not need a list entry per character), and
 `regions` the source spans that are not text, each with a reason ("markup" for tags,
 comments and declarations; "script", "style", "navigation", "form", "metadata" for the
 content of elements that are not part of the article). Segmentation works on `text` and
-maps every span back through `starts`/`ends`, so sentence offsets index into the source.
+maps every span back through `raw_span`, so sentence offsets index into the source.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -49,15 +50,38 @@ _CLASS_SPLIT = re.compile(r"[\s_]+")
 
 @dataclass
 class HtmlText:
+    """Visible text of a page and its map to the source, kept as runs (not one entry per char).
+
+    Run k covers text[view_starts[k]:view_starts[k+1]]. A data run (`is_data`) maps char by char
+    from raw_starts[k]; an entity or synthetic-break run maps every char to [raw_starts[k], raw_ends[k]).
+    """
+
     text: str
-    starts: list[int]
-    ends: list[int]
+    view_starts: list[int]
+    raw_starts: list[int]
+    raw_ends: list[int]
+    is_data: list[bool]
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lang: str | None = None  # the <html lang="..."> attribute, a hint
 
+    def _run(self, v: int) -> int:
+        return bisect_right(self.view_starts, v) - 1
+
+    def raw_start(self, v: int) -> int:
+        k = self._run(v)
+        return self.raw_starts[k] + (v - self.view_starts[k]) if self.is_data[k] else self.raw_starts[k]
+
+    def raw_end(self, v: int) -> int:
+        """End of the source span of text[v]."""
+        k = self._run(v)
+        return self.raw_starts[k] + (v - self.view_starts[k]) + 1 if self.is_data[k] else self.raw_ends[k]
+
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Source span of text[start:end] (end > start)."""
-        return self.starts[start], self.ends[end - 1]
+        return self.raw_start(start), self.raw_end(end - 1)
+
+
+_TO_SPACE = str.maketrans("\r\n\t\f\v", "     ")
 
 
 def _skip_reason(tag: str, attrs) -> str | None:
@@ -83,9 +107,12 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.source = source
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.chars: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.pieces: list[str] = []
+        self.length = 0
+        self.view_starts: list[int] = []
+        self.raw_starts: list[int] = []
+        self.raw_ends: list[int] = []
+        self.is_data: list[bool] = []
         self.regions: list[tuple[int, int, str]] = []
         self.stack: list[tuple[str, str | None]] = []  # (tag, skip reason opened by it)
         self.skip: list[str] = []
@@ -113,24 +140,26 @@ class _Extractor(HTMLParser):
         if kind == "\n\n" or not self.pending_break:
             self.pending_break = kind
 
+    def _run(self, text: str, start: int, end: int, is_data: bool) -> None:
+        self.pieces.append(text)
+        self.view_starts.append(self.length)
+        self.raw_starts.append(start)
+        self.raw_ends.append(end)
+        self.is_data.append(is_data)
+        self.length += len(text)
+
     def _emit(self, text: str, start: int, end: int | None = None) -> None:
-        """Append visible text; end=None: one source char per text char."""
-        if self.pending_break and self.chars:
-            for ch in self.pending_break:
-                self.chars.append(ch)
-                self.starts.append(start)
-                self.ends.append(start)
+        """Append visible text; end=None: one source char per text char (data), else an entity."""
+        if not text:
+            return
+        if self.pending_break and self.length:
+            self._run(self.pending_break, start, start, False)
         self.pending_break = ""
+        text = text.translate(_TO_SPACE)
         if end is None:
-            for i, ch in enumerate(text):
-                self.chars.append(" " if ch in "\r\n\t\f\v" else ch)
-                self.starts.append(start + i)
-                self.ends.append(start + i + 1)
+            self._run(text, start, start + len(text), True)
         else:
-            for ch in text:
-                self.chars.append(" " if ch in "\r\n\t\f\v" else ch)
-                self.starts.append(start)
-                self.ends.append(end)
+            self._run(text, start, end, False)
 
     # -- events ----------------------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
@@ -228,41 +257,25 @@ def extract_text(source: str) -> HtmlText:
     parser = _Extractor(source)
     parser.feed(source)
     parser.close()
-    regions = _fill_gaps(source, parser.regions, parser.starts, parser.ends)
-    return HtmlText("".join(parser.chars), parser.starts, parser.ends, regions, parser.lang)
+    text_spans = [(s, e) for s, e in zip(parser.raw_starts, parser.raw_ends) if e > s]
+    regions = _fill_gaps(source, parser.regions, text_spans)
+    return HtmlText("".join(parser.pieces), parser.view_starts, parser.raw_starts, parser.raw_ends,
+                    parser.is_data, regions, parser.lang)
 
 
-def _fill_gaps(source, regions, starts, ends):
+def _fill_gaps(source: str, regions, text_spans) -> list[tuple[int, int, str]]:
     """Every non-blank source char is text or in a region: what the parser skipped becomes markup."""
-    spans = sorted(regions)
+    # at equal starts a region comes first: "&nbsp;" is both a text run and a markup region
+    spans = sorted([(s, e, r) for s, e, r in regions] + [(s, e, "") for s, e in text_spans],
+                   key=lambda x: (x[0], x[2] == ""))
     out: list[tuple[int, int, str]] = []
     pos = 0
     for s, e, reason in spans:
-        if s > pos:
-            out.extend(_untexted(source, pos, s, starts, ends))
-        s = max(s, pos)
-        if e > s:
-            out.append((s, e, reason))
+        if s > pos and source[pos:s].strip():
+            out.append((pos, s, "markup"))
+        if reason and e > max(s, pos):
+            out.append((max(s, pos), e, reason))
         pos = max(pos, e)
-    if pos < len(source):
-        out.extend(_untexted(source, pos, len(source), starts, ends))
-    return out
-
-
-def _untexted(source, lo, hi, starts, ends):
-    """Sub-spans of [lo, hi) that hold non-blank chars not mapped to text (parser leftovers)."""
-    i = bisect_left(starts, lo)
-    pos = lo
-    out = []
-    while pos < hi:
-        while i < len(starts) and ends[i] <= pos:
-            i += 1
-        nxt = starts[i] if i < len(starts) and starts[i] < hi else hi
-        if nxt > pos and source[pos:nxt].strip():
-            out.append((pos, nxt, "markup"))
-        if i < len(starts) and starts[i] < hi:
-            pos = max(nxt, ends[i])
-            i += 1
-        else:
-            break
+    if pos < len(source) and source[pos:].strip():
+        out.append((pos, len(source), "markup"))
     return out

@@ -1,10 +1,287 @@
-"""The role (job) each article describes, in canonical English lower case."""
+"""The role (job) each article describes, in canonical English lower case.
+
+The multilingual encoder compares the document's title (or first sentence) with
+every name of every role in a vocabulary (aligner/data/roles.toml, optionally
+extended by a user file): English names, aliases and translations. The body
+supports the title (roles the body talks about gain a little over those it does
+not) and takes over when the title names no role. A vocabulary name appearing
+verbatim in the title adds a small bonus. A manifest role always wins. When the
+best role does not clear `PairConfig.role_threshold`, the role is left empty
+(None) with its score instead of guessing.
+
+See docs/pairing.md for the scores measured on the bundled corpus.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from aligner.config import PairConfig
+from aligner.errors import ConfigError
 from aligner.model import Document
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
-def label_roles(documents: list[Document], encoder, vocabulary=None) -> None:
-    """Set doc.role and doc.role_score from the title first, then the body."""
-    raise NotImplementedError
+log = logging.getLogger("aligner.roles")
+
+_LANG_KEY = re.compile(r"^[a-z]{2,3}$")
+_RESERVED = {"aliases", "family"}
+
+TITLE_KIND = "query"  # e5 convention: short texts compared symmetrically are both "query:"
+BODY_WEIGHT = 0.5  # how far the body's preference moves the title's similarities
+LEXICAL_BONUS = 0.02  # a vocabulary name written in the title, as a whole phrase
+MAX_BODY_SENTENCES = 40  # the body's support needs its opening, not every sentence of a long article
+
+
+def canonical(name: str) -> str:
+    """Lower case, single spaces, NFC: the form roles are compared and written in."""
+    return " ".join(unicodedata.normalize("NFC", name).lower().split())
+
+
+@dataclass
+class Role:
+    name: str
+    names: dict[str, list[str]] = field(default_factory=dict)  # "en" (name + aliases) and language codes
+    family: str | None = None
+
+    def forms(self) -> dict[str, set[str]]:
+        """Each distinct name and the languages it is listed under."""
+        seen: dict[str, set[str]] = {}
+        for lang, values in self.names.items():
+            for v in values:
+                seen.setdefault(v, set()).add(lang)
+        return seen
+
+
+@dataclass
+class RoleVocabulary:
+    roles: dict[str, Role] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def forms(self, languages: set[str] | None = None) -> tuple[list[str], list[str], list[set[str]]]:
+        """Names (English ones and those of `languages`, all if None), the role each belongs to, its languages."""
+        texts, owners, langs = [], [], []
+        for role in self.roles.values():
+            for form, form_langs in role.forms().items():
+                if languages is not None and not (form_langs & (languages | {"en"})):
+                    continue
+                texts.append(form)
+                owners.append(role.name)
+                langs.append(form_langs)
+        return texts, owners, langs
+
+    def merge(self, data: Mapping[str, Any], source: str) -> None:
+        """Add the roles of a parsed vocabulary file (validated; names of known roles are appended)."""
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{source}: expected a table")
+        unknown = set(data) - {"version", "roles"}
+        if unknown:
+            raise ConfigError(f"{source}: unknown key(s) {', '.join(sorted(unknown))} (expected 'version' and [roles.*])")
+        roles = data.get("roles")
+        if not isinstance(roles, Mapping) or not roles:
+            raise ConfigError(f"{source}: no [roles.\"<canonical name>\"] tables")
+        for raw_name, entry in roles.items():
+            where = f"{source}: roles.{raw_name!r}"
+            name = canonical(str(raw_name))
+            if not name:
+                raise ConfigError(f"{where}: empty role name")
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"{where}: expected a table of names, got {type(entry).__name__}")
+            role = self.roles.setdefault(name, Role(name, {"en": [name]}))
+            for key, value in entry.items():
+                if key == "family":
+                    if not isinstance(value, str):
+                        raise ConfigError(f"{where}.family: expected a string")
+                    role.family = value
+                    continue
+                lang = "en" if key == "aliases" else key
+                if key not in _RESERVED and not _LANG_KEY.match(key):
+                    raise ConfigError(f"{where}: unknown key {key!r} (expected aliases, family or a language code)")
+                if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                    raise ConfigError(f"{where}.{key}: expected a list of non-empty strings")
+                bucket = role.names.setdefault(lang, [])
+                for v in value:
+                    v = " ".join(v.split())
+                    if v not in bucket:
+                        bucket.append(v)
+        self.sources.append(source)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"role vocabulary {path}: cannot read: {exc.strerror}") from None
+
+
+def shipped_vocabulary_path() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("aligner") / "data" / "roles.toml"))
+
+
+def load_vocabulary(extra: str | Path | Mapping[str, Any] | None = None) -> RoleVocabulary:
+    """The shipped vocabulary, with a user file (path) or parsed mapping merged over it."""
+    vocab = RoleVocabulary()
+    shipped = shipped_vocabulary_path()
+    vocab.merge(_read(shipped), "aligner/data/roles.toml")
+    if extra is None:
+        return vocab
+    if isinstance(extra, Mapping):
+        vocab.merge(extra, "role vocabulary")
+    else:
+        path = Path(extra)
+        if not path.is_file():
+            raise ConfigError(f"role vocabulary file not found: {path}")
+        vocab.merge(_read(path), str(path))
+    return vocab
+
+
+def _phrase_in(text: str, phrase: str) -> bool:
+    """Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing)."""
+    norm = lambda s: " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())  # noqa: E731
+    return re.search(rf"(?<!\w){re.escape(norm(phrase))}(?!\w)", norm(text)) is not None
+
+
+@dataclass
+class RoleDecision:
+    """Why a document got its role: for logs, reports and tests."""
+
+    role: str | None
+    score: float | None
+    source: str  # manifest | title | body | none
+    best: str | None = None
+    similarity: float | None = None
+    runner_up: str | None = None
+    margin: float | None = None
+    encoder_only_best: str | None = None
+    encoder_only_margin: float | None = None
+    lexical: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def r(x):
+            return None if x is None else round(float(x), 4)
+
+        return {"role": self.role, "score": r(self.score), "source": self.source, "best": self.best,
+                "similarity": r(self.similarity), "runner_up": self.runner_up, "margin": r(self.margin),
+                "encoder_only_best": self.encoder_only_best, "encoder_only_margin": r(self.encoder_only_margin),
+                "lexical": self.lexical}
+
+
+def _calibrate(similarity: float, config: PairConfig) -> float:
+    span = config.role_ceiling - config.role_floor
+    if span <= 0:
+        return float(similarity >= config.role_floor)
+    return min(1.0, max(0.0, (similarity - config.role_floor) / span))
+
+
+def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
+                details: dict[str, RoleDecision] | None = None) -> None:
+    """Set doc.role and doc.role_score from the title first, then the body.
+
+    `vocabulary`: None (the shipped one, plus `config.roles_file` if set), a path to a user
+    file or a parsed mapping merged over the shipped one, or a RoleVocabulary. `details`,
+    when given, receives a RoleDecision per document id.
+    """
+    import numpy as np
+
+    config = config or PairConfig()
+    if isinstance(vocabulary, RoleVocabulary):
+        vocab = vocabulary
+    else:
+        vocab = load_vocabulary(vocabulary if vocabulary is not None else config.roles_file)
+    names = list(vocab.roles)
+    index = {n: k for k, n in enumerate(names)}
+
+    todo: list[tuple[Document, str, list[str]]] = []
+    for doc in documents:
+        manifest_role = doc.manifest.get("role") if isinstance(doc.manifest, Mapping) else None
+        if isinstance(manifest_role, str) and manifest_role.strip():
+            doc.role, doc.role_score = canonical(manifest_role), 1.0
+            if details is not None:
+                details[doc.doc] = RoleDecision(doc.role, 1.0, "manifest", best=doc.role)
+            continue
+        texts = [s.text for s in doc.sentences if s.text.strip()]
+        title = (doc.title or "").strip() or (texts[0] if texts else "")
+        if not title:
+            doc.role, doc.role_score = None, None
+            if details is not None:
+                details[doc.doc] = RoleDecision(None, None, "none")
+            continue
+        body = [t for t in texts if t != title][:MAX_BODY_SENTENCES]
+        todo.append((doc, title, body))
+    if not todo:
+        return
+
+    # English names and those of the documents' languages (all names when a language is unknown)
+    doc_langs = {d.lang for d, _, _ in todo}
+    forms, owners, form_langs = vocab.forms(None if None in doc_langs else {str(x) for x in doc_langs})
+    owner_idx = np.array([index[o] for o in owners])
+    form_vecs = encoder.encode(forms, kind=TITLE_KIND)
+
+    def per_role(vectors: np.ndarray, lang: str | None) -> np.ndarray:
+        """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
+        usable = np.array([lang is None or "en" in fl or lang in fl for fl in form_langs])
+        sims = np.where(usable[None, :], vectors @ form_vecs.T, -np.inf)
+        out = np.full((len(vectors), len(names)), -np.inf, dtype=np.float64)
+        np.maximum.at(out.T, owner_idx, sims.T)  # out[:, r] = max over the names of r
+        return out
+
+    title_vecs = encoder.encode([t for _, t, _ in todo], kind=TITLE_KIND)
+    flat = [s for _, _, b in todo for s in b]
+    body_vecs = encoder.encode(flat, kind=TITLE_KIND) if flat else None
+
+    start = 0
+    for (doc, title, body), t_vec in zip(todo, title_vecs):
+        t_sims = per_role(t_vec[None, :], doc.lang)[0]
+        b_sims = per_role(body_vecs[start:start + len(body)], doc.lang) if body else np.zeros((0, len(names)))
+        start += len(body)
+        lexical = sorted({owners[k] for k, f in enumerate(forms) if _phrase_in(title, f)})
+        encoder_only = t_sims.copy()
+        if len(b_sims):
+            body_mean = b_sims.mean(axis=0)
+            encoder_only += BODY_WEIGHT * (body_mean - body_mean.max())
+        combined = encoder_only.copy()
+        for name in lexical:
+            combined[index[name]] += LEXICAL_BONUS
+        order = np.argsort(-combined)
+        best, second = int(order[0]), int(order[1]) if len(order) > 1 else int(order[0])
+        similarity = float(min(1.0, combined[best]))
+        score = _calibrate(similarity, config)
+        source = "title"
+        if score < config.role_threshold and len(b_sims):
+            # the title names no role the vocabulary knows: let the body's strongest sentences decide
+            k = max(3, len(b_sims) // 4)
+            top = -np.sort(-b_sims, axis=0)[:k].mean(axis=0)
+            b_order = np.argsort(-top)
+            b_score = _calibrate(float(top[b_order[0]]), config)
+            if b_score >= config.role_threshold:
+                best, second = int(b_order[0]), int(b_order[1]) if len(b_order) > 1 else int(b_order[0])
+                similarity, score, source, combined = float(top[best]), b_score, "body", top
+        enc_order = np.argsort(-encoder_only)
+        decision = RoleDecision(
+            role=names[best] if score >= config.role_threshold else None,
+            score=round(score, 4), source=source if score >= config.role_threshold else "none",
+            best=names[best], similarity=similarity, runner_up=names[second],
+            margin=float(combined[best] - combined[second]),
+            encoder_only_best=names[int(enc_order[0])],
+            encoder_only_margin=float(encoder_only[enc_order[0]] - encoder_only[enc_order[1]]) if len(names) > 1 else None,
+            lexical=lexical,
+        )
+        doc.role, doc.role_score = decision.role, decision.score
+        log.info("role %s: %s (score %.3f, margin %.4f over %s, from %s)", doc.doc, decision.role,
+                 decision.score, decision.margin, decision.runner_up, decision.source)
+        if details is not None:
+            details[doc.doc] = decision

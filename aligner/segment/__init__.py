@@ -35,7 +35,9 @@ MAX_CHROME_LINE = 300  # longer lines are prose: line-level chrome tests are ski
 MAX_HEADING_WORDS = 12
 MAX_HEADING_CHARS = 120
 MAX_REPEATED_WORDS = 15
-LANG_SAMPLE_CHARS = 4000
+SAMPLE_LINES = 3  # document language: slices of the longest content lines...
+SAMPLE_CHUNK = 200  # ...of this many characters each
+_NEWLINE = re.compile("\r\n?|\n|\u2028|\u2029")  # CRLF, old-Mac CR, LF, Unicode line/paragraph separators
 _BULLET = re.compile(r"^(?:[-•*·▪◦–—]\s+|\d{1,3}[.)]\s+|[a-z][.)]\s+)")
 
 
@@ -53,16 +55,15 @@ class _Line:
 class _DocWork:
     doc: Document
     view: str
-    starts: list[int] | None = None  # view -> raw map (HTML); None: identity
-    ends: list[int] | None = None
+    html: object | None = None  # aligner.load.html.HtmlText: view -> raw map; None: identity
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
     html_lang: str | None = None
 
     def raw_span(self, s: int, e: int) -> tuple[int, int]:
-        if self.starts is None:
+        if self.html is None:
             return s, e
-        return self.starts[s], self.ends[e - 1]
+        return self.html.raw_span(s, e)
 
 
 def _view(doc: Document) -> _DocWork:
@@ -70,7 +71,7 @@ def _view(doc: Document) -> _DocWork:
         from aligner.load.html import extract_text
 
         h = extract_text(doc.raw)
-        return _DocWork(doc, h.text, h.starts, h.ends, h.regions, html_lang=h.lang)
+        return _DocWork(doc, h.text, h, h.regions, html_lang=h.lang)
     return _DocWork(doc, doc.raw)
 
 
@@ -78,13 +79,14 @@ def _lines(work: _DocWork) -> None:
     from aligner.segment.boilerplate import is_copyright, is_doubled, placeholder, ui_phrase_cover
 
     text = work.view
-    pos, block, n = 0, 0, len(text)
+    block = 0
     prev_blank = False
-    while pos <= n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
-        s, e = pos, nl
+    bounds = [0]
+    for m in _NEWLINE.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for k in range(0, len(bounds), 2):
+        s, e = bounds[k], bounds[k + 1]
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -107,61 +109,91 @@ def _lines(work: _DocWork) -> None:
             work.lines.append(line)
         else:
             prev_blank = True
-        pos = nl + 1
+    _list_items_are_content(work.lines)
 
 
-def _sample(work: _DocWork) -> list[str]:
-    """Content chunks (not chrome) spread over the document, up to LANG_SAMPLE_CHARS in all."""
+def _list_items_are_content(lines: list[_Line]) -> None:
+    """A one-word UI string between two short content lines is a list item ("Phone / Email / Chat")."""
+    for i in range(1, len(lines) - 1):
+        ln = lines[i]
+        if ln.reason == "interface" and ln.words == 1:
+            prev, nxt = lines[i - 1], lines[i + 1]
+            if prev.reason is None and nxt.reason is None and _heading_like(prev) and _heading_like(nxt):
+                ln.reason = None
+
+
+def _sample(work: _DocWork) -> list[tuple[str, int]]:
+    """(chunk, weight) pairs for the document language: slices of the longest content lines.
+
+    Chrome lines are left out; each chunk stands for the whole line it comes from (weight =
+    line length), so a long paragraph outweighs short headings and untranslated UI words. A few
+    hundred characters per document keep lingua's cost per document small and constant.
+    """
     content = [ln for ln in work.lines if ln.reason is None]
-    total = sum(ln.end - ln.start for ln in content)
-    if total <= LANG_SAMPLE_CHARS:
-        return [work.view[ln.start:ln.end] for ln in content]
-    chunks: list[str] = []
-    step = total / LANG_SAMPLE_CHARS * 600
-    acc, next_take = 0.0, 0.0
-    for ln in content:
+    content.sort(key=lambda ln: ln.end - ln.start, reverse=True)
+    chunks = []
+    for ln in content[:SAMPLE_LINES]:
         length = ln.end - ln.start
-        if length > 3000:  # one long line: a few slices of it
-            for k in range(4):
-                a = ln.start + k * (length - 600) // 3
-                chunks.append(work.view[a:a + 600])
-        elif acc >= next_take:
-            chunks.append(work.view[ln.start:ln.end])
-            next_take += step
-        acc += length
+        a = ln.start if length <= 2 * SAMPLE_CHUNK else ln.start + (length - SAMPLE_CHUNK) // 2
+        chunks.append((work.view[a:a + SAMPLE_CHUNK], length))
     return chunks
 
 
-def _document_language(work: _DocWork, languages: list[str], min_conf: float) -> None:
+def _content_words_sample(work: _DocWork, limit: int = 3000) -> str:
+    parts, total = [], 0
+    for ln in work.lines:
+        if ln.reason is None:
+            parts.append(work.view[ln.start:min(ln.end, ln.start + limit - total)])
+            total += len(parts[-1])
+            if total >= limit:
+                break
+    return " ".join(parts)
+
+
+def _document_languages(works: list[_DocWork], languages: list[str], min_conf: float) -> None:
+    """Language of every document, one batched lingua call for all of them."""
+    from aligner.segment import langid
+
+    samples = [_sample(w) for w in works]
+    flat = [chunk for sample in samples for chunk, _ in sample]
+    answers = iter(langid.detect_languages(flat, languages))
+    for w, sample in zip(works, samples):
+        scores: dict[str, float] = {}
+        weight = 0.0
+        for (chunk, n), (code, conf) in zip(sample, answers):
+            weight += n
+            if code:
+                scores[code] = scores.get(code, 0.0) + n * conf
+        detected, conf = (None, 0.0)
+        if scores:
+            detected = max(scores, key=scores.get)
+            conf = round(scores[detected] / weight, 4)
+        _settle_language(w, detected, conf, languages, min_conf)
+
+
+def _settle_language(work: _DocWork, detected: str | None, conf: float, languages: list[str], min_conf: float) -> None:
+    """Check the detected language (function words, wider detector), record warnings, apply manifest."""
     from aligner.segment import langid
 
     doc = work.doc
-    chunks = _sample(work)
-    scores: dict[str, float] = {}
-    weight = 0.0
-    for chunk, (code, conf) in zip(chunks, langid.detect_languages(chunks, languages)):
-        n = len(chunk)
-        weight += n
-        if code:
-            scores[code] = scores.get(code, 0.0) + n * conf
-    detected, conf = (None, 0.0)
-    if scores:
-        detected = max(scores, key=scores.get)
-        conf = round(scores[detected] / weight, 4)
-    sample = " ".join(chunks)
-    # Is it really one of the configured languages? Function words (cheap), then a wide detector.
+    doc.warnings = [x for x in doc.warnings if not x.startswith("language:")]
+    words = _content_words_sample(work)
     words_ok = True
     if detected and langid.has_function_words(detected):
-        hits, n_words = langid.function_word_vote(sample, languages)
+        hits, n_words = langid.function_word_vote(words, languages)
         words_ok = n_words < 20 or hits.get(detected, 0) >= 0.04 * n_words
-    if sample.strip() and (detected is None or not words_ok or conf < min_conf):
-        other, other_conf = langid.guess_outside(sample, languages)
+    if words.strip() and (detected is None or not words_ok or conf < min_conf):
+        other, other_conf = langid.guess_outside(words, languages)
         if other and other not in languages and other_conf >= 0.5:
             doc.warnings.append(
                 f"language: the text looks like '{other}' (confidence {other_conf:.2f}), which is not among "
                 f"the configured languages ({', '.join(languages)}); add it to segment.languages to process it as such"
             )
             detected, conf = other, other_conf
+    hint = work.html_lang
+    if hint and hint in languages and (detected is None or conf < min_conf):
+        doc.warnings.append(f"language: taken from <html lang=\"{hint}\"> (the text alone gave {detected} {conf:.2f})")
+        detected, conf = hint, max(conf, min_conf)
     if detected is None:
         doc.warnings.append("language: could not identify the language of the text")
     elif conf < min_conf and detected in languages:
@@ -189,7 +221,7 @@ def _repeated_across_documents(works: list[_DocWork]) -> None:
         if len(docs) < 2:
             continue
         langs = {works[k].doc.lang for k in docs if works[k].doc.lang}
-        if len(langs) >= 2 or (len(docs) >= 4 and len(docs) >= 0.8 * n_docs):
+        if len(langs) >= 2 or (len(docs) >= 5 and len(docs) >= 0.8 * n_docs):
             repeated.add(key)
     if not repeated:
         return
@@ -234,6 +266,8 @@ def _starts_upper(text: str) -> bool:
 
 def _units(work: _DocWork):
     """(kind, start, end, block) for headings and prose runs, ("removed", ...) for chrome lines."""
+    from aligner.segment.boilerplate import ends_with_final_punctuation
+
     lines = work.lines
     i, n = 0, len(lines)
     while i < n:
@@ -269,8 +303,6 @@ def _units(work: _DocWork):
                 continue
             else:
                 cur.append(ln)
-            from aligner.segment.boilerplate import ends_with_final_punctuation
-
             prev_closed = ends_with_final_punctuation(text if ln.text else work.view[max(ln.start, ln.end - 20):ln.end])
         yield from flush()
         i = j
@@ -309,7 +341,7 @@ def _segment_document(work: _DocWork, config: Config) -> None:
     for s, e, reason in removed:
         rs, re_ = work.raw_span(s, e)
         out.append(Removed(rs, re_, doc.raw[rs:re_], reason))
-    if work.starts is not None:  # HTML: markup outside sentences and removed lines
+    if work.html is not None:  # HTML: markup outside sentences and removed lines
         taken = sorted([(x.raw_start, x.raw_end) for x in sentences] + [(r.start, r.end) for r in out])
         out.extend(_uncovered_regions(doc.raw, work.regions, taken))
     out.sort(key=lambda r: r.start)
@@ -338,18 +370,18 @@ def _sentence_languages(works: list[_DocWork], config: Config) -> None:
 
     mode = config.segment.sentence_lang
     languages = list(config.segment.languages)
+    todo: dict[tuple[str, ...], list] = {}  # one batched lingua call per language set
     for w in works:
         doc = w.doc
         langs = languages if doc.lang in languages or doc.lang is None else [*languages, doc.lang]
-        todo = []
         for s in doc.sentences:
             if mode == "off" or (mode == "auto" and doc.lang and langid.confirms(s.text, doc.lang, langs)):
                 s.lang, s.lang_confidence = doc.lang, doc.lang_confidence
             else:
-                todo.append(s)
-        if todo:
-            for s, (code, conf) in zip(todo, langid.detect_languages([s.text for s in todo], langs)):
-                s.lang, s.lang_confidence = code, conf
+                todo.setdefault(tuple(langs), []).append(s)
+    for langs, sentences in todo.items():
+        for s, (code, conf) in zip(sentences, langid.detect_languages([s.text for s in sentences], list(langs))):
+            s.lang, s.lang_confidence = code, conf
 
 
 def segment_corpus(documents: list[Document], *, config: Config) -> None:
@@ -363,21 +395,36 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
         if not doc.ok:
             continue
         doc.sentences, doc.removed = [], []
-        work = _view(doc)
-        _lines(work)
+        doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
+        try:
+            work = _view(doc)
+            _lines(work)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(doc, exc)
+            continue
         works.append(work)
-    for w in works:
-        _document_language(w, languages, config.segment.min_lang_confidence)
+    _document_languages(works, languages, config.segment.min_lang_confidence)
     _repeated_across_documents(works)
+    again = [w for w in works if any(ln.reason == "repeated" for ln in w.lines)]
+    if again:  # the language is decided on content: redo it without the lines now known as chrome
+        _document_languages(again, languages, config.segment.min_lang_confidence)
     for w in works:
-        _outside_chrome(w)
-        if any(ln.reason == "repeated" for ln in w.lines) and not w.doc.manifest.get("lang"):
-            w.doc.warnings = [x for x in w.doc.warnings if not x.startswith("language:")]
-            _document_language(w, languages, config.segment.min_lang_confidence)
-        _segment_document(w, config)
+        try:
+            _outside_chrome(w)
+            _segment_document(w, config)
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(w.doc, exc)
+            continue
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
-    _sentence_languages(works, config)
+    _sentence_languages([w for w in works if w.doc.ok], config)
+
+
+def _fail(doc: Document, exc: Exception) -> None:
+    log.error("%s: segmentation failed", doc.path, exc_info=exc)
+    doc.status = "error"
+    doc.problem = f"internal error while segmenting ({type(exc).__name__}: {exc}); please report it"
+    doc.sentences, doc.removed = [], []
 
 
 def coverage_problems(doc: Document) -> list[str]:

@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-MAX_UI_TOKENS = 40
+MAX_UI_TOKENS = 30
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 PLACEHOLDER_RE = re.compile(
     r"\$[A-Za-z_]\w*\[[^\]\n]{0,40}\]"          # $config[code]
@@ -42,7 +42,7 @@ PLACEHOLDER_RE = re.compile(
 _BARE_PLACEHOLDER = re.compile(r"^(?:undefined|null|nan|none|\[object object\]|true|false|error|todo|tbd|placeholder)$", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 FINAL_PUNCT = ".!?…。！？"
-_CLOSERS = "\"'”’»)]}›"
+_CLOSERS = "\"'”’»)]}›“‘"
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +60,8 @@ def ui_phrases() -> dict:
                 if toks:
                     (wild if is_wild else exact).setdefault(toks, (category, lang))
     maxlen = max(len(t) for t in [*exact, *wild])
-    return {"exact": exact, "wild": wild, "weak": set(data.get("weak", ())), "maxlen": maxlen}
+    firsts = frozenset(t[0] for t in [*exact, *wild])
+    return {"exact": exact, "wild": wild, "weak": set(data.get("weak", ())), "maxlen": maxlen, "firsts": firsts}
 
 
 def ui_phrase_cover(text: str) -> list[tuple[str, str]] | None:
@@ -68,11 +69,16 @@ def ui_phrase_cover(text: str) -> list[tuple[str, str]] | None:
 
     Dynamic programming over word tokens; at least one phrase must be of a non-weak category.
     """
+    if text.count(" ") > MAX_UI_TOKENS:
+        return None
+    data = ui_phrases()
+    first = _TOKEN.search(text, 0, 80)
+    if first is None or first.group().lower() not in data["firsts"]:
+        return None  # fast path: most lines do not even start like an interface string
     tokens = _TOKEN.findall(text)
     if not tokens or len(tokens) > MAX_UI_TOKENS:
         return None
     low = [t.lower() for t in tokens]
-    data = ui_phrases()
     exact, wild, weak, maxlen = data["exact"], data["wild"], data["weak"], data["maxlen"]
     n = len(low)
     best: list[list[tuple[str, str]] | None] = [None] * (n + 1)

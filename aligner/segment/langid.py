@@ -144,15 +144,16 @@ def has_function_words(lang: str) -> bool:
 
 def function_word_vote(text: str, languages: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
     """(hits per language, number of word tokens) of the distinctive function words in `text`."""
+    from collections import Counter
+
     table = distinctive_words(_norm_languages(languages))
+    words = _WORD.findall(text.lower())
     hits: dict[str, int] = {}
-    n = 0
-    for m in _WORD.finditer(text.lower()):
-        n += 1
-        lang = table.get(m.group())
+    for word, count in Counter(words).items():
+        lang = table.get(word)
         if lang:
-            hits[lang] = hits.get(lang, 0) + 1
-    return hits, n
+            hits[lang] = hits.get(lang, 0) + count
+    return hits, len(words)
 
 
 def confirms(text: str, lang: str, languages: Iterable[str] | None = None, *, min_hits: int = 2) -> bool:

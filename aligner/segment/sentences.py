@@ -43,7 +43,8 @@ def _letters(pred) -> str:
 
 _LOWER = _letters(str.islower)
 _UPPER = _letters(str.isupper)
-GLUED_CASE_RE = re.compile(f"(?<=[{_LOWER}])(?=[{_UPPER}][{_LOWER}])")
+GLUED_CASE_RE = re.compile(f"[{_LOWER}](?=[{_UPPER}][{_LOWER}])")  # match.end(): the capital
+_SHORT_DOTTED = re.compile(r"^[^\W\d_]{1,3}\.")
 _DOTTED_ABBREV = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
 
 
@@ -111,6 +112,8 @@ def _is_terminal_boundary(text: str, a: int, b: int, d: int, glued: bool, lo: in
             return False
         return strong or not (lw in nonfinal or _DOTTED_ABBREV.match(word) or (len(word) == 1 and word.isalpha()))
     # next is a capital (or a letter without case)
+    if word.isdigit() and len(word) <= 3 and _at_line_start(text, tok, lo):
+        return False  # a list marker: "1. Introduction", "2.Methods"
     if glued:
         token_end = d
         stop = min(hi, d + MAX_LOOK)
@@ -122,6 +125,8 @@ def _is_terminal_boundary(text: str, a: int, b: int, d: int, glued: bool, lo: in
         if d + 1 < hi and text[d + 1].isupper():
             return False  # ASP.NET, file.TXT: an acronym, not a new sentence
         right = text[d:token_end]
+        if _SHORT_DOTTED.match(right):
+            return False  # Ph.D., B.Sc.: the right part is itself an abbreviation
         dot = right.find(".")
         if 0 < dot < len(right) - 1 and right[dot + 1].isalpha():
             return False  # Amazon.Com / example.Org.uk
@@ -144,8 +149,6 @@ def _is_terminal_boundary(text: str, a: int, b: int, d: int, glued: bool, lo: in
     if _DOTTED_ABBREV.match(word):
         return False  # U.S. Bureau, e.g., s.r.o.
     if word.isdigit():
-        if len(word) <= 3 and _at_line_start(text, tok, lo):
-            return False  # a list marker: "1. Introduction"
         if len(word) <= 2 and lang in _abbreviation_data().get("ordinal_dot_before_capital", ()):
             return False  # am 3. Oktober
     return True
@@ -200,7 +203,7 @@ def boundaries(text: str, lang: str | None = None, start: int = 0, end: int | No
         if _is_terminal_boundary(text, a, b, d, glued, start, hi, lang):
             cuts.append(b)
     for m in GLUED_CASE_RE.finditer(text, start, hi):
-        p = m.start()
+        p = m.end()
         if p > start and _glued_case_boundary(text, p, start, hi):
             cuts.append(p)
     cuts.sort()

@@ -1,0 +1,235 @@
+"""The Check base class, the registry, and the context every check reads.
+
+A check *scores* what it finds (evidence + a number), a threshold from its
+settings *decides*; `Check.flag` turns a decision into a `model.Flag`. One name
+everywhere: the registry key is the `code`, which is also the config key
+(`[checks.<code>]`), the flag code, the SARIF ruleId and the docs heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Iterator
+
+from aligner.errors import ConfigError
+from aligner.model import CATEGORIES, SEVERITIES, Document, Flag, Sentence
+
+_REGISTRY: dict[str, type["Check"]] = {}
+
+COMMON_PARAMS: dict[str, Any] = {"enabled": True, "severity": None}
+
+
+def register(cls: type["Check"]) -> type["Check"]:
+    """Class decorator: add a check to the registry under its `code`."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", cls.code or ""):
+        raise ValueError(f"check code must be kebab-case: {cls.code!r}")
+    if cls.category not in CATEGORIES:
+        raise ValueError(f"{cls.code}: unknown category {cls.category!r}")
+    if cls.severity not in SEVERITIES:
+        raise ValueError(f"{cls.code}: unknown severity {cls.severity!r}")
+    if cls.code in _REGISTRY and _REGISTRY[cls.code] is not cls:
+        raise ValueError(f"duplicate check code {cls.code!r}")
+    _REGISTRY[cls.code] = cls
+    return cls
+
+
+class Check:
+    """One kind of finding. Subclasses set the class attributes and implement `find` (document scope)
+    or `find_pair` (pair scope), yielding flags made with `self.flag(...)`."""
+
+    code: ClassVar[str] = ""
+    category: ClassVar[str] = "other"
+    severity: ClassVar[str] = "warning"  # default; `[checks.<code>] severity` overrides
+    scope: ClassVar[str] = "document"  # "document" (lint can run it) or "pair"
+    summary: ClassVar[str] = ""  # one line, for SARIF shortDescription and `--help`
+    help: ClassVar[str] = ""  # a paragraph for translators (SARIF help)
+    params: ClassVar[dict[str, Any]] = {}  # own settings and their defaults
+    fixable: ClassVar[bool] = False  # produces `fix` suggestions
+
+    def __init__(self, settings: dict[str, Any] | None = None):
+        merged = {**COMMON_PARAMS, **self.all_params(), **(settings or {})}
+        self.settings = merged
+        self.enabled = bool(merged["enabled"])
+        self.level = merged["severity"] or type(self).severity
+
+    @classmethod
+    def all_params(cls) -> dict[str, Any]:
+        out = dict(cls.params)
+        if cls.fixable:
+            out.setdefault("autofix", True)
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # settings read as attributes: self.min_zipf
+        settings = self.__dict__.get("settings")
+        if settings is not None and name in settings:
+            return settings[name]
+        raise AttributeError(name)
+
+    # -- to implement ---------------------------------------------------------
+    def find(self, ctx: "Context", doc: Document) -> Iterable[Flag]:
+        return ()
+
+    def find_pair(self, ctx: "Context", ap) -> Iterable[Flag]:
+        return ()
+
+    # -- helpers --------------------------------------------------------------
+    def flag(self, doc: Document, start: int, end: int, message: str, *, fix: str | None = None,
+             score: float | None = None, sentence: int | None = None, bead: str | None = None,
+             fixed: bool = False, severity: str | None = None) -> Flag:
+        if sentence is None:
+            sentence = sentence_at(doc, start)
+        return Flag(doc=doc.doc, lang=doc.lang, sentence=sentence, code=self.code, category=self.category,
+                    severity=severity or self.level, start=start, end=end, text=doc.raw[start:end],
+                    message=message, fix=fix, fixed=fixed, bead=bead,
+                    score=None if score is None else round(float(score), 4))
+
+
+def validate_settings(code: str, settings: Any, *, where: str) -> None:
+    cls = _REGISTRY.get(code)
+    if cls is None:
+        raise ConfigError(f"{where}: unknown check '{code}' (known: {', '.join(sorted(_REGISTRY))})")
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{where}: expected a table of settings, got {settings!r}")
+    known = {**COMMON_PARAMS, **cls.all_params()}
+    for key, value in settings.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting '{where}.{key}' (known for {code}: {', '.join(sorted(known))})")
+        default = known[key]
+        name = f"{where}.{key}"
+        if key == "severity":
+            if value not in SEVERITIES:
+                raise ConfigError(f"{name}: expected one of {', '.join(SEVERITIES)}, got {value!r}")
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{name}: expected true or false, got {value!r}")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{name}: expected a number, got {value!r}")
+            if isinstance(default, int) and not isinstance(value, int):
+                raise ConfigError(f"{name}: expected an integer, got {value!r}")
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                raise ConfigError(f"{name}: expected a string, got {value!r}")
+        elif isinstance(default, (list, tuple)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{name}: expected a list of strings, got {value!r}")
+        elif isinstance(default, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a table, got {value!r}")
+
+
+# -- shared helpers ---------------------------------------------------------------
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")  # letters, with inner apostrophes (iba't, l'azienda)
+LETTERS_RE = re.compile(r"[^\W\d_]+")
+URL_EMAIL_RE = re.compile(
+    r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b(?:[\w-]+\.)+(?:com|org|net|edu|gov|io|it|cz|ph|eu|de|fr|uk|info|biz)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (URLs, e-mail addresses, domain names) that checks of word shape must leave alone."""
+    return [m.span() for m in URL_EMAIL_RE.finditer(text)]
+
+
+def overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in spans)
+
+
+def sentence_at(doc: Document, pos: int) -> int | None:
+    for s in doc.sentences:
+        if s.raw_start <= pos < s.raw_end:
+            return s.i
+    return None
+
+
+def is_heading(doc: Document, s: Sentence) -> bool:
+    """Headings and titles: a `heading` sentence, the document's first line, or a short line that is a
+    whole paragraph without final punctuation (English-influenced title case is normal there)."""
+    if s.kind == "heading":
+        return True
+    if doc.sentences and s is doc.sentences[0] and doc.title and s.raw_text.strip() == (doc.title or "").strip():
+        return True
+    same_par = [t for t in doc.sentences if t.paragraph == s.paragraph]
+    text = s.text.strip()
+    return len(same_par) == 1 and len(text.split()) <= 14 and not text.endswith((".", "!", ";", ","))
+
+
+def content_spans(doc: Document) -> list[tuple[int, int]]:
+    """Raw spans that belong to sentences (removed chrome excluded)."""
+    return [(s.raw_start, s.raw_end) for s in doc.sentences]
+
+
+def bead_id(src_doc: Document, tgt_doc: Document, bead) -> str:
+    """Stable id of a bead: a hash of the two documents and the raw spans of its sentences."""
+    parts = [src_doc.doc, tgt_doc.doc]
+    parts.append(",".join(f"{src_doc.sentences[i].raw_start}-{src_doc.sentences[i].raw_end}" for i in bead.src))
+    parts.append(",".join(f"{tgt_doc.sentences[i].raw_start}-{tgt_doc.sentences[i].raw_end}" for i in bead.tgt))
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Context:
+    """What the checks share during one run: the corpus, the pairs, the encoder, the lexicon."""
+
+    documents: list[Document]
+    aligned: list = field(default_factory=list)
+    encoder: Any = None
+    embeddings: dict = field(default_factory=dict)
+    config: Any = None
+    lexicon: Any = None
+    _corpus_words: dict = field(default_factory=dict)
+    _counterparts: dict | None = None
+
+    def corpus_words(self, lang: str | None) -> "WordStats":
+        if lang not in self._corpus_words:
+            self._corpus_words[lang] = WordStats.of([d for d in self.documents if d.ok and d.lang == lang])
+        return self._corpus_words[lang]
+
+    def counterparts(self) -> dict[tuple[str, int], str]:
+        """(doc, sentence index) -> the text of the other side of its bead, for documents in parallel pairs."""
+        if self._counterparts is None:
+            out: dict[tuple[str, int], str] = {}
+            for ap in self.aligned:
+                for b in ap.beads:
+                    s_txt = " ".join(ap.src.sentences[i].text for i in b.src)
+                    t_txt = " ".join(ap.tgt.sentences[i].text for i in b.tgt)
+                    for i in b.src:
+                        out[(ap.src.doc, i)] = t_txt
+                    for i in b.tgt:
+                        out[(ap.tgt.doc, i)] = s_txt
+            self._counterparts = out
+        return self._counterparts
+
+
+@dataclass
+class WordStats:
+    """How the documents of one language write each word: lowercase, capitalised at a sentence start,
+    capitalised elsewhere. Evidence for casing and glue checks that comes from the corpus itself."""
+
+    lower: dict[str, int] = field(default_factory=dict)
+    any_case: dict[str, int] = field(default_factory=dict)
+    mid_capital: dict[str, int] = field(default_factory=dict)  # capitalised, not first in its sentence
+
+    @classmethod
+    def of(cls, docs: list[Document]) -> "WordStats":
+        stats = cls()
+        for d in docs:
+            for s in d.sentences:
+                for m in WORD_RE.finditer(s.text):
+                    w = m.group()
+                    key = w.lower()
+                    stats.any_case[key] = stats.any_case.get(key, 0) + 1
+                    if w == key:
+                        stats.lower[key] = stats.lower.get(key, 0) + 1
+                    elif m.start() > 0 and w[0].isupper() and w[1:] == key[1:] and s.text[m.start() - 2:m.start()].strip() not in ".!?:":
+                        stats.mid_capital[key] = stats.mid_capital.get(key, 0) + 1
+        return stats
+
+
+def iter_words(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
+    for m in WORD_RE.finditer(text):
+        yield m.start() + offset, m.end() + offset, m.group()

@@ -1,0 +1,131 @@
+"""Capitals where the language has none: common nouns capitalised mid-sentence (`i clienti Irati`,
+`Coordinator ng Serbisyo ng Customer`), typically copied from English title case by machine translation."""
+
+from __future__ import annotations
+
+import re
+
+from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
+
+_OPENERS = re.compile(r"[.!?…:;\"'«»“”„‘’(\[\-–—/]\s*$")
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) >= 2 and word[0].isupper() and word[1:].islower()
+
+
+def _mid_capitals(text: str) -> list[str]:
+    """Capitalised words of `text` that are not at its start or after sentence punctuation."""
+    out = []
+    for m in WORD_RE.finditer(text):
+        if m.start() == 0 or not text[:m.start()].strip() or _OPENERS.search(text[:m.start()]):
+            continue
+        if _capitalised(m.group()):
+            out.append(m.group().lower())
+    return out
+
+
+@register
+class MidSentenceCapital(Check):
+    code = "mid-sentence-capital"
+    category = "casing"
+    severity = "warning"
+    fixable = True
+    summary = "A common word is capitalised in the middle of a sentence."
+    help = ("Evidence that a capitalised word inside a sentence is a common word and not a name, added up and "
+            "compared with `threshold`: the same document writes it in lower case elsewhere (strongest), other "
+            "documents of the language do, the aligned translation of the sentence has no capitalised word in "
+            "its middle (names keep their capital across languages; a shared capital counts against), and the "
+            "word list of the language knows the word. Never flagged: the first word of a sentence or after "
+            "a colon, quote or bracket, words of fewer than `min_letters` letters, a capitalised word next to "
+            "another (a name phrase: New York City), a word the document capitalises at least half as often as "
+            "it lower-cases it (a name: Tom), acronyms and words with inner capitals, and headings and titles, where "
+            "English-style title case is common and a matter of style, not an error. The fix lower-cases the word "
+            "(not applied by default: set `autofix = true`).")
+    params = {"autofix": False, "threshold": 1.0, "doc_weight": 1.0, "corpus_weight": 0.75,
+              "counterpart_weight": 0.75, "lexicon_weight": 0.25, "max_gap_words": 1,
+              "min_letters": 3, "name_ratio": 2}
+
+    def _score(self, ctx, doc, word, counterpart, doc_lower, corpus_lower):
+        low = word.lower()
+        score = 0.0
+        reasons = []
+        n_doc = doc_lower.get(low, 0)
+        if n_doc:
+            score += self.doc_weight + 0.25 * min(n_doc - 1, 2)
+            reasons.append(f"written '{low}' {n_doc}× in this document")
+        elif corpus_lower.get(low, 0):
+            score += self.corpus_weight
+            reasons.append(f"written '{low}' in other {doc.lang} documents")
+        if counterpart is not None:
+            caps = _mid_capitals(counterpart)
+            if not caps:
+                score += self.counterpart_weight
+                reasons.append("its translation has no capital there")
+            elif low in caps:
+                score -= 1.0
+        lex = ctx.lexicon
+        z = lex.zipf(low, doc.lang) if lex else None
+        if z is not None and z >= 1.5:
+            score += self.lexicon_weight * (2 if z >= 3.5 else 1)
+        return score, reasons
+
+    def find(self, ctx, doc):
+        doc_lower: dict[str, int] = {}
+        doc_caps: dict[str, int] = {}  # capitalised inside sentences
+        for s in doc.sentences:
+            for m in WORD_RE.finditer(s.text):
+                if m.group().islower():
+                    doc_lower[m.group()] = doc_lower.get(m.group(), 0) + 1
+                elif m.start() > 0 and _capitalised(m.group()) and not _OPENERS.search(s.text[:m.start()]):
+                    doc_caps[m.group().lower()] = doc_caps.get(m.group().lower(), 0) + 1
+        corpus_lower = ctx.corpus_words(doc.lang).lower
+        counterparts = ctx.counterparts()
+        for s in doc.sentences:
+            if is_heading(doc, s):
+                continue
+            raw = doc.raw[s.raw_start:s.raw_end]
+            protected = protected_spans(raw)
+            counterpart = counterparts.get((doc.doc, s.i))
+            hits = []
+            words = list(WORD_RE.finditer(raw))
+            for idx, m in enumerate(words):
+                word = m.group()
+                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _OPENERS.search(raw[:m.start()]):
+                    continue
+                # a capitalised neighbour makes a name phrase (New York City, Labor Statistics)
+                if any(0 <= k < len(words) and _capitalised(words[k].group()) and k != 0
+                       and raw[words[min(k, idx)].end():words[max(k, idx)].start()].isspace()
+                       for k in (idx - 1, idx + 1)):
+                    continue
+                # written capitalised as often as in lower case: the document treats it as a name (Tom)
+                low = word.lower()
+                if doc_caps.get(low, 0) > 1 and doc_caps[low] * self.name_ratio > doc_lower.get(low, 0):
+                    continue
+                corpus = ctx.corpus_words(doc.lang)
+                if corpus.mid_capital.get(low, 0) > 2 and corpus.mid_capital[low] * self.name_ratio > corpus.lower.get(low, 0):
+                    continue
+                if overlaps(m.span(), protected):
+                    continue
+                score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)
+                if score >= self.threshold and reasons:
+                    hits.append((idx, m, score, reasons))
+            # one finding per run of capitalised common words (Coordinator ng Serbisyo ng Customer)
+            groups: list[list] = []
+            for h in hits:
+                if groups and h[0] - groups[-1][-1][0] <= self.max_gap_words + 1:
+                    groups[-1].append(h)
+                else:
+                    groups.append([h])
+            for g in groups:
+                a, b = g[0][1].start(), g[-1][1].end()
+                span = raw[a:b]
+                fix = span
+                for _, m, _, _ in g:
+                    w = m.group()
+                    rel = m.start() - a
+                    fix = fix[:rel] + w.lower() + fix[rel + len(w):]
+                names = ", ".join(f"'{h[1].group()}'" for h in g)
+                yield self.flag(doc, s.raw_start + a, s.raw_start + b,
+                                f"{names} capitalised mid-sentence but a common word here ({g[0][3][0]}).",
+                                fix=fix, score=max(h[2] for h in g), sentence=s.i)

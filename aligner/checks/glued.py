@@ -1,0 +1,185 @@
+"""Glued text: sentences or words written without the space between them (`nito.Ang`, `propagovatDobrá`,
+`silamaging`). Scans the raw text, so a junction is found even when the segmenter already split it."""
+
+from __future__ import annotations
+
+import re
+
+from aligner.checks.base import Check, LETTERS_RE, WORD_RE, overlaps, protected_spans, register
+from aligner.checks.lang import resources
+
+
+def scan_regions(doc) -> list[tuple[int, int]]:
+    """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them)."""
+    regions: list[list[int]] = []
+    for s in sorted(doc.sentences, key=lambda s: s.raw_start):
+        if regions and not doc.raw[regions[-1][1]:s.raw_start].strip():
+            regions[-1][1] = max(regions[-1][1], s.raw_end)
+        else:
+            regions.append([s.raw_start, s.raw_end])
+    return [(a, b) for a, b in regions]
+
+
+_SENTENCE_JUNCTION = re.compile(
+    r"(?P<left>[^\W\d_]+)(?P<punct>[.!?…]+[\"'»”’)\]]*)(?P<right>[^\W\d_]+(?:['’][^\W\d_]+)?)")
+
+
+@register
+class GluedSentence(Check):
+    code = "glued-sentence"
+    category = "glued"
+    severity = "warning"
+    fixable = True
+    summary = "Two sentences are glued together without a space after the full stop."
+    help = ("Machine-translated pages often lose the space between sentences ('nito.Ang', 'priorità.È'). "
+            "The fix inserts the space. Abbreviations (U.S., e.g., Ph.D.), decimals, file names, URLs and "
+            "e-mail addresses are left alone: the word before the stop must end in two lower-case letters and "
+            "the word after it must look like the start of a sentence.")
+    params = {"min_left_letters": 2}
+
+    def find(self, ctx, doc):
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            protected = protected_spans(text)
+            for m in _SENTENCE_JUNCTION.finditer(text):
+                left, right = m.group("left"), m.group("right")
+                if len(left) < self.min_left_letters or not left[-self.min_left_letters:].islower():
+                    continue
+                if not right[0].isupper() or (len(right) > 1 and not right[1:].islower()):
+                    continue
+                if overlaps(m.span(), protected):
+                    continue
+                start, end = a + m.start(), a + m.end()
+                fix = left + m.group("punct") + " " + right
+                yield self.flag(doc, start, end, f"Missing space between two sentences: '{left}{m.group('punct')}' "
+                                f"and '{right}'.", fix=fix, score=1.0)
+
+
+@register
+class GluedWordCase(Check):
+    code = "glued-word-case"
+    category = "glued"
+    severity = "warning"
+    fixable = True
+    summary = "Two words are glued together: a lower-case letter is directly followed by a capital."
+    help = ("A word that ends and the next that starts with a capital, with no space ('propagovatDobrá', "
+            "'servisuVypořádejte'), is a lost space or line break. Brand-style names are not flagged: a word "
+            "starting with one or two lower-case letters before the capital (iPhone, eBay), CamelCase names "
+            "(YouTube, McDonald, PowerPoint) unless both halves are common words of the language, more frequent "
+            "there than in English, and the whole is unknown, identifiers with several humps, URLs and e-mail addresses.")
+    params = {"min_left_letters": 3, "min_half_zipf": 2.5, "capitalised_half_zipf": 3.5}
+
+    def find(self, ctx, doc):
+        lex = ctx.lexicon
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            protected = protected_spans(text)
+            for m in WORD_RE.finditer(text):
+                word = m.group()
+                if "'" in word or "’" in word:
+                    continue
+                humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
+                if len(humps) != 1:
+                    continue
+                i = humps[0]
+                left, right = word[:i], word[i:]
+                if len(right) < 2 or not right[1:].islower():
+                    continue
+                if m.start() > 0 and text[m.start() - 1] in "@#_/\\.":
+                    continue
+                if overlaps(m.span(), protected):
+                    continue
+                zl, zr, zw = (lex.zipf(left, doc.lang), lex.zipf(right, doc.lang), lex.zipf(word, doc.lang)) if lex else (None,) * 3
+                if left.islower():
+                    if len(left) < self.min_left_letters:
+                        continue
+                    if zl is not None and max(zl, zr) < self.min_half_zipf:
+                        continue
+                elif left[0].isupper() and left[1:].islower() and len(left) >= self.min_left_letters:
+                    # CamelCase names are English-made (WordPress, McDonald): both halves must be words of
+                    # the document's language rather than English ones
+                    if zl is None or min(zl, zr) < self.capitalised_half_zipf or zw > 0 or doc.lang == "en":
+                        continue
+                    if zl < (lex.zipf(left, "en") or 0.0) or zr < (lex.zipf(right, "en") or 0.0):
+                        continue
+                else:
+                    continue
+                yield self.flag(doc, a + m.start(), a + m.end(),
+                                f"Missing space between '{left}' and '{right}'.", fix=f"{left} {right}",
+                                score=1.0 if zl is None else min(zl, zr))
+
+
+@register
+class GluedWord(Check):
+    code = "glued-word"
+    category = "glued"
+    severity = "warning"
+    fixable = True
+    summary = "An unknown lower-case word is two common words without the space between them."
+    help = ("'silamaging' is not a word, 'sila maging' is. A lower-case word is split only when the word list "
+            "of the language does not know it, it occurs no more than once in the corpus, and both halves are "
+            "frequent words (Zipf frequency >= `min_part_zipf`; very short halves need `short_part_zipf`) that "
+            "are not bound affixes of the language (Tagalog pinaka-, -ng; Czech nej-, ...). Needs the `wordfreq` "
+            "word lists; silent for a language they do not cover.")
+    params = {"autofix": False, "min_length": 7, "max_word_zipf": 1.0, "min_part_zipf": 4.5, "min_part_length": 3,
+              "short_part_zipf": 6.0, "max_corpus_count": 1,
+              "max_english_zipf": 2.0}
+
+    def _derived(self, lex, res, word, lang, depth: int = 0) -> bool:
+        """A known word plus a bound affix of the language (kamay + -an), or a known word with a repeated
+        syllable (Tagalog ma-madali): a derivation, not glue."""
+        if depth > 2:
+            return False
+        if depth and lex.zipf(word, lang) >= 2.5:
+            return True
+        for k in (2, 3, 4):
+            for i in range(0, len(word) - 2 * k + 1):
+                if word[i:i + k] == word[i + k:i + 2 * k] and self._derived(lex, res, word[:i] + word[i + k:], lang, depth + 1):
+                    return True
+        for sfx in res.bound_suffixes:
+            if word.endswith(sfx) and len(word) - len(sfx) >= 3 and lex.zipf(word[:-len(sfx)], lang) >= 3.0:
+                return True
+        for pfx in res.bound_prefixes:
+            if word.startswith(pfx) and len(word) - len(pfx) >= 3 and lex.zipf(word[len(pfx):], lang) >= 3.0:
+                return True
+        return False
+
+    def find(self, ctx, doc):
+        lex = ctx.lexicon
+        if lex is None or not lex.knows(doc.lang):
+            return
+        res = resources(doc.lang)
+        counts = ctx.corpus_words(doc.lang).any_case
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            protected = protected_spans(text)
+            for m in LETTERS_RE.finditer(text):
+                word = m.group()
+                if len(word) < self.min_length or not word.islower():
+                    continue
+                if m.end() < len(text) and text[m.end()] in "'’-" or m.start() > 0 and text[m.start() - 1] in "'’-@#_/.":
+                    continue
+                if counts.get(word, 0) > self.max_corpus_count or overlaps(m.span(), protected):
+                    continue
+                zw = lex.zipf(word, doc.lang)
+                if zw > self.max_word_zipf or (lex.zipf(word, "en") or 0.0) >= self.max_english_zipf:
+                    continue  # a word of the language, or an English word (the untranslated check's business)
+                if self._derived(lex, res, word, doc.lang):
+                    continue
+                best = None
+                for i in range(2, len(word) - 1):
+                    left, right = word[:i], word[i:]
+                    if left in res.bound_prefixes or right in res.bound_suffixes:
+                        continue
+                    zl, zr = lex.zipf(left, doc.lang), lex.zipf(right, doc.lang)
+                    ok = all(
+                        z >= (self.short_part_zipf if len(p) < self.min_part_length else self.min_part_zipf)
+                        for p, z in ((left, zl), (right, zr))
+                    )
+                    if ok and (best is None or min(zl, zr) > best[0]):
+                        best = (min(zl, zr), left, right)
+                if best:
+                    score, left, right = best
+                    yield self.flag(doc, a + m.start(), a + m.end(),
+                                    f"'{word}' is not a word: probably '{left} {right}' with the space lost.",
+                                    fix=f"{left} {right}", score=score - zw)

@@ -1,0 +1,17 @@
+"""English (en): the source language of most machine-translated web text."""
+
+FUNCTION_WORDS = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "with", "at", "by", "from", "is", "are",
+    "was", "were", "be", "it", "that", "this",
+}
+
+REDUPLICATION = "listed"
+REDUPLICATED_OK = {"very", "no", "yes", "bye", "so", "really", "ha", "more", "far", "over", "again"}
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10,
+}
+
+CONJUNCTIONS = {"and", "or", "nor"}
+COORDINATED_OK = {"more", "less", "over", "again", "on", "through", "round", "back", "forth", "by"}

@@ -1,0 +1,77 @@
+"""`aligner lint`: the single-document checks on files, without pairing (library side of the command)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aligner.errors import AlignerError, InputError
+from aligner.model import severity_rank
+
+
+def load_documents(paths, *, lang=None, config):
+    """Load and segment the files with the pipeline's own stages (aligner.load, aligner.segment).
+
+    Segmenting them together lets the segmenter recognise chrome repeated across the files.
+    """
+    from aligner.load import load_document
+    from aligner.segment import segment_corpus
+
+    docs = []
+    for p in map(Path, paths):
+        if not p.is_file():
+            raise InputError(f"not a file: {p}")
+        doc = load_document(p, p.stem, config=config, display_path=str(p))
+        if not doc.ok:
+            raise InputError(f"{p}: {doc.problem}")
+        if lang:
+            doc.manifest = {**doc.manifest, "lang": lang}
+            doc.lang, doc.lang_confidence = lang, 1.0
+        docs.append(doc)
+    try:
+        segment_corpus(docs, config=config)
+    except NotImplementedError:
+        raise AlignerError("lint needs the segmenter (aligner.segment), which is not available in this build") from None
+    return docs
+
+
+def lint_documents(documents, *, config, select=None, ignore=None, lang=None):
+    """Run the document-scope checks; returns the flags (documents' n_flags set)."""
+    from aligner.checks import run_checks
+
+    if lang:
+        for d in documents:
+            d.lang = lang
+    from aligner.checks import build_checks
+
+    codes = [c.code for c in build_checks(config, select=select, ignore=ignore, scope="document")]
+    if not codes:
+        return []
+    return run_checks(documents, [], encoder=None, embeddings={}, config=config, select=codes)
+
+
+def line_col(raw: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a code-point offset."""
+    line = raw.count("\n", 0, offset) + 1
+    col = offset - (raw.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def format_flags(documents, flags, fmt: str = "text") -> str:
+    by_id = {d.doc: d for d in documents}
+    lines = []
+    for f in flags:
+        d = by_id[f.doc]
+        line, col = line_col(d.raw, f.start)
+        if fmt == "json":
+            rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
+            lines.append(json.dumps(rec, ensure_ascii=False))
+        else:
+            state = f"{f.severity}, fixed" if f.fixed else f.severity
+            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]")
+    return "\n".join(lines)
+
+
+def failing(flags, fail_on: str) -> list:
+    """Unfixed findings at or above `fail_on` (boilerplate already removed does not fail)."""
+    return [f for f in flags if not f.fixed and severity_rank(f.severity) >= severity_rank(fail_on)]

@@ -1,0 +1,287 @@
+"""Checks of aligned pairs: omission, numbers, length ratio and misalignment of the beads of a parallel pair."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from aligner.checks.base import Check, bead_id, register
+from aligner.checks.lang import resources
+
+
+def _side_span(doc, idx):
+    return doc.sentences[idx[0]].raw_start, doc.sentences[idx[-1]].raw_end
+
+
+def _side_text(doc, idx):
+    return " ".join(doc.sentences[i].text for i in idx)
+
+
+def _vec(ctx, doc, idx):
+    import numpy as np  # noqa: PLC0415
+
+    emb = ctx.embeddings.get(doc.doc) if ctx.embeddings else None
+    if emb is not None and len(emb) == len(doc.sentences):
+        v = np.asarray(emb[list(idx)], dtype=np.float64).sum(axis=0)
+    elif ctx.encoder is not None:
+        v = np.asarray(ctx.encoder.encode([_side_text(doc, idx)])[0], dtype=np.float64)
+    else:
+        return None
+    n = np.linalg.norm(v)
+    return v / n if n else v
+
+
+def bead_similarity(ctx, ap, bead) -> float | None:
+    """Cosine of the two sides (the aligner's value when it gave one, else from the embeddings)."""
+    if not bead.src or not bead.tgt:
+        return None
+    if bead.similarity:
+        return float(bead.similarity)
+    a, b = _vec(ctx, ap.src, bead.src), _vec(ctx, ap.tgt, bead.tgt)
+    if a is None or b is None:
+        return None
+    return float(a @ b)
+
+
+def _median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    if not n:
+        return None
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+class _PairStats:
+    """Per-pair distributions the pair checks compare a bead with (computed once per pair)."""
+
+    def __init__(self, ctx, ap):
+        self.sims = {}
+        self.log_ratio = {}
+        for b in ap.beads:
+            sim = bead_similarity(ctx, ap, b)
+            if sim is not None:
+                self.sims[id(b)] = sim
+                ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+                self.log_ratio[id(b)] = math.log((lt + 1) / (ls + 1))
+        vals = list(self.sims.values())
+        self.median_sim = _median(vals)
+        self.mad_sim = _median([abs(v - self.median_sim) for v in vals]) if vals else None
+        self.median_ratio = _median(list(self.log_ratio.values()))
+        self.n = len(vals)
+
+
+def pair_stats(ctx, ap) -> _PairStats:
+    cache = ctx.__dict__.setdefault("_pair_stats", {})
+    key = (ap.src.doc, ap.tgt.doc, id(ap))
+    if key not in cache:
+        cache[key] = _PairStats(ctx, ap)
+    return cache[key]
+
+
+@register
+class Omission(Check):
+    code = "omission"
+    category = "omission"
+    severity = "warning"
+    scope = "pair"
+    summary = "A sentence has no counterpart in the other language of a parallel pair."
+    help = ("The aligner left this sentence alone (a 1-0 or 0-1 bead): its content is present in one "
+            "translation only. Such beads are written to aligned.jsonl but kept out of the dataset "
+            "(`clean.drop_one_sided`). Review whether the other translation dropped content or this one added it.")
+
+    def find_pair(self, ctx, ap):
+        for b in ap.beads:
+            if b.src and b.tgt or (not b.src and not b.tgt):
+                continue
+            doc, other, idx = (ap.src, ap.tgt, b.src) if b.src else (ap.tgt, ap.src, b.tgt)
+            start, end = _side_span(doc, idx)
+            yield self.flag(doc, start, end, f"No counterpart in {other.doc} ({other.lang}): this content is in "
+                            f"the {doc.lang} text only.", bead=bead_id(ap.src, ap.tgt, b), sentence=idx[0])
+
+
+@register
+class PartialOmission(Check):
+    code = "partial-omission"
+    category = "omission"
+    severity = "error"
+    scope = "pair"
+    summary = "One side of a bead carries clearly more content than the other."
+    help = ("In a bead of several sentences, a sentence whose similarity to the other side is far below its "
+            "companions' (by `member_margin`) has no counterpart: the other translation left it out. In a 1-1 "
+            "bead, a similarity below the pair's median by `margin` together with a length ratio beyond "
+            "`length_factor` times the pair's usual ratio means the shorter side lost content. Flagged on the "
+            "side that has the extra content.")
+    params = {"member_margin": 0.08, "margin": 0.05, "length_factor": 1.6, "min_chars": 30}
+
+    def find_pair(self, ctx, ap):
+        import numpy as np  # noqa: PLC0415
+
+        st = pair_stats(ctx, ap)
+        for b in ap.beads:
+            if not b.src or not b.tgt:
+                continue
+            bid = bead_id(ap.src, ap.tgt, b)
+            for doc, idx, other_doc, other_idx in ((ap.src, b.src, ap.tgt, b.tgt), (ap.tgt, b.tgt, ap.src, b.src)):
+                if len(idx) < 2:
+                    continue
+                ov = _vec(ctx, other_doc, other_idx)
+                sims = [float(_vec(ctx, doc, (i,)) @ ov) for i in idx]
+                best = max(sims)
+                for i, sim in zip(idx, sims):
+                    if best - sim >= self.member_margin:
+                        s = doc.sentences[i]
+                        yield self.flag(doc, s.raw_start, s.raw_end,
+                                        f"This sentence seems to have no counterpart in {other_doc.doc}: it is much "
+                                        f"less similar to the aligned text ({sim:.2f}) than its neighbour ({best:.2f}).",
+                                        bead=bid, sentence=i, score=best - sim)
+            if len(b.src) == 1 and len(b.tgt) == 1 and st.median_sim is not None and st.n >= 5:
+                sim = st.sims.get(id(b))
+                dev = st.log_ratio[id(b)] - st.median_ratio
+                ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+                if sim is None or max(ls, lt) < self.min_chars:
+                    continue
+                if sim < st.median_sim - self.margin and abs(dev) >= math.log(self.length_factor):
+                    doc, idx, other = (ap.tgt, b.tgt, ap.src) if dev > 0 else (ap.src, b.src, ap.tgt)
+                    start, end = _side_span(doc, idx)
+                    yield self.flag(doc, start, end,
+                                    f"This sentence is {math.exp(abs(dev)):.1f}× longer than usual for its "
+                                    f"translation in {other.doc} and less similar to it ({sim:.2f}, pair median "
+                                    f"{st.median_sim:.2f}): part of it is probably missing there.",
+                                    bead=bid, sentence=idx[0], score=abs(dev))
+        del np
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?(?![\w])")
+
+
+def number_values(token: str) -> set[float]:
+    """The values a written number may mean: '2,2' and '2.2' -> 2.2; '1.000' -> 1000 or 1.0."""
+    t = token.replace("\u00a0", " ").replace("\u202f", " ")
+    vals = set()
+    if re.fullmatch(r"\d{1,3}(?:[ .,]\d{3})+", t):
+        vals.add(float(re.sub(r"[ .,]", "", t)))
+    dec = t.replace(" ", "")
+    m = re.fullmatch(r"(\d+)(?:[.,](\d+))?", dec)
+    if m:
+        vals.add(float(m.group(1) + ("." + m.group(2) if m.group(2) else "")))
+    elif re.fullmatch(r"[\d.,]+", dec):
+        # 1,234.5 / 1.234,5
+        last = max(dec.rfind("."), dec.rfind(","))
+        vals.add(float(re.sub(r"[.,]", "", dec[:last]) + "." + dec[last + 1:]))
+    return vals
+
+
+def numbers_in(text: str, lang: str | None):
+    out = [(m.start(), m.end(), number_values(m.group())) for m in _NUMBER.finditer(text)]
+    words = resources(lang).number_words
+    words_vals = {float(v) for w, v in words.items() if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text.lower())}
+    return out, words_vals
+
+
+@register
+class NumberMismatch(Check):
+    code = "number-mismatch"
+    category = "number"
+    severity = "error"
+    scope = "pair"
+    summary = "A number differs between the two sides of a bead."
+    help = ("Every number of one side must appear on the other. Decimal commas and points (2,2 = 2.2), thousands "
+            "separators (1 000 = 1.000 = 1,000) and the number words one to ten of each language are normalised. "
+            "A number missing on the other side is a mistranslation or an omission.")
+    params = {"ignore_single_digits": False}
+
+    def find_pair(self, ctx, ap):
+        for b in ap.beads:
+            if not b.src or not b.tgt:
+                continue
+            sides = []
+            for doc, idx in ((ap.src, b.src), (ap.tgt, b.tgt)):
+                start, _ = _side_span(doc, idx)
+                raw = doc.raw[start:doc.sentences[idx[-1]].raw_end]
+                nums, words = numbers_in(raw, doc.lang)
+                if self.ignore_single_digits:
+                    nums = [n for n in nums if not (len(n[2]) == 1 and min(n[2]) < 10 and float(min(n[2])).is_integer())]
+                sides.append((doc, start, raw, nums, words))
+            if not sides[0][3] and not sides[1][3]:
+                continue
+            unmatched = []
+            for me, other in ((sides[1], sides[0]), (sides[0], sides[1])):
+                pool = [set(n[2]) for n in other[3]]
+                for s, e, vals in me[3]:
+                    hit = next((k for k, p in enumerate(pool) if p & vals), None)
+                    if hit is not None:
+                        pool.pop(hit)
+                    elif not (vals & other[4]):
+                        unmatched.append((me, s, e))
+                if unmatched:
+                    break
+            if unmatched:
+                (doc, start, raw, _, _), s, e = unmatched[0]
+                other = ap.src if doc is ap.tgt else ap.tgt
+                yield self.flag(doc, start + s, start + e,
+                                f"The number {raw[s:e]} does not appear in the aligned text of {other.doc}.",
+                                bead=bead_id(ap.src, ap.tgt, b), score=1.0)
+
+
+@register
+class LengthRatio(Check):
+    code = "length-ratio"
+    category = "length"
+    severity = "warning"
+    scope = "pair"
+    summary = "The two sides of a bead have an implausible length ratio."
+    help = ("The character length ratio of a bead is compared with the pair's own typical ratio (the median "
+            "over its beads, which calibrates the language pair: Italian runs longer than English, Tagalog "
+            "longer still). A bead more than `max_factor` times off is flagged. Short beads (< `min_chars`) are "
+            "skipped: their ratios are noisy.")
+    params = {"max_factor": 2.0, "min_chars": 20, "min_beads": 5}
+
+    def find_pair(self, ctx, ap):
+        st = pair_stats(ctx, ap)
+        if st.median_ratio is None:
+            return
+        base = st.median_ratio if st.n >= self.min_beads else 0.0
+        for b in ap.beads:
+            if id(b) not in st.log_ratio:
+                continue
+            ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+            if max(ls, lt) < self.min_chars:
+                continue
+            dev = st.log_ratio[id(b)] - base
+            if abs(dev) >= math.log(self.max_factor):
+                start, end = _side_span(ap.tgt, b.tgt)
+                yield self.flag(ap.tgt, start, end,
+                                f"Length ratio {lt}/{ls} characters is {math.exp(abs(dev)):.1f}× "
+                                f"{'above' if dev > 0 else 'below'} what is usual for this pair.",
+                                bead=bead_id(ap.src, ap.tgt, b), score=abs(dev))
+
+
+@register
+class LowSimilarity(Check):
+    code = "low-similarity"
+    category = "misalignment"
+    severity = "error"
+    scope = "pair"
+    summary = "The two sides of a bead do not mean the same (low encoder similarity)."
+    help = ("The encoder's cosine of the two sides is compared with the pair's own distribution (encoders "
+            "differ in scale: multilingual-e5 puts unrelated sentences near 0.75, LaBSE near 0.2). A bead is "
+            "flagged when its similarity is below the pair's median by more than `k` robust deviations (MAD) "
+            "and by at least `min_drop`, or below `absolute_min` whatever the distribution.")
+    params = {"k": 3.0, "min_drop": 0.08, "absolute_min": 0.3, "min_beads": 5}
+
+    def find_pair(self, ctx, ap):
+        st = pair_stats(ctx, ap)
+        for b in ap.beads:
+            sim = st.sims.get(id(b))
+            if sim is None:
+                continue
+            low = sim < self.absolute_min
+            if st.n >= self.min_beads:
+                spread = max((st.mad_sim or 0.0) * 1.4826, 0.01)
+                low = low or (sim < st.median_sim - self.k * spread and sim < st.median_sim - self.min_drop)
+            if low:
+                start, end = _side_span(ap.tgt, b.tgt)
+                med = "" if st.median_sim is None else f", pair median {st.median_sim:.2f}"
+                yield self.flag(ap.tgt, start, end,
+                                f"This may not be a translation of the aligned {ap.src.lang} text "
+                                f"(similarity {sim:.2f}{med}).", bead=bead_id(ap.src, ap.tgt, b), score=sim)

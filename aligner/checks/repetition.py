@@ -1,0 +1,155 @@
+"""Doubled words and phrases: `zpracování zpracování`, `Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu`."""
+
+from __future__ import annotations
+
+import re
+
+from aligner.checks.base import Check, register
+from aligner.checks.glued import scan_regions
+from aligner.checks.lang import resources
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
+
+
+_STOPS = {".", "!", "?", "…"}
+
+
+def _tokens(text: str):
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def find_repeats(text: str, max_n: int):
+    """(start_token, n) of every sequence of n tokens immediately repeated, longest first, non-overlapping."""
+    toks = _tokens(text)
+    keys = [t[2].lower() for t in toks]
+    out = []
+    i = 0
+    while i < len(toks):
+        found = 0
+        for n in range(min(max_n, (len(toks) - i) // 2), 0, -1):
+            if keys[i:i + n] == keys[i + n:i + 2 * n]:
+                # the copies must be separated by whitespace only
+                gap = text[toks[i + n - 1][1]:toks[i + n][0]]
+                inner_stop = any(k in _STOPS for k in keys[i:i + n - 1])  # a unit never spans a sentence end
+                if gap.strip() == "" and not inner_stop and any(ch.isalpha() for k in keys[i:i + n] for ch in k):
+                    found = n
+                    break
+        if found:
+            out.append((toks, i, found))
+            i += 2 * found
+        else:
+            i += 1
+    return out
+
+
+class _Repetition(Check):
+    category = "repetition"
+    severity = "warning"
+    fixable = True
+    params = {"max_phrase_tokens": 12, "include_removed": True}
+
+    def _repeats(self, doc):
+        """(offset, text, tokens, i, n, removed) of each repeat in the sentences, and in removed chrome when
+        `include_removed` (reported for the record, already fixed: that text is not in the dataset)."""
+        regions = [(a, b, False) for a, b in scan_regions(doc)]
+        if self.include_removed:
+            regions += [(r.start, r.end, True) for r in doc.removed if doc.raw[r.start:r.end].strip()]
+        for a, b, removed in sorted(regions):
+            text = doc.raw[a:b]
+            for toks, i, n in find_repeats(text, self.max_phrase_tokens):
+                yield a, text, toks, i, n, removed
+
+    @staticmethod
+    def _where(removed):
+        return " (in text removed as chrome)" if removed else ""
+
+
+@register
+class RepeatedWord(_Repetition):
+    code = "repeated-word"
+    summary = "A word is written twice in a row."
+    help = ("'zpracování zpracování': machine translation doubled a word; the fix keeps one. Reduplication "
+            "that the language uses on purpose is not flagged: in Tagalog full reduplication of a content word "
+            "is grammatical (araw araw, isa isa, unti unti), only function words (ang ang, sa sa) are errors; "
+            "Italian and Czech allow only listed words (piano piano, via via; ano ano). Extend with "
+            "`allow` (words that may be doubled) or set `reduplication` to 'free' or 'listed'.")
+    params = {**_Repetition.params, "max_phrase_tokens": 1, "allow": [], "reduplication": ""}
+
+    def find(self, ctx, doc):
+        res = resources(doc.lang)
+        policy = self.reduplication or res.reduplication
+        allowed = set(res.reduplicated_ok) | {w.lower() for w in self.allow}
+        for a, text, toks, i, n, removed in self._repeats(doc):
+            if n != 1:
+                continue
+            word = toks[i][2]
+            key = word.lower()
+            if not any(ch.isalpha() for ch in key) or key in allowed:
+                continue
+            if policy == "free" and key not in res.function_words:
+                continue
+            start, end = a + toks[i][0], a + toks[i + 1][1]
+            yield self.flag(doc, start, end, f"'{word}' is written twice{self._where(removed)}.",
+                            fix=text[toks[i][0]:toks[i][1]], score=1.0, fixed=removed)
+
+
+@register
+class RepeatedPhrase(_Repetition):
+    code = "repeated-phrase"
+    summary = "A phrase or a sentence is written twice in a row."
+    help = ("'Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu', 'Jak můžeme pomoci? Jak můžeme pomoci?': a "
+            "sequence of two or more words repeated right after itself (ignoring case). The fix keeps one copy. "
+            "Longer repeats are matched first, up to `max_phrase_tokens` tokens. With `include_removed` "
+            "(default) repeats inside text the segmenter removed as chrome are reported too, as already fixed.")
+    params = {**_Repetition.params, "max_phrase_tokens": 12, "min_tokens": 2}
+
+    def find(self, ctx, doc):
+        for a, text, toks, i, n, removed in self._repeats(doc):
+            if n < self.min_tokens:
+                continue
+            start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]
+            first = text[toks[i][0]:toks[i + n - 1][1]]
+            yield self.flag(doc, start, end, f"'{first}' is written twice{self._where(removed)}.", fix=first,
+                            score=float(n), fixed=removed)
+
+
+@register
+class CoordinatedDuplicate(Check):
+    code = "coordinated-duplicate"
+    category = "repetition"
+    severity = "warning"
+    summary = "The same words on both sides of 'or' / 'and' ('i clienti o i clienti')."
+    help = ("Machine translation collapses two synonyms of the source ('customers or clients') into one word, "
+            "leaving 'i clienti o i clienti'. Flagged when one to four identical words stand on both sides of a "
+            "coordinating conjunction of the language (its `conjunctions`; English ones are used as a fallback). "
+            "Idioms of repetition are not flagged: words the language may double (`reduplicated_ok`) and its "
+            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba). No fix: "
+            "the lost synonym cannot be recovered.")
+    params = {"max_tokens": 4, "allow": []}
+
+    def find(self, ctx, doc):
+        res = resources(doc.lang)
+        conj = set(res.conjunctions) or {"and", "or"}
+        allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
+        for a, b in scan_regions(doc):
+            text = doc.raw[a:b]
+            toks = _tokens(text)
+            keys = [t[2].lower() for t in toks]
+            i = 0
+            while i < len(toks):
+                found = 0
+                for n in range(min(self.max_tokens, (len(toks) - i - 1) // 2), 0, -1):
+                    unit = keys[i:i + n]
+                    if keys[i + n] in conj and keys[i + n + 1:i + 2 * n + 1] == unit \
+                            and all(any(ch.isalpha() for ch in k) for k in unit) \
+                            and not (n == 1 and unit[0] in allowed) and not set(unit) & _STOPS:
+                        found = n
+                        break
+                if found:
+                    s, e = a + toks[i][0], a + toks[i + 2 * found][1]
+                    phrase = text[toks[i][0]:toks[i + found - 1][1]]
+                    yield self.flag(doc, s, e, f"'{phrase}' stands on both sides of '{toks[i + found][2]}': a synonym "
+                                    "was probably lost in translation.", score=float(found))
+                    i += 2 * found + 1
+                else:
+                    i += 1

@@ -1,0 +1,101 @@
+"""Untranslated English left in a translation (`mga customer ng irate`, the heading `Record Keepers`)."""
+
+from __future__ import annotations
+
+from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
+from aligner.checks.lang import resources
+
+
+@register
+class Untranslated(Check):
+    code = "untranslated"
+    category = "untranslated"
+    severity = "warning"
+    summary = "English words left untranslated in the text."
+    help = ("A word is scored as English left in place when (1) it is clearly more frequent in English than in "
+            "the document's language (Zipf difference >= `min_zipf_gap`, English Zipf >= `min_en_zipf`), or its "
+            "respelling the way the language adopts English words (resolution -> resolusyon, record -> rekord) "
+            "is a common word of the language; and (2) the language identifier, asked about the word with its "
+            "English neighbours, prefers English to the document's language. Adjacent English words form one "
+            "finding (a phrase). Loanwords the language has adopted (customer, manager, call center, email... "
+            "listed per language in aligner/checks/lang/<lang>.py, extend with `extra_loanwords`) are not "
+            "errors. Acronyms, URLs and numbers are ignored, and so are capitalised words outside headings unless "
+            "the document also writes them in lower case (names: Mary, Picasso).")
+    params = {"min_en_zipf": 2.5, "min_zipf_gap": 1.5, "respelled_zipf": 3.0, "min_lingua_margin": 0.0,
+              "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
+
+    def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
+        """A score > 0 when `word` looks English rather than `lang`, with the reason."""
+        low = word.lower()
+        z_en = lex.zipf(low, self.source_lang)
+        z_l = lex.zipf(low, lang)
+        if z_en is None or z_l is None or z_en < self.min_en_zipf:
+            return None
+        gap = z_en - z_l
+        if gap >= self.min_zipf_gap:
+            return gap, "an English word"
+        for form in res.respellings(low):
+            z_r = lex.zipf(form, lang)
+            if z_r >= self.respelled_zipf and z_r > z_l - 1.0:
+                return z_r - z_l + self.min_zipf_gap, f"the English word; the {lang} spelling is '{form}'"
+        return None
+
+    def find(self, ctx, doc):
+        lex = ctx.lexicon
+        lang = doc.lang
+        if lex is None or not lang or lang == self.source_lang or not lex.knows(lang) or not lex.knows(self.source_lang):
+            return
+        res = resources(lang)
+        en_function = resources(self.source_lang).function_words
+        loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
+        lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
+        for s in doc.sentences:
+            raw = doc.raw[s.raw_start:s.raw_end]
+            protected = protected_spans(raw)
+            heading = is_heading(doc, s)
+            words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
+            # loanword phrases (call center) protect their words
+            lowered = [w[2].lower() for w in words]
+            in_loan = [False] * len(words)
+            for i in range(len(words)):
+                if lowered[i] in loans:
+                    in_loan[i] = True
+                if i + 1 < len(words) and f"{lowered[i]} {lowered[i + 1]}" in loans:
+                    in_loan[i] = in_loan[i + 1] = True
+            scored: list[tuple[int, float, str] | None] = []
+            for i, (a, b, w) in enumerate(words):
+                after_hyphen = a > 1 and raw[a - 1] == "-" and raw[a - 2].isalpha()  # pag-record: a loan root
+                # A capital outside a heading is a name (Mary, Picasso) unless the text also writes it in lower case.
+                name_like = w[0].isupper() and not heading and lowered[i] not in lower_in_doc
+                if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
+                    scored.append(None)
+                    continue
+                r = self._word_score(lex, res, w, lang)
+                scored.append(None if r is None else (i, r[0], r[1]))
+            # group runs of English words; English function words may sit inside a run (Bureau of Labor)
+            i = 0
+            while i < len(words):
+                if scored[i] is None:
+                    i += 1
+                    continue
+                j = i
+                while True:
+                    k = j + 1
+                    while k < len(words) and scored[k] is None and lowered[k] in en_function and not in_loan[k]:
+                        k += 1
+                    joined_by_spaces = k < len(words) and all(
+                        raw[words[t][1]:words[t + 1][0]].isspace() for t in range(j, k))
+                    if k < len(words) and scored[k] is not None and joined_by_spaces:
+                        j = k
+                    else:
+                        break
+                a, b = words[i][0], words[j][1]
+                phrase = raw[a:b]
+                conf = lex.confidences(phrase)
+                margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
+                if margin > self.min_lingua_margin:
+                    reason = scored[i][2] if i == j else "English words"
+                    yield self.flag(doc, s.raw_start + a, s.raw_start + b,
+                                    f"'{phrase}' looks untranslated ({reason}) in a {lang} text.",
+                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i)
+                i = j + 1

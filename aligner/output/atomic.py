@@ -1,0 +1,103 @@
+"""Atomic file writing: a reader never sees a half-written output file.
+
+Every writer goes through `atomic_open`: the data goes to a temporary file in the
+destination folder (same file system, so the final `os.replace` is atomic), is
+flushed and fsync'ed, and only then replaces the destination. If the writer raises
+half-way, the temporary file is removed and the previous version of the
+destination (if any) is left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from aligner.errors import InputError
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8") -> Iterator[IO]:
+    """Open `path` for writing through a temporary sibling file, replaced on success only.
+
+    `mode` is "w" (text, UTF-8, "\\n" line ends on every platform) or "wb". An OSError while
+    writing or replacing (disk full, destination is a folder) becomes an InputError naming `path`.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open supports 'w' and 'wb', not {mode!r}")
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        if mode == "wb":
+            fh = os.fdopen(fd, "wb")
+        else:
+            fh = os.fdopen(fd, "w", encoding=encoding, newline="\n")
+        with fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600 files; outputs are ordinary files, so honour the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        if isinstance(exc, OSError):  # disk full, destination is a folder...: a clear error, not a traceback
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def finite(obj: Any) -> Any:
+    """`obj` with NaN and infinities replaced by None: they are not JSON."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    return obj
+
+
+def json_dumps(obj: Any, **kwargs: Any) -> str:
+    """Strict JSON (UTF-8 text as is, no NaN); non-finite numbers become null."""
+    try:
+        return json.dumps(obj, ensure_ascii=False, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, **kwargs)
+
+
+def json_line(record: dict[str, Any]) -> str:
+    """One JSONL line."""
+    return json_dumps(record) + "\n"
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write records one per line, atomically; return how many."""
+    n = 0
+    with atomic_open(path) as fh:
+        for record in records:
+            fh.write(json_line(record))
+            n += 1
+    return n
+
+
+def write_json(path: str | Path, data: Any) -> None:
+    with atomic_open(path) as fh:
+        fh.write(json_dumps(data, indent=2))
+        fh.write("\n")
+
+
+def write_text(path: str | Path, text: str) -> None:
+    with atomic_open(path) as fh:
+        fh.write(text)

@@ -1,0 +1,108 @@
+"""aligned.tmx: TMX 1.4b, one <tu> per bead.
+
+The header carries every attribute TMX 1.4b requires (creationtool,
+creationtoolversion, segtype, o-tmf, adminlang, srclang, datatype) and the run
+signature as <prop>s. `srclang` is the source language when every bead has the
+same one, else "*all*" as the specification allows; each <tu> then names its own
+srclang. Each <tu> has tuid = the aligned.jsonl record id and props x-score,
+x-similarity, x-type, x-role, x-src-doc, x-tgt-doc, x-flags (and x-drop-reason for
+a dropped bead when an export includes them).
+
+XML 1.0 cannot carry most C0 control characters (nor U+FFFE/U+FFFF or lone
+surrogates), even as character references: they are replaced by U+FFFD in the TMX
+(the JSONL keeps the original text). Carriage returns are written as `&#13;` so
+parsers do not normalise them away.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import IO, Any, Iterable
+
+from aligner.output.records import signature_id
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_TEXT_RE = re.compile("[&<>\r]")
+_ATTR_RE = re.compile('[&<>"\r\n\t]')
+
+
+def xml_safe(text: Any) -> str:
+    """Replace the characters XML 1.0 forbids by U+FFFD."""
+    return _XML_FORBIDDEN.sub("\ufffd", "" if text is None else str(text))
+
+
+def xml_text(value: Any) -> str:
+    return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+
+
+def xml_attr(value: Any) -> str:
+    return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+
+
+def _prop(kind: str, value: Any, indent: str) -> str:
+    return f'{indent}<prop type="{xml_attr(kind)}">{xml_text(value)}</prop>\n'
+
+
+def _lang(code: Any) -> str:
+    return str(code) if code else "und"
+
+
+def write_tmx(fh: IO[str], records: Iterable[dict[str, Any]], *, signature: dict[str, Any] | None = None,
+              tool_version: str | None = None) -> int:
+    """Write a TMX 1.4b document with one <tu> per record; return the number of units."""
+    from aligner import __version__
+
+    records = list(records)
+    signature = signature or {}
+    src_langs = {_lang(r.get("src_lang")) for r in records}
+    srclang = src_langs.pop() if len(src_langs) == 1 else "*all*"
+    header = {
+        "creationtool": "aligner",
+        "creationtoolversion": tool_version or signature.get("version") or __version__,
+        "segtype": "sentence",
+        "o-tmf": "aligner",
+        "adminlang": "en",
+        "srclang": srclang,
+        "datatype": "plaintext",
+    }
+    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n  <header')
+    for key, value in header.items():
+        fh.write(f' {key}="{xml_attr(value)}"')
+    fh.write(">\n")
+    if signature:
+        fh.write(_prop("x-aligner-run", signature.get("id") or signature_id(signature), "    "))
+        encoder = signature.get("encoder") or {}
+        if isinstance(encoder, dict) and encoder:
+            fh.write(_prop("x-aligner-encoder", encoder.get("name"), "    "))
+            fh.write(_prop("x-aligner-encoder-revision", encoder.get("revision"), "    "))
+        fh.write(_prop("x-aligner-schema", signature.get("schema", 1), "    "))
+        fh.write(_prop("x-aligner-signature", json.dumps(signature, ensure_ascii=False, sort_keys=True,
+                                                          default=str), "    "))
+    fh.write("  </header>\n  <body>\n")
+    n = 0
+    for r in records:
+        src_lang, tgt_lang = _lang(r.get("src_lang")), _lang(r.get("tgt_lang"))
+        fh.write(f'    <tu tuid="{xml_attr(r.get("id"))}" srclang="{xml_attr(src_lang)}">\n')
+        score, similarity = r.get("score"), r.get("similarity")
+        fh.write(_prop("x-score", f"{score:.4f}" if isinstance(score, (int, float)) else score, "      "))
+        if similarity is not None:
+            fh.write(_prop("x-similarity", f"{similarity:.4f}" if isinstance(similarity, (int, float))
+                           else similarity, "      "))
+        fh.write(_prop("x-type", r.get("type"), "      "))
+        if r.get("role"):
+            fh.write(_prop("x-role", r.get("role"), "      "))
+        fh.write(_prop("x-src-doc", r.get("src_doc"), "      "))
+        fh.write(_prop("x-tgt-doc", r.get("tgt_doc"), "      "))
+        if r.get("flags"):
+            fh.write(_prop("x-flags", " ".join(map(str, r["flags"])), "      "))
+        if not r.get("keep", True):
+            fh.write(_prop("x-drop-reason", r.get("drop_reason") or "dropped", "      "))
+        for lang, text in ((src_lang, r.get("src")), (tgt_lang, r.get("tgt"))):
+            fh.write(f'      <tuv xml:lang="{xml_attr(lang)}"><seg>{xml_text(text)}</seg></tuv>\n')
+        fh.write("    </tu>\n")
+        n += 1
+    fh.write("  </body>\n</tmx>\n")
+    return n

@@ -1,0 +1,82 @@
+"""Which document pairs deserve sentence-level scoring.
+
+Small corpora: every pair (exact, and cheap). Large corpora: an approximate
+nearest-neighbour index (usearch HNSW, cosine) over document embeddings, one
+index per language, queried for each document's `k` nearest documents in every
+other language (and in its own, for near-duplicate detection). That is
+N * L queries and at most N * L * k candidate pairs instead of N^2 / 2.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def document_vector(sentences: np.ndarray) -> np.ndarray:
+    """Mean of the sentence embeddings, L2-normalised (zeros for an empty document)."""
+    if len(sentences) == 0:
+        return np.zeros(sentences.shape[1] if sentences.ndim == 2 else 1, dtype=np.float32)
+    v = sentences.mean(axis=0).astype(np.float32)
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs (as index pairs i < j into the document list) and how they were found."""
+
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+    mode: str = "exhaustive"
+    neighbour_rank: dict[tuple[int, int], int] = field(default_factory=dict)  # best rank either side found the other
+    queries: int = 0
+
+
+def exhaustive(langs: list[str | None]) -> Candidates:
+    """Every pair of documents (same-language ones too, for near-duplicate detection)."""
+    n = len(langs)
+    return Candidates({(i, j) for i in range(n) for j in range(i + 1, n)}, "exhaustive")
+
+
+def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool] | None = None) -> Candidates:
+    """The k nearest documents of each document in every language (its own included), by an HNSW index.
+
+    Documents not `usable` (no sentences, so no vector) are left out of the index and the queries.
+    """
+    from usearch.index import Index
+
+    n, dim = vectors.shape
+    usable = usable if usable is not None else [True] * n
+    queries = np.asarray([q for q in range(n) if usable[q]], dtype=np.int64)
+    by_lang: dict[str | None, list[int]] = defaultdict(list)
+    for idx, lang in enumerate(langs):
+        if usable[idx]:
+            by_lang[lang].append(idx)
+    out = Candidates(mode="ann")
+    k = max(1, k)
+    for lang, members in by_lang.items():
+        members_arr = np.asarray(members, dtype=np.int64)
+        index = Index(ndim=dim, metric="cos", dtype="f32")
+        # one thread: HNSW construction order must not depend on scheduling (reproducible runs)
+        index.add(members_arr, np.ascontiguousarray(vectors[members_arr]), threads=1)
+        # query with every document; same-language queries ask for one more (the document itself)
+        found = index.search(np.ascontiguousarray(vectors[queries]), min(k + 1, len(members)), threads=1)
+        out.queries += len(queries)
+        for row, q in enumerate(queries.tolist()):
+            count = int(found.counts[row])
+            keys = found.keys[row][:count]
+            rank = 0
+            for key in keys:
+                key = int(key)
+                if key == q:
+                    continue
+                if rank >= k:
+                    break
+                pair = (min(q, key), max(q, key))
+                out.pairs.add(pair)
+                prev = out.neighbour_rank.get(pair)
+                out.neighbour_rank[pair] = rank + 1 if prev is None else min(prev, rank + 1)
+                rank += 1
+    return out

@@ -1,0 +1,101 @@
+"""Pair-level checks: omission, partial omission, numbers, length ratio, low similarity."""
+
+import numpy as np
+import pytest
+from checkhelp import make_doc
+
+from aligner.checks import run_checks
+from aligner.checks.pair import number_values
+from aligner.config import Config
+from aligner.model import Bead, DocPair
+from aligner.pipeline import AlignedPair
+
+SRC = ["Ang manager ay nagtuturo sa mga kawani.", "Tinatantiya na 2.2 milyong tao ang nagtatrabaho noong 2006.",
+       "Ang mga customer ay mahalaga sa negosyo.", "Ang kawani ay sumasagot sa telepono at email.",
+       "Ang mga reklamo ay karaniwang malaki.", "Ang serbisyo ay mabilis at tama.", "Ang tindahan ay bukas araw-araw."]
+TGT = ["Il manager forma il personale.", "Si stima che 2,2 milioni di persone lavorassero nel 2006.",
+       "I clienti sono importanti per l'azienda.", "Il personale risponde al telefono e alle email.",
+       "I reclami sono normalmente grandi.", "Il servizio è rapido e corretto.", "Il negozio è aperto ogni giorno.",
+       "Per mantenere felici i clienti, il responsabile forma il personale."]
+
+
+def _pair(src_sents, tgt_sents, beads, translations):
+    from fakes import FakeEncoder
+
+    src = make_doc(" ".join(src_sents), "tl", "src")
+    tgt = make_doc(" ".join(tgt_sents), "it", "tgt")
+    enc = FakeEncoder(translations=translations)
+    emb = {d.doc: enc.encode([s.text for s in d.sentences]) for d in (src, tgt)}
+    for b in beads:
+        if b.src and b.tgt:
+            a, c = emb["src"][list(b.src)].sum(0), emb["tgt"][list(b.tgt)].sum(0)
+            b.similarity = float(a @ c / np.linalg.norm(a) / np.linalg.norm(c))
+            b.score = 0.9
+    ap = AlignedPair(DocPair("src", "tgt", "tl", "it", "parallel", 0.9), src, tgt, beads)
+    return ap, enc, emb
+
+
+def _run(ap, enc, emb, codes):
+    return run_checks([ap.src, ap.tgt], [ap], encoder=enc, embeddings=emb, config=Config(), select=codes)
+
+
+def _translations():
+    return {**{s: f"m{i}" for i, s in enumerate(SRC)}, **{t: f"m{i}" for i, t in enumerate(TGT[:7])}}
+
+
+def test_one_sided_bead_is_an_omission_on_the_present_side():
+    beads = [Bead((i,), (i,)) for i in range(7)] + [Bead((), (7,))]
+    ap, enc, emb = _pair(SRC, TGT, beads, _translations())
+    flags = _run(ap, enc, emb, ["omission"])
+    assert [(f.doc, f.text) for f in flags] == [("tgt", TGT[7])]
+    assert flags[0].bead is not None
+
+
+def test_number_mismatch_caught_and_decimal_comma_accepted():
+    tgt = list(TGT[:7])
+    tgt[4] = "I 12 reclami sono normalmente grandi."
+    tr = _translations()
+    tr[tgt[4]] = "m4"
+    ap, enc, emb = _pair(SRC, tgt, [Bead((i,), (i,)) for i in range(7)], tr)
+    flags = _run(ap, enc, emb, ["number-mismatch"])
+    assert [(f.doc, f.text) for f in flags] == [("tgt", "12")]
+
+
+@pytest.mark.parametrize("a,b,same", [("2.2", "2,2", True), ("1 000", "1.000", True), ("1,000", "1000", True),
+                                      ("2.2", "2.3", False), ("2006", "2016", False)])
+def test_number_normalisation(a, b, same):
+    assert bool(number_values(a) & number_values(b)) is same
+
+
+def test_partial_omission_in_a_two_to_one_bead():
+    """The second target sentence of a 1-2 bead has nothing to do with the source: content only on one side."""
+    beads = [Bead((i,), (i,)) for i in range(6)] + [Bead((6,), (6, 7))]
+    ap, enc, emb = _pair(SRC, TGT, beads, _translations())
+    flags = _run(ap, enc, emb, ["partial-omission"])
+    assert [(f.doc, f.text) for f in flags] == [("tgt", TGT[7])]
+
+
+def test_low_similarity_flags_the_unrelated_bead_only():
+    tgt = list(TGT[:7])
+    tgt[3] = "Le montagne della Valtellina sono coperte di neve fresca."
+    tr = _translations()
+    del tr[TGT[3]]
+    ap, enc, emb = _pair(SRC, tgt, [Bead((i,), (i,)) for i in range(7)], tr)
+    flags = _run(ap, enc, emb, ["low-similarity"])
+    assert [f.text for f in flags] == [tgt[3]]
+
+
+def test_length_ratio_relative_to_the_pair():
+    tgt = list(TGT[:7])
+    tgt[2] = ("I clienti sono importanti per l'azienda, e per questo il responsabile del servizio clienti forma "
+              "il personale in tutte le tecniche di servizio, ogni giorno e ogni settimana dell'anno.")
+    tr = _translations()
+    tr[tgt[2]] = "m2"
+    ap, enc, emb = _pair(SRC, tgt, [Bead((i,), (i,)) for i in range(7)], tr)
+    flags = _run(ap, enc, emb, ["length-ratio"])
+    assert [f.text for f in flags] == [tgt[2]]
+
+
+def test_parallel_correct_pair_has_no_pair_flags():
+    ap, enc, emb = _pair(SRC, TGT[:7], [Bead((i,), (i,)) for i in range(7)], _translations())
+    assert _run(ap, enc, emb, ["omission", "partial-omission", "number", "length", "misalignment"]) == []

@@ -1,0 +1,57 @@
+"""Doubled words and phrases: reduced by the fix; reduplication the language uses on purpose untouched."""
+
+import pytest
+from checkhelp import flags_for
+
+
+@pytest.mark.parametrize("text,lang,code,evidence,fix", [
+    ("Mohou odpovídat na otázky, dotazy na zpracování zpracování a poskytnout pomoc.", "cs", "repeated-word",
+     "zpracování zpracování", "zpracování"),
+    ("Ang manager ay nagtuturo sa sa mga kawani.", "tl", "repeated-word", "sa sa", "sa"),
+    ("Il responsabile del del servizio clienti forma il personale.", "it", "repeated-word", "del del", "del"),
+    ("Pomohl vám tento článek? Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu", "cs", "repeated-phrase",
+     "Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu", "Děkuji za zpětnou vazbu"),
+    ("Nagdala sa iyo ni Sapling Nagdala sa iyo ni Sapling", "tl", "repeated-phrase",
+     "Nagdala sa iyo ni Sapling Nagdala sa iyo ni Sapling", "Nagdala sa iyo ni Sapling"),
+])
+def test_repetition_caught(text, lang, code, evidence, fix):
+    flags = flags_for(text, lang, code)
+    assert [(f.text, f.fix) for f in flags] == [(evidence, fix)]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("May iba't iba silang gawain araw-araw sa sari-sari store at unti-unti silang natututo.", "tl"),
+    ("Unti unti siyang natuto at araw araw siyang nagsasanay, isa isa ang mga gawain.", "tl"),
+    ("Piano piano il personale impara, e via via migliora.", "it"),
+    ("Zákazníci chtějí více a více služeb, ano ano.", "cs"),
+    ("Il 10 10 e il 2006 sono numeri.", "it"),
+])
+def test_legitimate_reduplication_unflagged(text, lang):
+    assert flags_for(text, lang, "repeated-word") == [] and flags_for(text, lang, "repeated-phrase") == []
+
+
+def test_reduplication_policy_configurable():
+    """`allow` extends the list of words that may be doubled."""
+    text = "Il cliente era contento contento del servizio."
+    assert len(flags_for(text, "it", "repeated-word")) == 1
+    assert flags_for(text, "it", "repeated-word", settings={"allow": ["contento"]}) == []
+
+
+@pytest.mark.parametrize("text,lang,evidence", [
+    ("Si allena il personale per affrontare i clienti o i clienti arrabbiati in modo calmo.", "it",
+     "i clienti o i clienti"),
+    ("Zástupci pomáhají zákazníkům a zákazníkům s dotazy.", "cs", "zákazníkům a zákazníkům"),
+    ("Tinutulungan ng kinatawan ang mga customer at mga customer sa tindahan.", "tl", "mga customer at mga customer"),
+])
+def test_coordinated_duplicate_caught(text, lang, evidence):
+    assert [f.text for f in flags_for(text, lang, "coordinated-duplicate")] == [evidence]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Zákazníci chtějí více a více služeb.", "cs"),
+    ("L'ho ripetuto più e più volte ai clienti e al personale.", "it"),
+    ("May iba't ibang mga gawain ang mga kawani at mga customer.", "tl"),
+    ("Ang mga tanong at katanungan ng customer o kliyente.", "tl"),
+])
+def test_coordinated_duplicate_not_on_idioms(text, lang):
+    assert flags_for(text, lang, "coordinated-duplicate") == []

@@ -1,0 +1,63 @@
+"""Untranslated English, capitals mid-sentence, wrong language: caught, and loanwords / names left alone."""
+
+import pytest
+from checkhelp import flags_for, make_doc
+
+
+@pytest.mark.parametrize("text,lang,evidence", [
+    ("Ang pakikitungo sa mga customer ng irate ay isang pangkaraniwang kinakailangan sa trabaho.", "tl", "irate"),
+    ("Record Keepers\n\nAng pag-iingat ng rekord ay bumubuo ng isang mahalagang bahagi ng negosyo.", "tl",
+     "Record Keepers"),
+    ("Mga Espesyalista sa Resolution\n\nAng mga kinatawan ay nagsisilbi sa front line ng negosyo.", "tl",
+     "Resolution"),
+    ("Il responsabile del servizio clienti deve gestire i clienti angry ogni giorno.", "it", "angry"),
+    ("Vedoucí zákaznických služeb musí řešit stížnosti unhappy zákazníků každý den.", "cs", "unhappy"),
+])
+def test_untranslated_caught(text, lang, evidence):
+    assert evidence in [f.text for f in flags_for(text, lang, "untranslated")]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Maraming madalas na nagtatrabaho sa call center at ang manager ay nagbibigay ng coaching sa staff "
+     "sa pamamagitan ng email, fax, internet at online chat.", "tl"),
+    ("Il manager del call center coordina lo staff e il marketing del servizio clienti.", "it"),
+    ("Manager zákaznického servisu řídí marketing a komunikaci se zákazníky.", "cs"),
+    ("Ang mga kinatawan ay mahusay. Si Mary at si Tom ay tumingin sa mga gawa ni Picasso kahapon.", "tl"),
+    ("Maaaring kailanganin ng kinatawan na mag-upgrade ng isang produkto o pag-record ng mga order.", "tl"),
+])
+def test_loanwords_and_names_not_untranslated(text, lang):
+    assert flags_for(text, lang, "untranslated") == []
+
+
+def test_untranslated_extra_loanwords_setting():
+    text = "Ang pakikitungo sa mga customer ng irate ay isang pangkaraniwang kinakailangan."
+    assert flags_for(text, "tl", "untranslated", settings={"extra_loanwords": ["irate"]}) == []
+
+
+@pytest.mark.parametrize("text,lang,evidence", [
+    ("Ang coordinator ng serbisyo sa customer ay may pananagutan. Mayroong iba't ibang mga pamamaraan na "
+     "ginagamit ng Coordinator ng Serbisyo ng Customer sa trabaho.", "tl", "Coordinator ng Serbisyo ng Customer"),
+    ("I clienti sono importanti per il servizio. Trattare con i Clienti arrabbiati è un requisito comune.",
+     "it", "Clienti"),
+])
+def test_mid_sentence_capital_caught(text, lang, evidence):
+    assert [f.text for f in flags_for(text, lang, "mid-sentence-capital")] == [evidence]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Tinatantiya ng U.S. Bureau of Labor Statistics na humigit kumulang 2.2 milyong tao ang naghawak.", "tl"),
+    ("Ano ang Gagawin ng isang Kinatawan ng Serbisyo sa Customer?\n\nAng customer ay mahalaga sa kinatawan.", "tl"),
+    ("Il presidente Mattarella ha visitato Roma. Il presidente parla: Domani si vota.", "it"),
+    ("Řekl jsem to Tomovi a Tom mluví o tom. Včera Tom řekl, že Tom přijde.", "cs"),
+])
+def test_mid_sentence_capital_not_on_names_headings(text, lang):
+    assert flags_for(text, lang, "mid-sentence-capital") == []
+
+
+def test_wrong_language_caught_and_not_on_native_text():
+    text = ("Ang mga kinatawan ng serbisyo sa customer ay may iba't ibang uri ng mga gawain. "
+            "The customer service representative answers questions from customers every single day.")
+    flags = flags_for(text, "tl", "wrong-language")
+    assert [f.text for f in flags] == ["The customer service representative answers questions from customers every single day."]
+    assert flags_for("La direzione consiglia regolarmente al personale sulle misure di prevenzione delle perdite.",
+                     "it", "wrong-language") == []

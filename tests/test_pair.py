@@ -1,0 +1,434 @@
+"""Document pairing: sentence evidence, decisions, contract and scale (synthetic embeddings, no model)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from aligner.config import PairConfig
+from aligner.errors import InputError
+from aligner.model import Document, Sentence
+from aligner.pair import pair_documents
+from aligner.pair import evidence as ev_mod
+from aligner.pair.evidence import kendall_tau, margin_matrix, mutual_matches, order_agreement, score_pair
+
+
+# --- a synthetic embedding space shaped like multilingual-e5-small's -------------------------------
+# e5 is strongly anisotropic: unrelated sentences have cosine ~0.75, same-topic ones ~0.82,
+# translations ~0.9. Sentence vectors here are a shared direction + topic + meaning + language + noise
+# with weights that reproduce those levels, so the default thresholds apply unchanged.
+
+DIM = 128
+W_COMMON, W_TOPIC, W_MEANING, W_LANG, W_NOISE = 0.70, 0.14, 0.10, 0.02, 0.04
+
+
+class Space:
+    def __init__(self, seed: int = 0):
+        self.rng = np.random.default_rng(seed)
+        self.common = self._unit()
+        self.langs: dict[str, np.ndarray] = {}
+
+    def _unit(self) -> np.ndarray:
+        v = self.rng.normal(size=DIM)
+        return v / np.linalg.norm(v)
+
+    def topic(self) -> np.ndarray:
+        return self._unit()
+
+    def meanings(self, n: int) -> list[np.ndarray]:
+        return [self._unit() for _ in range(n)]
+
+    def embed(self, meanings: list[np.ndarray], topic: np.ndarray, lang: str) -> np.ndarray:
+        lang_vec = self.langs.setdefault(lang, self._unit())
+        rows = [np.sqrt(W_COMMON) * self.common + np.sqrt(W_TOPIC) * topic + np.sqrt(W_MEANING) * m
+                + np.sqrt(W_LANG) * lang_vec + np.sqrt(W_NOISE) * self._unit() for m in meanings]
+        if not rows:
+            return np.zeros((0, DIM), dtype=np.float32)
+        x = np.stack(rows)
+        return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def make_doc(doc_id: str, lang: str | None, n_sentences: int, chars_per_sentence: int = 80) -> Document:
+    sentences = [Sentence(i=i, raw_start=0, raw_end=0, paragraph=0, text="x" * chars_per_sentence)
+                 for i in range(n_sentences)]
+    return Document(doc=doc_id, path=f"{doc_id}.txt", lang=lang, sentences=sentences)
+
+
+def _case(kind: str, space: Space):
+    """Two documents (tl, it) and their embeddings for one case of the relation table."""
+    topic = space.topic()
+    base = space.meanings(24)
+    if kind == "parallel":
+        tgt_meanings = base[:10] + space.meanings(1) + base[10:20] + space.meanings(1) + base[20:]  # 2 one-sided
+    elif kind == "comparable":
+        tgt_meanings = space.meanings(24)
+    elif kind == "unrelated":
+        other_topic = space.topic()
+        a = space.embed(base, topic, "tl")
+        b = space.embed(space.meanings(24), other_topic, "it")
+        return a, b, 24, 24
+    elif kind == "reordered-paragraphs":
+        blocks = [base[k:k + 6] for k in range(0, 24, 6)]
+        tgt_meanings = [m for block in (blocks[2], blocks[0], blocks[3], blocks[1]) for m in block]
+    elif kind == "shuffled-sentences":
+        order = space.rng.permutation(24)
+        tgt_meanings = [base[k] for k in order]
+    elif kind == "length-extra-quarter":
+        tgt_meanings = base + space.meanings(6)
+    elif kind == "length-excerpt":
+        tgt_meanings = base[:4]
+    else:  # pragma: no cover
+        raise AssertionError(kind)
+    return space.embed(base, topic, "tl"), space.embed(tgt_meanings, topic, "it"), 24, len(tgt_meanings)
+
+
+RELATION_CASES = [
+    ("parallel", "parallel"),  # translation with two sentences present on one side only
+    ("comparable", "comparable"),  # same topic, no shared sentences
+    ("unrelated", "unrelated"),
+    ("reordered-paragraphs", "parallel"),  # moved paragraphs break local order only at the seams
+    ("shuffled-sentences", "comparable"),  # same sentences in random order: not a document translation
+    ("length-extra-quarter", "parallel"),  # 25% extra material on one side: still a translation
+    ("length-excerpt", "comparable"),  # a 4-sentence excerpt of a 24-sentence article is not its translation
+]
+
+
+@pytest.mark.parametrize("kind,expected", RELATION_CASES)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_relation_table(kind, expected, seed):
+    """Each kind of document pair gets its relation from the sentence evidence with default thresholds."""
+    space = Space(seed)
+    a, b, n, m = _case(kind, space)
+    docs = [make_doc("a", "tl", n), make_doc("b", "it", m)]
+    (pair,) = pair_documents(docs, {"a": a, "b": b}, config=PairConfig())
+    assert pair.relation == expected, pair.evidence
+    assert 0.0 <= pair.score <= 1.0
+
+
+def test_same_topic_distractors_share_vocabulary_but_not_translation_evidence():
+    """Same-topic documents are close as wholes (document cosine) yet get almost no ordered mutual matches."""
+    space = Space(7)
+    a, b, _, _ = _case("comparable", space)
+    evidence = score_pair(a, b, 1000, 1000, PairConfig())
+    assert evidence.doc_cosine > 0.9
+    assert evidence.translation_evidence < 0.15
+    parallel = score_pair(*_case("parallel", space)[:2], 1000, 1000, PairConfig())
+    assert parallel.translation_evidence > 0.6
+    assert parallel.order_agreement > 0.9 and parallel.kendall_tau > 0.9
+
+
+@pytest.mark.parametrize(
+    "i,j,n_tgt,expected",
+    [
+        ([0, 1, 2, 3, 4], [0, 1, 2, 3, 4], 50, 1.0),  # perfectly ordered
+        ([0, 1, 2, 3, 4], [0, 2, 4, 6, 8], 50, 1.0),  # skipped one-sided sentences within the slack
+        ([0, 1, 2, 3, 4], [40, 30, 20, 10, 0], 50, 0.0),  # reversed
+        ([0], [3], 50, 1.0),  # one match: no order information
+        ([], [], 50, 0.0),  # no matches
+    ],
+)
+def test_order_agreement_cases(i, j, n_tgt, expected):
+    """Order agreement is 1 for a translation's monotone matches and 0 for reversed ones."""
+    got = order_agreement(np.array(i), np.array(j), n_tgt, slack=3)
+    assert got == pytest.approx(expected, abs=1e-3)
+
+
+def test_order_agreement_discounts_a_few_lucky_steps():
+    """Three in-order steps in an 8-sentence document are weak evidence; thirty in a long one are strong."""
+    short = order_agreement(np.arange(4), np.array([0, 2, 4, 6]), 8, slack=3)
+    long = order_agreement(np.arange(30), np.arange(30), 60, slack=3)
+    assert short < 0.85 and long > 0.99
+
+
+def test_order_agreement_random_is_near_zero():
+    """Randomly placed matches score near zero after the chance correction."""
+    rng = np.random.default_rng(0)
+    values = [order_agreement(np.arange(30), rng.permutation(60)[:30], 60, slack=3) for _ in range(50)]
+    assert float(np.mean(values)) < 0.1
+
+
+def test_kendall_tau_signs():
+    """Kendall tau is +1 for the same order, -1 for the reversed one, None below two matches."""
+    assert kendall_tau(np.arange(5), np.arange(5)) == pytest.approx(1.0)
+    assert kendall_tau(np.arange(5), np.arange(5)[::-1]) == pytest.approx(-1.0)
+    assert kendall_tau(np.arange(1), np.arange(1)) is None
+
+
+def test_margin_prefers_a_standout_match_over_one_among_near_equals():
+    """Ratio margin: 0.9 among 0.5s stands out; 0.8 among 0.79s (same-topic sentences) does not."""
+    sim = np.array([[0.9, 0.5, 0.5],
+                    [0.5, 0.8, 0.78],
+                    [0.5, 0.79, 0.8]], dtype=np.float32)
+    margins = margin_matrix(sim, k=2)
+    assert margins[0, 0] == pytest.approx(0.9 / 0.7, rel=1e-5)
+    assert margins[1, 1] == pytest.approx(0.8 / ((0.79 + 0.795) / 2), rel=1e-5)
+    i, j, _ = mutual_matches(margins, threshold=1.0)
+    assert list(zip(i.tolist(), j.tolist())) == [(0, 0), (1, 1), (2, 2)]
+    i, j, _ = mutual_matches(margins, threshold=1.05)
+    assert list(zip(i.tolist(), j.tolist())) == [(0, 0)]
+
+
+def test_mutual_matches_need_both_directions():
+    """A column that is every row's best is matched once, to the row it prefers."""
+    sim = np.array([[0.9, 0.1], [0.95, 0.2]], dtype=np.float32)
+    i, j, _ = mutual_matches(sim, threshold=0.0)
+    assert list(zip(i.tolist(), j.tolist())) == [(1, 0)]
+
+
+def test_contract_one_pair_per_cross_language_pair_with_lower_id_as_source():
+    """Every pair of different-language documents appears once, src < tgt, same-language pairs never."""
+    space = Space(3)
+    topic = space.topic()
+    langs = {"d4": "tl", "d0": "it", "d2": "cs", "d1": "tl", "d3": "it"}
+    docs = [make_doc(d, lang, 6) for d, lang in langs.items()]
+    embeddings = {d: space.embed(space.meanings(6), topic, lang) for d, lang in langs.items()}
+    pairs = pair_documents(docs, embeddings, config=PairConfig())
+    keys = [(p.src_doc, p.tgt_doc) for p in pairs]
+    expected = sorted((a, b) for a in langs for b in langs if a < b and langs[a] != langs[b])
+    assert sorted(keys) == expected and len(keys) == len(set(keys))
+    for p in pairs:
+        assert (p.src_lang, p.tgt_lang) == (langs[p.src_doc], langs[p.tgt_doc])
+        assert p.evidence["candidate"] is True and "match_share" in p.evidence
+
+
+@pytest.mark.parametrize(
+    "parallel_threshold,comparable_threshold,expected",
+    [(0.5, 0.2, "parallel"), (0.99, 0.2, "comparable"), (0.99, 0.98, "unrelated")],
+)
+def test_thresholds_decide_the_relation(parallel_threshold, comparable_threshold, expected):
+    """The score is fixed by the evidence; the configured thresholds alone move the relation."""
+    space = Space(5)
+    a, b, n, m = _case("parallel", space)
+    cfg = PairConfig(parallel_threshold=parallel_threshold, comparable_threshold=comparable_threshold)
+    (pair,) = pair_documents([make_doc("a", "tl", n), make_doc("b", "it", m)], {"a": a, "b": b}, config=cfg)
+    assert pair.relation == expected
+
+
+def test_document_without_sentences_is_reported_unrelated_with_a_reason():
+    """An empty document is not dropped: its pairs are unrelated and the evidence says why."""
+    space = Space(2)
+    topic = space.topic()
+    docs = [make_doc("a", "tl", 5), make_doc("b", "it", 0)]
+    pairs = pair_documents(docs, {"a": space.embed(space.meanings(5), topic, "tl"),
+                                  "b": np.zeros((0, DIM), np.float32)}, config=PairConfig())
+    assert [(p.relation, p.score) for p in pairs] == [("unrelated", 0.0)]
+    assert "without sentences" in pairs[0].evidence["reason"]
+
+
+def test_missing_embeddings_are_reported_not_dropped():
+    """A document with no embedding entry still gets its pair record, unrelated, with the reason."""
+    docs = [make_doc("a", "tl", 2), make_doc("b", "it", 2)]
+    pairs = pair_documents(docs, {"a": Space(1).embed(Space(1).meanings(2), Space(1).topic(), "tl")},
+                           config=PairConfig())
+    assert pairs[0].relation == "unrelated" and "no sentence embeddings for b" in pairs[0].evidence["reason"]
+
+
+def test_embedding_count_must_match_sentences():
+    """A mismatch between sentences and embedding rows is an input error, not a silent misalignment."""
+    docs = [make_doc("a", "tl", 3), make_doc("b", "it", 2)]
+    with pytest.raises(InputError, match="3 sentences"):
+        pair_documents(docs, {"a": np.ones((2, 4), np.float32), "b": np.ones((2, 4), np.float32)},
+                       config=PairConfig())
+
+
+def test_documents_in_error_are_skipped():
+    """Only ok documents are paired (documents in error are reported by the loader)."""
+    space = Space(4)
+    a, b, n, m = _case("parallel", space)
+    bad = make_doc("c", "cs", 0)
+    bad.status = "error"
+    pairs = pair_documents([make_doc("a", "tl", n), make_doc("b", "it", m), bad], {"a": a, "b": b},
+                           config=PairConfig())
+    assert [(p.src_doc, p.tgt_doc) for p in pairs] == [("a", "b")]
+
+
+def test_same_language_near_duplicate_is_named_in_the_evidence(caplog):
+    """Two same-language copies are not a pair record, but their cross-language pairs say so and a warning is logged."""
+    space = Space(6)
+    topic = space.topic()
+    meanings = space.meanings(12)
+    embeddings = {"a": space.embed(meanings, topic, "tl"), "a2": space.embed(meanings, topic, "tl"),
+                  "b": space.embed(meanings, topic, "it")}
+    docs = [make_doc("a", "tl", 12), make_doc("a2", "tl", 12), make_doc("b", "it", 12)]
+    stats: dict = {}
+    with caplog.at_level(logging.WARNING, logger="aligner.pair"):
+        pairs = pair_documents(docs, embeddings, config=PairConfig(), stats=stats)
+    assert {(p.src_doc, p.tgt_doc) for p in pairs} == {("a", "b"), ("a2", "b")}
+    assert all(p.relation == "parallel" for p in pairs)
+    by_src = {p.src_doc: p for p in pairs}
+    assert by_src["a"].evidence["near_duplicates"] == {"a": ["a2"]}
+    assert stats["near_duplicate_documents"] == ["a", "a2"]
+    assert "near-duplicates" in caplog.text
+
+
+def test_unknown_language_is_compared_with_everything():
+    """A document whose language is unknown is paired with every other document, even another unknown one."""
+    space = Space(8)
+    topic = space.topic()
+    docs = [make_doc("a", None, 4), make_doc("b", None, 4), make_doc("c", "it", 4)]
+    embeddings = {d.doc: space.embed(space.meanings(4), topic, "xx") for d in docs}
+    pairs = pair_documents(docs, embeddings, config=PairConfig())
+    assert {(p.src_doc, p.tgt_doc) for p in pairs} == {("a", "b"), ("a", "c"), ("b", "c")}
+
+
+def test_fake_encoder_translations_pair_and_shuffled_ones_do_not(fake_encoder):
+    """With the deterministic FakeEncoder, declared translations in order make a parallel pair."""
+    src = [f"source sentence number {k} about topic {k % 3}" for k in range(12)]
+    tgt = [f"frase di arrivo {k}" for k in range(12)]
+    from fakes import FakeEncoder
+
+    encoder = FakeEncoder(translations={t: s for s, t in zip(src, tgt)})
+    shuffled = [tgt[k] for k in np.random.default_rng(0).permutation(12)]
+    docs = [make_doc("a", "en", 12), make_doc("b", "it", 12), make_doc("c", "it", 12)]
+    embeddings = {"a": encoder.encode(src), "b": encoder.encode(tgt), "c": encoder.encode(shuffled)}
+    pairs = {(p.src_doc, p.tgt_doc): p for p in pair_documents(docs, embeddings, config=PairConfig())}
+    assert pairs[("a", "b")].relation == "parallel"
+    assert pairs[("a", "c")].relation != "parallel"
+    assert pairs[("a", "c")].evidence["matches"] == 12  # every sentence matched, but in no order
+
+
+# --- scale: ANN candidates ----------------------------------------------------------------------------
+
+
+def synthetic_corpus(n_pairs: int, n_distractors: int, seed: int = 0, n_topics: int = 20, sentences: int = 8):
+    """Planted translation pairs (tl/it/cs) plus same-topic distractors, with their embeddings."""
+    space = Space(seed)
+    topics = [space.topic() for _ in range(n_topics)]
+    langs = ["tl", "it", "cs"]
+    docs, embeddings, planted = [], {}, set()
+    for p in range(n_pairs):
+        topic = topics[p % n_topics]
+        meanings = space.meanings(sentences)
+        la, lb = langs[p % 3], langs[(p + 1) % 3]
+        a, b = f"p{p:04d}a", f"p{p:04d}b"
+        docs += [make_doc(a, la, sentences), make_doc(b, lb, sentences)]
+        embeddings[a] = space.embed(meanings, topic, la)
+        embeddings[b] = space.embed(meanings, topic, lb)
+        planted.add((a, b))
+    for q in range(n_distractors):
+        lang = langs[q % 3]
+        d = f"q{q:04d}"
+        docs.append(make_doc(d, lang, sentences))
+        embeddings[d] = space.embed(space.meanings(sentences), topics[q % n_topics], lang)
+    return docs, embeddings, planted
+
+
+def test_ann_finds_planted_pairs_with_subquadratic_work(monkeypatch):
+    """300 documents: the ANN proposes every planted translation pair and scores far fewer than all pairs."""
+    docs, embeddings, planted = synthetic_corpus(n_pairs=100, n_distractors=100)
+    calls = {"n": 0}
+    real = ev_mod.score_pair
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("aligner.pair.score_pair", counting)
+    cfg = PairConfig(exhaustive_max_docs=50, ann_neighbours=5)
+    stats: dict = {}
+    pairs = pair_documents(docs, embeddings, config=cfg, stats=stats)
+    n = len(docs)
+    assert stats["candidates_from"] == "ann"
+    assert calls["n"] == stats["candidates"] <= n * 3 * cfg.ann_neighbours  # N * languages * k
+    assert calls["n"] < 0.15 * n * (n - 1) / 2
+    parallel = {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"}
+    assert parallel == planted
+    assert len(pairs) == stats["cross_language_pairs"]  # small enough: every pair has a record
+    skipped = [p for p in pairs if not p.evidence["candidate"]]
+    assert skipped and all(p.relation == "unrelated" and "not among" in p.evidence["reason"] for p in skipped)
+
+
+def test_above_max_pair_records_only_candidates_are_reported():
+    """For large corpora the O(N^2) unrelated records are counted, not written."""
+    docs, embeddings, planted = synthetic_corpus(n_pairs=60, n_distractors=30, seed=1)
+    stats: dict = {}
+    cfg = PairConfig(exhaustive_max_docs=20, ann_neighbours=4, max_pair_records=100)
+    pairs = pair_documents(docs, embeddings, config=cfg, stats=stats)
+    assert all(p.evidence["candidate"] for p in pairs)
+    assert stats["reported"] == len(pairs) < stats["cross_language_pairs"]
+    assert stats["unreported_pairs"] == stats["cross_language_pairs"] - len(pairs)
+    assert {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"} == planted
+
+
+def test_ann_and_exhaustive_agree_on_the_decisions_they_share():
+    """The ANN only prunes: pairs it scores get exactly the exhaustive mode's score."""
+    docs, embeddings, _ = synthetic_corpus(n_pairs=20, n_distractors=20, seed=2)
+    exact = {(p.src_doc, p.tgt_doc): p for p in pair_documents(docs, embeddings, config=PairConfig())}
+    approx = pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=10, ann_neighbours=3))
+    shared = [p for p in approx if p.evidence["candidate"]]
+    assert shared
+    for p in shared:
+        assert p.score == exact[(p.src_doc, p.tgt_doc)].score
+        assert p.relation == exact[(p.src_doc, p.tgt_doc)].relation
+
+
+def test_ann_mode_keeps_empty_documents_out_of_the_index_but_reports_them():
+    """A document without sentences cannot be a neighbour; its pairs still get a record that says why."""
+    docs, embeddings, planted = synthetic_corpus(n_pairs=10, n_distractors=5, seed=3)
+    docs.append(make_doc("zz-empty", "it", 0))
+    embeddings["zz-empty"] = np.zeros((0, DIM), np.float32)
+    pairs = pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=5, ann_neighbours=3))
+    empty = [p for p in pairs if "zz-empty" in (p.src_doc, p.tgt_doc)]
+    assert empty and all(p.relation == "unrelated" and "without sentences" in p.evidence["reason"] for p in empty)
+    assert {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"} == planted
+
+
+def test_candidate_count_grows_linearly_not_quadratically(monkeypatch):
+    """Four times the documents give about four times the candidates (all pairs would give sixteen)."""
+    from aligner.pair.evidence import PairEvidence
+
+    def cheap(a, b, *args, **kwargs):  # the sentence work is not under test here, only how often it runs
+        return PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+    monkeypatch.setattr("aligner.pair.score_pair", cheap)
+    counts = {}
+    for n_pairs in (40, 160):
+        docs, embeddings, _ = synthetic_corpus(n_pairs=n_pairs, n_distractors=n_pairs // 2, seed=4, sentences=4)
+        stats: dict = {}
+        pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=10, ann_neighbours=4,
+                                                           max_pair_records=1000), stats=stats)
+        counts[len(docs)] = stats["candidates"]
+    (n1, c1), (n2, c2) = sorted(counts.items())
+    assert n2 == 4 * n1
+    assert c2 / c1 < 5.0  # linear: ~4; quadratic: ~16
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=0, max_value=7), min_size=2, max_size=6),
+    langs=st.lists(st.sampled_from(["tl", "it", "cs", None]), min_size=6, max_size=6),
+    seed=st.integers(0, 10_000),
+)
+def test_records_are_consistent_for_any_corpus(sizes, langs, seed):
+    """Whatever the documents: one record per cross-language pair, src < tgt, score in [0, 1], relation = thresholds(score)."""
+    rng = np.random.default_rng(seed)
+    cfg = PairConfig()
+    docs, embeddings = [], {}
+    for k, n in enumerate(sizes):
+        d = make_doc(f"d{k}", langs[k], n)
+        docs.append(d)
+        x = rng.normal(size=(n, 16)).astype(np.float32)
+        embeddings[d.doc] = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    pairs = pair_documents(docs, embeddings, config=cfg)
+    lang_of = {d.doc: d.lang for d in docs}
+    expected = {(a.doc, b.doc) for a in docs for b in docs
+                if a.doc < b.doc and (a.lang is None or a.lang != b.lang)}
+    assert {(p.src_doc, p.tgt_doc) for p in pairs} == expected and len(pairs) == len(expected)
+    for p in pairs:
+        assert 0.0 <= p.score <= 1.0
+        assert p.relation == ev_mod.relation_for(p.score, cfg)
+        assert (p.src_lang, p.tgt_lang) == (lang_of[p.src_doc], lang_of[p.tgt_doc])
+
+
+def test_margin_stays_finite_when_neighbourhoods_are_negative():
+    """Cosines around zero (some encoders) must not blow the ratio margin up: fall back to the distance margin."""
+    sim = np.array([[0.2, -0.3, -0.4], [-0.3, -0.2, -0.5], [-0.4, -0.5, 0.1]], dtype=np.float32)
+    margins = margin_matrix(sim, k=2)
+    assert np.isfinite(margins).all() and margins.max() < 2.0
+    assert margins[0, 0] > margins[0, 1] and margins[2, 2] > margins[2, 1]
