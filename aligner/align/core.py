@@ -47,11 +47,11 @@ class AlignParams:
     window: int = 30  # half-width (sentences) of the knn window around the path
     band: int = 0  # half-width of the fine band around the coarse path; 0: automatic
     skip_cost: float | None = None  # per one-sided sentence, in margin units; None: derived
-    skip_fraction: float = 0.1  # where the derived skip threshold sits between bad and good margins
+    skip_fraction: float = 0.3  # where the derived skip threshold sits between bad and good margins
     skip_adapt: float = 0.0  # raise a sentence's skip cost by this times its best margin above threshold
     paragraph_penalty: float = 0.05
     length_weight: float = 0.5  # weight of the squared log length-ratio deviation (unit: margin spread)
-    multi_penalty: float = 0.1  # per sentence beyond 1-1 in a bead (unit: margin spread)
+    multi_penalty: float = 0.2  # per sentence beyond 1-1 in a bead (unit: margin spread)
     multi_weight: float = 1.0  # exponent of the bead weight ((a + b) / 2) ** multi_weight
     center: bool = True  # remove each side's mean embedding (anisotropy) before anything else
     pair_knn: bool = True  # margins of multi-sentence beads against same-size competitors
