@@ -48,16 +48,17 @@ class AlignParams:
     band: int = 0  # half-width of the fine band around the coarse path; 0: automatic
     skip_cost: float | None = None  # per one-sided sentence, in margin units; None: derived
     skip_fraction: float = 0.3  # where the derived skip threshold sits between bad and good margins
+    skip_adapt: float = 0.0  # raise a sentence's skip cost by this times its best margin above threshold
     paragraph_penalty: float = 0.05
-    length_weight: float = 0.15  # weight of the squared log length-ratio deviation
-    multi_penalty: float = 0.14  # per sentence beyond 1-1 in a bead
+    length_weight: float = 0.5  # weight of the squared log length-ratio deviation (unit: margin spread)
+    multi_penalty: float = 0.2  # per sentence beyond 1-1 in a bead (unit: margin spread)
     multi_weight: float = 1.0  # exponent of the bead weight ((a + b) / 2) ** multi_weight
     center: bool = True  # remove each side's mean embedding (anisotropy) before anything else
     pair_knn: bool = True  # margins of multi-sentence beads against same-size competitors
     full_limit: int = 2_500_000  # largest n*m aligned with a full (unbanded) first pass
     coarse_factor: int = 8
     refine_spans: bool = True  # encode the concatenations near the path through embed_spans
-    refine_radius: int = 1  # around each non-1-1 bead, also encode spans starting this far away
+    refine_radius: int = 0  # around each non-1-1 bead, also encode spans starting this far away
 
     def with_config(self, config) -> "AlignParams":
         """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
@@ -109,13 +110,13 @@ def _span_vectors(E: np.ndarray, a: int) -> np.ndarray:
     """Row i (0..n): normalised sum of E[i-a:i] (zero for i < a)."""
     n, d = E.shape
     out = np.zeros((n + 1, d), dtype=np.float32)
-    if a == 1:
-        out[1:] = E
+    if n < a:
         return out
-    if n >= a:
-        c = np.zeros((n + 1, d), dtype=np.float64)
-        np.cumsum(E, axis=0, out=c[1:])
-        out[a:] = _unit((c[a:] - c[:-a]).astype(np.float32))
+    acc = out[a:]
+    for k in range(a):
+        acc += E[k: n - a + 1 + k]
+    if a > 1:
+        out[a:] = _unit(acc)
     return out
 
 
@@ -223,7 +224,7 @@ def _invert_window(a: np.ndarray, b: np.ndarray, m: int) -> tuple[np.ndarray, np
     return ra, np.maximum(rb, ra)
 
 
-def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 256):
+def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 96):
     """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, and the mean of all."""
     n = len(X)
     mean = np.zeros(n)
@@ -289,6 +290,7 @@ class _Scoring:
     ref: float  # typical margin of a good 1-1 pair
     skip: float  # cost of one one-sided sentence
     log_ratio: float  # log(tgt chars / src chars) of the document
+    unit: float = 1.0  # spread of margins (good - bad): penalties are expressed in this unit
 
 
 def _bead_weight(a: int, b: int, p: AlignParams) -> float:
@@ -299,7 +301,7 @@ KAPPA = 20.0  # chars added to both sides before the length ratio: short sentenc
 
 
 def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int,
-                 p: AlignParams, sc: _Scoring, block: int = 256) -> np.ndarray:
+                 p: AlignParams, sc: _Scoring, block: int = 96) -> np.ndarray:
     """Score of bead (a, b) ending at every state of the band, as (n+1, max width) float32 (NEG outside).
 
     Computed a block of rows at a time (one dense product of the block's span vectors with the
@@ -312,7 +314,8 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
     ks = src.knn_pair.get((a, b), src.knn_spans[a])
     kt = tgt.knn_pair.get((a, b), tgt.knn_spans[b])
     w = _bead_weight(a, b, p)
-    multi = p.multi_penalty * max(0, a + b - 2)
+    multi = p.multi_penalty * sc.unit * max(0, a + b - 2)
+    lw = p.length_weight * sc.unit
     offs = np.arange(width)
     for r0 in range(a, n + 1, block):
         r1 = min(n + 1, r0 + block)
@@ -330,10 +333,20 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
         ls = (src.cum[rows] - src.cum[rows - a])[:, None]
         lt = tgt.cum[Jc] - tgt.cum[Jc - b]
         dev = np.log((lt + KAPPA) / (ls + KAPPA)) - sc.log_ratio
-        val = (w * (marg - sc.ref) - p.length_weight * np.minimum(dev * dev, 4.0)
+        val = (w * (marg - sc.ref) - lw * np.minimum(dev * dev, 4.0)
                - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]) - multi)
         out[r0:r1] = np.where(valid, val, NEG)
     return out
+
+
+def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
+    """Cost of leaving each sentence one-sided: the base skip cost, raised for a sentence whose best
+    neighbour in the window is a good match (it more likely belongs in a neighbouring bead)."""
+    base = np.full(side.n, sc.skip)
+    if p.skip_adapt and side.top is not None and side.n:
+        threshold = sc.ref - 2 * sc.skip
+        base += p.skip_adapt * np.maximum(0.0, (side.top - side.knn) - threshold)
+    return base
 
 
 def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring):
@@ -348,6 +361,9 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     k01 = beads.index((0, 1))
     maxa = max(a for a, _ in beads)
     scores = {(a, b): _band_scores(src, tgt, lo, hi, a, b, p, sc) for _, a, b in row_beads if b >= 1}
+    skip_s = _skip_costs(src, sc, p)
+    skip_t = _skip_costs(tgt, sc, p)
+    cum_t = np.concatenate([[0.0], np.cumsum(skip_t)])
     rows: list[np.ndarray] = []  # last maxa+1 dp rows
     bps: list[np.ndarray] = []
     lo_l = lo.tolist()
@@ -368,7 +384,7 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
                 continue
             prev = rows[-a][jl - b - pl: jh - b - pl]
             if b == 0:
-                cand = prev - sc.skip
+                cand = prev - skip_s[i - 1]
             else:
                 cand = prev + scores[(a, b)][i, jl - l: jh - l]
             seg = A[jl - l: jh - l]
@@ -377,7 +393,7 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
             np.copyto(bp[jl - l: jh - l], k, where=upd)
         # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
         if width > 1:
-            ramp = sc.skip * np.arange(width)
+            ramp = cum_t[l:h] - cum_t[l]
             B = A + ramp
             run = np.maximum.accumulate(B)
             D = run - ramp
@@ -419,7 +435,7 @@ def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     """Typical good margin and the skip cost, from the margin distribution in the current windows."""
     ratio = math.log((tgt.cum[-1] + 1.0) / (src.cum[-1] + 1.0))
     if src.n == 0 or tgt.n == 0:
-        return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio)
+        return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio, unit=0.1)
     # margin of each sentence with its best neighbour (most are true pairs) and with an average
     # one of its window (almost all wrong pairs); the skip threshold sits between the two medians
     good = float(np.median(np.concatenate([src.top - src.knn, tgt.top - tgt.knn])))
@@ -430,7 +446,7 @@ def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     else:
         threshold = bad + p.skip_fraction * (ref - bad)
         skip = max(1e-4, (ref - threshold) / 2.0)
-    return _Scoring(ref=ref, skip=skip, log_ratio=ratio)
+    return _Scoring(ref=ref, skip=skip, log_ratio=ratio, unit=max(ref - bad, 1e-3))
 
 
 def _auto_band(n: int, m: int, p: AlignParams, factor: int) -> int:
@@ -512,24 +528,24 @@ def _window_along(steps, n: int, m: int, w: int):
 
 
 def _spans_to_refine(steps, n: int, m: int, beads, radius: int):
-    """Concatenations worth encoding: around every bead of the path that is not a plain 1-1."""
+    """Concatenations worth encoding: those inside every bead of the path that is not a plain 1-1,
+    extended by `radius` + 1 sentence on each side (the neighbours such a bead competes with)."""
     sizes_s = sorted({a for a, _ in beads if a >= 2})
     sizes_t = sorted({b for _, b in beads if b >= 2})
     want_s: set[tuple[int, int]] = set()
     want_t: set[tuple[int, int]] = set()
+
+    def add(want, sizes, start, length, total):
+        lo_, hi_ = max(0, start - radius - 1), min(total, start + length + radius + 1)
+        for size in sizes:
+            for s in range(lo_, hi_ - size + 1):
+                want.add((s, s + size))
+
     i = j = 0
     for a, b in steps:
         if (a, b) != (1, 1):
-            for di in range(-radius - max(sizes_s or [1]) + 1, a + radius):
-                for size in sizes_s:
-                    s = i + di
-                    if 0 <= s and s + size <= n:
-                        want_s.add((s, s + size))
-            for dj in range(-radius - max(sizes_t or [1]) + 1, b + radius):
-                for size in sizes_t:
-                    s = j + dj
-                    if 0 <= s and s + size <= m:
-                        want_t.add((s, s + size))
+            add(want_s, sizes_s, i, a, n)
+            add(want_t, sizes_t, j, b, m)
         i += a
         j += b
     return sorted(want_s), sorted(want_t)
