@@ -193,14 +193,16 @@ def _validate(cfg: Config) -> None:
             raise ConfigError(f"{where}: expected one of {', '.join(SEVERITIES)}, got {sev!r}")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "") -> dict[str, Any]:
+    """A TOML file as a dict; unreadable or malformed -> ConfigError naming the file (and `what` it is)."""
+    label = f"{what} {path}" if what else str(path)
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{label}: cannot read: {exc.strerror}") from None
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -211,7 +213,7 @@ def find_config_file(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "aligner" in _read_toml(candidate).get("tool", {}):
+        if candidate.is_file() and "aligner" in read_toml(candidate).get("tool", {}):
             return candidate
     return None
 
@@ -226,7 +228,7 @@ def load_config(path: str | Path | None = None, *, search_from: str | Path | Non
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"configuration file not found: {path}")
-    data = _read_toml(path)
+    data = read_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("aligner", {})
     try:

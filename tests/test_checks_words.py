@@ -1,7 +1,7 @@
 """Untranslated English, capitals mid-sentence, wrong language: caught, and loanwords / names left alone."""
 
 import pytest
-from checkhelp import flags_for, make_doc
+from checkhelp import flags_for
 
 
 @pytest.mark.parametrize("text,lang,evidence", [

@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import importlib.util
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any

@@ -16,20 +16,14 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from aligner.config import PairConfig
+from aligner.config import PairConfig, read_toml
 from aligner.errors import ConfigError
 from aligner.model import Document
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 log = logging.getLogger("aligner.roles")
 
@@ -117,13 +111,7 @@ class RoleVocabulary:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"role vocabulary {path}: cannot read: {exc.strerror}") from None
+    return read_toml(path, "role vocabulary")
 
 
 def shipped_vocabulary_path() -> Path:
