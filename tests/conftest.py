@@ -21,6 +21,9 @@ def pytest_configure(config):
     # The suite's embeddings go to a git-ignored folder of the checkout, never the user's ~/.cache;
     # tests that need a cold cache set their own folder.
     os.environ.setdefault("ALIGNER_CACHE_DIR", str(ROOT / "tests" / ".cache" / "embeddings"))
+    # The whole suite runs offline, as on CI and a fresh machine: nothing may reach for a model hub.
+    for var in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ[var] = "1"
 
 
 @pytest.fixture(scope="session")
