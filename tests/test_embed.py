@@ -190,14 +190,16 @@ def test_wants_progress(mode, total, tty, expected):
     assert wants_progress(mode, total, stream) is expected
 
 
-def test_auto_progress_respects_cli_quiet():
+def test_cli_quiet_turns_the_encoder_progress_off():
+    """`aligner -q` reaches the encoder as configuration (encoder.progress = "never"), not by the library peeking at click."""
     import click
 
-    stream = FakeTTY()
+    from aligner.cli.common import build_config
+
     with click.Context(click.Command("x"), obj={"quiet": True}):
-        assert wants_progress("auto", 10_000, stream) is False
+        assert build_config(None).encoder.progress == "never"
     with click.Context(click.Command("x"), obj={"quiet": False}):
-        assert wants_progress("auto", 10_000, stream) is True
+        assert build_config(None).encoder.progress == "auto"
 
 
 def test_progress_lines_on_a_pipe_and_redraws_on_a_tty():

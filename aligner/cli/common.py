@@ -102,6 +102,8 @@ def build_config(config_path, search_from=".", **overrides) -> Config:
     """File settings first, then the options the user actually gave."""
     require_path(config_path, "file", "configuration file")
     cfg = load_config(config_path, search_from=search_from)
+    if is_quiet():  # -q: no progress bars either
+        overrides.setdefault("encoder__progress", "never")
     return override(cfg, **overrides)
 
 

@@ -16,19 +16,6 @@ PROGRESS_MODES = ("auto", "always", "never")
 AUTO_MIN_ITEMS = 256  # shorter jobs finish before a bar would tell anything
 
 
-def _cli_is_quiet() -> bool:
-    """True inside an `aligner -q ...` invocation (the CLI keeps the flag in its click context)."""
-    click = sys.modules.get("click")
-    if click is None:
-        return False
-    ctx = click.get_current_context(silent=True)
-    while ctx is not None:
-        if isinstance(ctx.obj, dict) and ctx.obj.get("quiet"):
-            return True
-        ctx = ctx.parent
-    return False
-
-
 def wants_progress(mode: str, total: int, stream: TextIO | None = None) -> bool:
     if mode not in PROGRESS_MODES:
         raise ValueError(f"progress mode must be one of {', '.join(PROGRESS_MODES)}, got {mode!r}")
@@ -38,7 +25,7 @@ def wants_progress(mode: str, total: int, stream: TextIO | None = None) -> bool:
         return True
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
-    return total >= AUTO_MIN_ITEMS and bool(isatty and isatty()) and not _cli_is_quiet()
+    return total >= AUTO_MIN_ITEMS and bool(isatty and isatty())
 
 
 class Progress:
