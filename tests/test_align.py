@@ -199,7 +199,8 @@ def test_banded_dp_equals_full_dp_with_the_same_scores():
     for band in ("full", "path"):
         src, tgt = core._Side(X, np.full(n, 50.0), None), core._Side(Y, np.full(m, 50.0), None)
         flo, fhi = full_band(n, m)
-        core._set_margins(src, tgt, *core._sentence_window(flo, fhi, m), p, {1, 2, 3}, {1, 2, 3})
+        sizes_s, sizes_t = {a for a, _ in p.beads} | {1}, {b for _, b in p.beads} | {1}
+        core._set_margins(src, tgt, *core._sentence_window(flo, fhi, m), p, sizes_s, sizes_t)
         sc = core._estimate_scoring(src, tgt, p)
         if band == "full":
             lo, hi = flo, fhi

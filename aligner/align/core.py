@@ -13,7 +13,7 @@ How it works (see docs/alignment.md for the reasoning and the figures):
    2019): `margin = cos(x, y) - (knn(x) + knn(y)) / 2`, where `knn(x)` is the mean cosine of x with
    its k nearest neighbours on the other side, searched only in a window around the current path.
    A local window keeps repeated text (the same paragraph 20 times) from flattening every margin.
-3. **Beads.** 1-1, 1-0, 0-1, 1-2, 2-1 and, if configured, 2-2, 1-3, 3-1. A side of several
+3. **Beads.** 1-1, 1-0, 0-1, 1-2, 2-1 and, if configured, 2-2, 1-3, 3-1, 1-4, 4-1. A side of several
    sentences is represented by the normalised sum of its sentence embeddings; with `embed_spans`,
    the few concatenations that matter (beads on or next to the first path that are not plain 1-1)
    are encoded for real and replace the approximation in a final pass.
@@ -42,7 +42,7 @@ SpanEmbedder = Callable[[str, Sequence[tuple[int, int]]], np.ndarray]
 class AlignParams:
     """Knobs of the core. Defaults were tuned on Text+Berg 001-003 only (docs/alignment.md)."""
 
-    beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+    beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1))
     knn: int = 4  # neighbours in the margin
     window: int = 30  # half-width (sentences) of the knn window around the path
     band: int = 0  # half-width of the fine band around the coarse path; 0: automatic
