@@ -351,3 +351,34 @@ def test_attach_pass_does_not_grow_a_side_across_a_paragraph():
     tgt = _Side(Y, np.full(2, 50.0), np.array([0, 0]))
     steps, _ = _attach_one_sided([(1, 1), (1, 1), (1, 0)], src, tgt, lambda side, spans: 1 / 0, AlignParams(), {})
     assert steps == [(1, 1), (1, 1), (1, 0)]
+
+
+@pytest.mark.parametrize("crossed, expected", [
+    (True, [(2, 2), (1, 1)]),  # each 1-1 holds half of the other's meaning: the 2-2 matches far better
+    (False, [(1, 1), (1, 1), (1, 1)]),  # clean 1-1 pairs stay apart
+])
+def test_fuse_option_joins_two_weak_neighbours_into_one_bead(crossed, expected):
+    """With `fuse_margin`, two adjacent weak beads become one when its real cosine beats both by the margin."""
+    from aligner.align.core import _attach_one_sided, _Side
+
+    M = meanings(5)
+    if crossed:
+        X = np.array([M[0] + M[1], M[2] + M[3], M[4]])
+        Y = np.array([M[0] + M[2], M[1] + M[3], M[4]])
+    else:
+        X = Y = M[:3]
+    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+    Y = (Y / np.linalg.norm(Y, axis=1, keepdims=True)).astype(np.float32)
+
+    def embed_spans(side, spans):
+        E = X if side == "src" else Y
+        v = np.array([E[s:e].sum(0) for s, e in spans])
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    src, tgt = _Side(X, np.full(3, 50.0), None), _Side(Y, np.full(3, 50.0), None)
+    src.prepare({1, 2})
+    tgt.prepare({1, 2})
+    p = AlignParams(fuse_margin=0.1, fuse_quantile=1.0)
+    steps, _ = _attach_one_sided([(1, 1), (1, 1), (1, 1)], src, tgt, embed_spans, p, {})
+    assert steps == expected
+    assert _attach_one_sided([(1, 1)] * 3, src, tgt, embed_spans, AlignParams(), {})[0] == [(1, 1)] * 3

@@ -63,6 +63,9 @@ class AlignParams:
     attach_tolerance: float = 0.0  # attach when the bead's real cosine (centred) drops by at most this
     attach_max_side: int = 4  # largest side a bead may grow to by attaching
     attach_rounds: int = 3
+    fuse_margin: float | None = None  # None: off; else fuse two adjacent two-sided beads when the fused cosine beats both by this
+    fuse_max_side: int = 2
+    fuse_quantile: float = 0.25  # only beads whose cosine is below this quantile of the 1-1 cosines are fused
 
     def with_config(self, config) -> "AlignParams":
         """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
@@ -649,8 +652,10 @@ def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams
     tried for real: the neighbour's side with the sentence attached is encoded (a few strings per
     one-sided bead) and the attachment is kept when the bead's cosine does not fall by more than
     `attach_tolerance` (a sentence that belongs to the bead's translation raises it; an unrelated
-    one dilutes it). A side is never grown across a paragraph boundary. Returns the new steps and
-    the real vectors computed, keyed (side, start, end).
+    one dilutes it). A side is never grown across a paragraph boundary. With `fuse_margin` (off by
+    default), two adjacent two-sided beads, one of them weak (cosine below the `fuse_quantile` of the
+    1-1 cosines), become one bead when its real cosine beats both by that margin. Returns the new
+    steps and the real vectors computed, keyed (side, start, end).
     """
     vec: dict[tuple[str, int, int], np.ndarray] = {}
 
@@ -676,6 +681,18 @@ def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams
                     b0 = beads[nb]
                     if b0[1] > b0[0] and b0[3] > b0[2]:
                         cands.append((k, nb))
+        if p.fuse_margin is not None:
+            approx = [float(src.spans[bb[1] - bb[0]][bb[1]] @ tgt.spans[bb[3] - bb[2]][bb[3]])
+                      if bb[1] > bb[0] and bb[3] > bb[2] and bb[1] - bb[0] in src.spans and bb[3] - bb[2] in tgt.spans
+                      else None for bb in beads]
+            ones = [c for c, bb in zip(approx, beads) if c is not None and bb[1] - bb[0] == 1 and bb[3] - bb[2] == 1]
+            weak = float(np.quantile(ones, p.fuse_quantile)) if ones else 1.0
+            for k in range(len(beads) - 1):
+                x, y = beads[k], beads[k + 1]
+                if approx[k] is None or approx[k + 1] is None or min(approx[k], approx[k + 1]) >= weak:
+                    continue
+                if x[1] > x[0] and x[3] > x[2] and y[1] > y[0] and y[3] > y[2]:
+                    cands.append((k, k + 1))
         if not cands:
             break
         need = {"src": set(), "tgt": set()}
@@ -687,6 +704,15 @@ def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams
         merged = {}
         for k, nb in cands:
             o, t = beads[k], beads[nb]
+            if o[1] > o[0] and o[3] > o[2]:  # two two-sided beads: fuse
+                m_ = [o[0], t[1], o[2], t[3]]
+                if m_[1] - m_[0] > p.fuse_max_side or m_[3] - m_[2] > p.fuse_max_side:
+                    continue
+                merged[(k, nb)] = m_
+                for bb in (o, t, m_):
+                    want("src", bb[0], bb[1])
+                    want("tgt", bb[2], bb[3])
+                continue
             m_ = [min(o[0], t[0]) if o[1] > o[0] else t[0], max(o[1], t[1]) if o[1] > o[0] else t[1],
                   min(o[2], t[2]) if o[3] > o[2] else t[2], max(o[3], t[3]) if o[3] > o[2] else t[3]]
             if m_[1] - m_[0] > p.attach_max_side or m_[3] - m_[2] > p.attach_max_side:
@@ -710,6 +736,12 @@ def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams
 
         gains = []
         for (k, nb), m_ in merged.items():
+            o = beads[k]
+            if o[1] > o[0] and o[3] > o[2]:
+                g = cos(m_) - max(cos(o), cos(beads[nb])) - p.fuse_margin
+                if g >= 0:
+                    gains.append((g, k, nb, m_))
+                continue
             g = cos(m_) - cos(beads[nb])
             if g >= -p.attach_tolerance:
                 gains.append((g, k, nb, m_))
