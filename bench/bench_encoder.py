@@ -32,15 +32,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import shared_dir  # noqa: E402  (one resolution order for every bench)
+
 LANGS = ("tgl", "ita", "ces", "deu", "fra")
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("ALIGNER_SHARED")
-    if env:
-        return Path(env)
-    beside = ROOT.parent / "shared"
-    return beside if beside.is_dir() else Path("/work/shared")
 
 
 def load_sentences(n: int) -> list[str]:

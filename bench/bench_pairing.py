@@ -23,6 +23,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import shared_dir  # noqa: E402  (one resolution order for every bench)
+
 sys.path.insert(0, str(ROOT))
 
 from aligner.config import PairConfig  # noqa: E402
@@ -126,16 +129,6 @@ def seeds_report() -> None:
         print(p.src_doc[:3], p.tgt_doc[:3], p.relation, p.score, json.dumps({k: e[k] for k in keys}))
     for doc_id, d in details.items():
         print(doc_id[:3], json.dumps(d.to_dict(), ensure_ascii=False))
-
-
-def shared_dir() -> Path:
-    """ALIGNER_SHARED if set, else <root>/../shared, else /work/shared."""
-    import os
-
-    if os.environ.get("ALIGNER_SHARED"):
-        return Path(os.environ["ALIGNER_SHARED"])
-    beside = ROOT.parent / "shared"
-    return beside if beside.exists() else Path("/work/shared")
 
 
 def textberg_report() -> None:

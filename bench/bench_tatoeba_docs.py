@@ -79,10 +79,11 @@ def main(argv=None):
     ap.add_argument("--rate", type=float, default=0.05)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-refine", action="store_true")
+    ap.add_argument("--params", default="{}", help="JSON overrides of AlignParams (ablations)")
     args = ap.parse_args(argv)
     limit = 60 if args.quick else args.limit
     enc = e5_encoder()
-    params = AlignParams()
+    params = AlignParams(**json.loads(args.params))
     table = {}
     t_align = 0.0
     print(f"{'pair':<7} {'docs':>4} {'sents':>6}  strict P/R/F1        lax F1  one-sided found")

@@ -33,17 +33,12 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import shared_dir  # noqa: E402  (one resolution order for every bench)
+
 sys.path.insert(0, str(ROOT))
 
 LANGS = {"tgl": "tl", "ita": "it", "ces": "cs"}
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("ALIGNER_SHARED")
-    if env:
-        return Path(env)
-    beside = ROOT.parent / "shared"
-    return beside if beside.is_dir() else Path("/work/shared")
 
 
 def load_pairs(lang: str, limit: int | None) -> tuple[list[str], list[str]]:

@@ -199,7 +199,8 @@ def test_banded_dp_equals_full_dp_with_the_same_scores():
     for band in ("full", "path"):
         src, tgt = core._Side(X, np.full(n, 50.0), None), core._Side(Y, np.full(m, 50.0), None)
         flo, fhi = full_band(n, m)
-        core._set_margins(src, tgt, *core._sentence_window(flo, fhi, m), p, {1, 2, 3}, {1, 2, 3})
+        sizes_s, sizes_t = {a for a, _ in p.beads} | {1}, {b for _, b in p.beads} | {1}
+        core._set_margins(src, tgt, *core._sentence_window(flo, fhi, m), p, sizes_s, sizes_t)
         sc = core._estimate_scoring(src, tgt, p)
         if band == "full":
             lo, hi = flo, fhi
@@ -307,3 +308,77 @@ def test_align_documents_with_an_encoder(fake_encoder):
                             ((3,), (4,)), ((4,), (5,)), ((5,), (6,)), ((6,), (7,))]
     with pytest.raises(AlignerError):
         align_documents(src, tgt, fake_encoder.encode(de[:2]), fake_encoder.encode(fr_plus), config=AlignConfig())
+
+
+@pytest.mark.parametrize("belongs, expected", [
+    (True, [(1, 1), (2, 1)]),  # the stray sentence is half of the neighbour's translation: attached
+    (False, [(1, 1), (1, 1), (1, 0)]),  # unrelated: it stays one-sided
+])
+def test_attach_pass_merges_a_one_sided_sentence_only_when_the_real_cosine_holds(belongs, expected):
+    """The post-DP attach pass encodes the grown bead for real and keeps it only if it matches as well."""
+    from aligner.align.core import _attach_one_sided, _Side
+
+    M = meanings(3)
+    X = M.astype(np.float32)
+    y1 = M[1] + M[2] if belongs else M[1]
+    Y = np.array([M[0], y1 / np.linalg.norm(y1)], dtype=np.float32)
+    asked = []
+
+    def embed_spans(side, spans):
+        asked.extend((side, s, e) for s, e in spans)
+        E = X if side == "src" else Y
+        v = np.array([E[s:e].sum(0) for s, e in spans])
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    src = _Side(X, np.full(3, 50.0), None)
+    tgt = _Side(Y, np.full(2, 50.0), None)
+    stats: dict = {}
+    steps, vecs = _attach_one_sided([(1, 1), (1, 1), (1, 0)], src, tgt, embed_spans, AlignParams(), stats)
+    assert steps == expected
+    assert asked == [("src", 1, 3)] and stats["attach_encoded"] == 1
+    assert ("src", 1, 3) in vecs
+
+
+def test_attach_pass_does_not_grow_a_side_across_a_paragraph():
+    """A one-sided sentence in the next paragraph is not glued to the previous paragraph's bead."""
+    from aligner.align.core import _attach_one_sided, _Side
+
+    M = meanings(3)
+    X = M.astype(np.float32)
+    y1 = (M[1] + M[2]) / np.linalg.norm(M[1] + M[2])
+    Y = np.array([M[0], y1], dtype=np.float32)
+    src = _Side(X, np.full(3, 50.0), np.array([0, 0, 1]))
+    tgt = _Side(Y, np.full(2, 50.0), np.array([0, 0]))
+    steps, _ = _attach_one_sided([(1, 1), (1, 1), (1, 0)], src, tgt, lambda side, spans: 1 / 0, AlignParams(), {})
+    assert steps == [(1, 1), (1, 1), (1, 0)]
+
+
+@pytest.mark.parametrize("crossed, expected", [
+    (True, [(2, 2), (1, 1)]),  # each 1-1 holds half of the other's meaning: the 2-2 matches far better
+    (False, [(1, 1), (1, 1), (1, 1)]),  # clean 1-1 pairs stay apart
+])
+def test_fuse_option_joins_two_weak_neighbours_into_one_bead(crossed, expected):
+    """With `fuse_margin`, two adjacent weak beads become one when its real cosine beats both by the margin."""
+    from aligner.align.core import _attach_one_sided, _Side
+
+    M = meanings(5)
+    if crossed:
+        X = np.array([M[0] + M[1], M[2] + M[3], M[4]])
+        Y = np.array([M[0] + M[2], M[1] + M[3], M[4]])
+    else:
+        X = Y = M[:3]
+    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+    Y = (Y / np.linalg.norm(Y, axis=1, keepdims=True)).astype(np.float32)
+
+    def embed_spans(side, spans):
+        E = X if side == "src" else Y
+        v = np.array([E[s:e].sum(0) for s, e in spans])
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    src, tgt = _Side(X, np.full(3, 50.0), None), _Side(Y, np.full(3, 50.0), None)
+    src.prepare({1, 2})
+    tgt.prepare({1, 2})
+    p = AlignParams(fuse_margin=0.1, fuse_quantile=1.0)
+    steps, _ = _attach_one_sided([(1, 1), (1, 1), (1, 1)], src, tgt, embed_spans, p, {})
+    assert steps == expected
+    assert _attach_one_sided([(1, 1)] * 3, src, tgt, embed_spans, AlignParams(), {})[0] == [(1, 1)] * 3

@@ -13,7 +13,7 @@ How it works (see docs/alignment.md for the reasoning and the figures):
    2019): `margin = cos(x, y) - (knn(x) + knn(y)) / 2`, where `knn(x)` is the mean cosine of x with
    its k nearest neighbours on the other side, searched only in a window around the current path.
    A local window keeps repeated text (the same paragraph 20 times) from flattening every margin.
-3. **Beads.** 1-1, 1-0, 0-1, 1-2, 2-1 and, if configured, 2-2, 1-3, 3-1. A side of several
+3. **Beads.** 1-1, 1-0, 0-1, 1-2, 2-1 and, if configured, 2-2, 1-3, 3-1, 1-4, 4-1. A side of several
    sentences is represented by the normalised sum of its sentence embeddings; with `embed_spans`,
    the few concatenations that matter (beads on or next to the first path that are not plain 1-1)
    are encoded for real and replace the approximation in a final pass.
@@ -42,7 +42,7 @@ SpanEmbedder = Callable[[str, Sequence[tuple[int, int]]], np.ndarray]
 class AlignParams:
     """Knobs of the core. Defaults were tuned on Text+Berg 001-003 only (docs/alignment.md)."""
 
-    beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+    beads: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1))
     knn: int = 4  # neighbours in the margin
     window: int = 30  # half-width (sentences) of the knn window around the path
     band: int = 0  # half-width of the fine band around the coarse path; 0: automatic
@@ -59,6 +59,13 @@ class AlignParams:
     coarse_factor: int = 8
     refine_spans: bool = True  # encode the concatenations near the path through embed_spans
     refine_radius: int = 0  # around each non-1-1 bead, also encode spans starting this far away
+    attach: bool = True  # after the DP, attach one-sided sentences to a neighbour bead when it helps
+    attach_tolerance: float = 0.0  # attach when the bead's real cosine (centred) drops by at most this
+    attach_max_side: int = 4  # largest side a bead may grow to by attaching
+    attach_rounds: int = 3
+    fuse_margin: float | None = None  # None: off; else fuse two adjacent two-sided beads when the fused cosine beats both by this
+    fuse_max_side: int = 2
+    fuse_quantile: float = 0.25  # only beads whose cosine is below this quantile of the 1-1 cosines are fused
 
     def with_config(self, config) -> "AlignParams":
         """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
@@ -631,15 +638,145 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         steps = _dp(src, tgt, lo, hi, beads, p, sc)
     stats["skip_cost"] = sc.skip
     stats["ref_margin"] = sc.ref
-    return _to_beads(steps, src, tgt, sc)
+    extra: dict = {}
+    if embed_spans is not None and p.refine_spans and p.attach:
+        steps, extra = _attach_one_sided(steps, src, tgt, embed_spans, p, stats)
+    return _to_beads(steps, src, tgt, sc, extra)
+
+
+def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams, stats: dict):
+    """Attach one-sided sentences to the neighbouring bead when the real cosine does not drop.
+
+    The DP decides merge-vs-skip from sums of sentence vectors or from a few encoded spans, with a
+    skip cost that is a document-wide guess. Here every 1-0 / 0-1 bead next to a two-sided bead is
+    tried for real: the neighbour's side with the sentence attached is encoded (a few strings per
+    one-sided bead) and the attachment is kept when the bead's cosine does not fall by more than
+    `attach_tolerance` (a sentence that belongs to the bead's translation raises it; an unrelated
+    one dilutes it). A side is never grown across a paragraph boundary. With `fuse_margin` (off by
+    default), two adjacent two-sided beads, one of them weak (cosine below the `fuse_quantile` of the
+    1-1 cosines), become one bead when its real cosine beats both by that margin. Returns the new
+    steps and the real vectors computed, keyed (side, start, end).
+    """
+    vec: dict[tuple[str, int, int], np.ndarray] = {}
+
+    def key_vec(side, s, e):
+        if e - s == 1:
+            return (src if side == "src" else tgt).E[s]
+        return vec[(side, s, e)]
+
+    beads = []  # [i0, i1, j0, j1]
+    i = j = 0
+    for a, b in steps:
+        beads.append([i, i + a, j, j + b])
+        i += a
+        j += b
+    encoded = 0
+    for _ in range(max(0, p.attach_rounds)):
+        cands = []  # (one-sided index, neighbour index)
+        for k, (i0, i1, j0, j1) in enumerate(beads):
+            if (i1 - i0 == 0) == (j1 - j0 == 0):
+                continue
+            for nb in (k - 1, k + 1):
+                if 0 <= nb < len(beads):
+                    b0 = beads[nb]
+                    if b0[1] > b0[0] and b0[3] > b0[2]:
+                        cands.append((k, nb))
+        if p.fuse_margin is not None:
+            approx = [float(src.spans[bb[1] - bb[0]][bb[1]] @ tgt.spans[bb[3] - bb[2]][bb[3]])
+                      if bb[1] > bb[0] and bb[3] > bb[2] and bb[1] - bb[0] in src.spans and bb[3] - bb[2] in tgt.spans
+                      else None for bb in beads]
+            ones = [c for c, bb in zip(approx, beads) if c is not None and bb[1] - bb[0] == 1 and bb[3] - bb[2] == 1]
+            weak = float(np.quantile(ones, p.fuse_quantile)) if ones else 1.0
+            for k in range(len(beads) - 1):
+                x, y = beads[k], beads[k + 1]
+                if approx[k] is None or approx[k + 1] is None or min(approx[k], approx[k + 1]) >= weak:
+                    continue
+                if x[1] > x[0] and x[3] > x[2] and y[1] > y[0] and y[3] > y[2]:
+                    cands.append((k, k + 1))
+        if not cands:
+            break
+        need = {"src": set(), "tgt": set()}
+
+        def want(side, s, e):
+            if e - s > 1 and (side, s, e) not in vec:
+                need[side].add((s, e))
+
+        merged = {}
+        for k, nb in cands:
+            o, t = beads[k], beads[nb]
+            if o[1] > o[0] and o[3] > o[2]:  # two two-sided beads: fuse
+                m_ = [o[0], t[1], o[2], t[3]]
+                if m_[1] - m_[0] > p.fuse_max_side or m_[3] - m_[2] > p.fuse_max_side:
+                    continue
+                merged[(k, nb)] = m_
+                for bb in (o, t, m_):
+                    want("src", bb[0], bb[1])
+                    want("tgt", bb[2], bb[3])
+                continue
+            m_ = [min(o[0], t[0]) if o[1] > o[0] else t[0], max(o[1], t[1]) if o[1] > o[0] else t[1],
+                  min(o[2], t[2]) if o[3] > o[2] else t[2], max(o[3], t[3]) if o[3] > o[2] else t[3]]
+            if m_[1] - m_[0] > p.attach_max_side or m_[3] - m_[2] > p.attach_max_side:
+                continue
+            if _crosses(src.par, m_[0], m_[1]) or _crosses(tgt.par, m_[2], m_[3]):
+                continue
+            merged[(k, nb)] = m_
+            for bb in (t, m_):
+                want("src", bb[0], bb[1])
+                want("tgt", bb[2], bb[3])
+        for side in ("src", "tgt"):
+            if need[side]:
+                spans = sorted(need[side])
+                vs = _unit(np.asarray(embed_spans(side, spans), dtype=np.float32))
+                encoded += len(spans)
+                for (s_, e_), v in zip(spans, vs):
+                    vec[(side, s_, e_)] = v
+
+        def cos(bb):
+            return float(key_vec("src", bb[0], bb[1]) @ key_vec("tgt", bb[2], bb[3]))
+
+        gains = []
+        for (k, nb), m_ in merged.items():
+            o = beads[k]
+            if o[1] > o[0] and o[3] > o[2]:
+                g = cos(m_) - max(cos(o), cos(beads[nb])) - p.fuse_margin
+                if g >= 0:
+                    gains.append((g, k, nb, m_))
+                continue
+            g = cos(m_) - cos(beads[nb])
+            if g >= -p.attach_tolerance:
+                gains.append((g, k, nb, m_))
+        if not gains:
+            break
+        gains.sort(key=lambda x: -x[0])
+        used: set[int] = set()
+        repl: dict[int, list[int]] = {}
+        drop: set[int] = set()
+        for g, k, nb, m_ in gains:
+            if k in used or nb in used:
+                continue
+            used.update((k, nb))
+            repl[nb] = m_
+            drop.add(k)
+        beads = [repl.get(k, bb) for k, bb in enumerate(beads) if k not in drop]
+    stats["attach_encoded"] = encoded
+    stats["strings_encoded"] = stats.get("strings_encoded", 0) + encoded
+    return [(i1 - i0, j1 - j0) for i0, i1, j0, j1 in beads], vec
+
+
+def _crosses(par, start: int, end: int) -> bool:
+    return par is not None and end - start > 1 and bool(np.any(par[start + 1:end] != par[start:end - 1]))
 
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
 
-def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring) -> list[Bead]:
-    """Beads with a 0..1 score: 0.5 at the skip threshold, near 1 for a typical good pair."""
+def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring, extra: dict | None = None) -> list[Bead]:
+    """Beads with a 0..1 score: 0.5 at the skip threshold, near 1 for a typical good pair.
+
+    `extra` holds real vectors of spans computed after the DP, keyed (side, start, end); they take
+    precedence (a bead grown by the attach pass may have a size no span table covers)."""
+    extra = extra or {}
     threshold = sc.ref - 2 * sc.skip
     scale = max(sc.skip, 1e-3) / 2.0
     out = []
@@ -648,10 +785,14 @@ def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring) -> list[Bead]:
         s_idx = tuple(range(i, i + a))
         t_idx = tuple(range(j, j + b))
         if a and b:
-            u = src.spans[a][i + a]
-            v = tgt.spans[b][j + b]
+            u = extra.get(("src", i, i + a))
+            v = extra.get(("tgt", j, j + b))
+            u = u if u is not None else (src.spans[a][i + a] if a in src.spans else _unit(src.E[i:i + a].sum(0)))
+            v = v if v is not None else (tgt.spans[b][j + b] if b in tgt.spans else _unit(tgt.E[j:j + b].sum(0)))
             sim = float(u @ v)
-            if (a, b) in src.knn_pair:
+            if (a, b) not in src.knn_pair and (a not in src.knn_spans or b not in tgt.knn_spans):
+                marg = sim - 0.5 * (float(src.knn[i:i + a].mean()) + float(tgt.knn[j:j + b].mean()))
+            elif (a, b) in src.knn_pair:
                 marg = sim - 0.5 * (src.knn_pair[(a, b)][i + a] + tgt.knn_pair[(a, b)][j + b])
             else:
                 marg = sim - 0.5 * (src.knn_spans[a][i + a] + tgt.knn_spans[b][j + b])
