@@ -74,6 +74,17 @@ def signature(config: Config, encoder) -> dict[str, Any]:
     }
 
 
+def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
+    """Sentence embeddings per document, from ONE encoder call: the engine batches by length across the corpus."""
+    texts = [s.text for d in documents for s in d.sentences]
+    vectors = encoder.encode(texts)
+    out, start = {}, 0
+    for d in documents:
+        out[d.doc] = vectors[start:start + len(d.sentences)]
+        start += len(d.sentences)
+    return out
+
+
 def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
         encoder=None, write: bool = True) -> RunResult:
     """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`."""
@@ -104,7 +115,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
         with timed("load_encoder"):
             encoder = get_encoder(config.encoder.name, config=config.encoder)
     with timed("embed"):
-        embeddings = {d.doc: encoder.encode([s.text for s in d.sentences]) for d in ok_docs}
+        embeddings = embed_documents(ok_docs, encoder)
     with timed("roles"):
         label_roles(ok_docs, encoder, config=config.pair)
     with timed("pair"):
