@@ -9,7 +9,7 @@ from aligner.checks.lint import line_col
 
 
 @pytest.mark.parametrize("raw,offset,expected", [("abc", 0, (1, 1)), ("ab\ncd", 3, (2, 1)), ("ab\ncd", 4, (2, 2)),
-                                                  ("a\n\nb", 3, (3, 1))])
+                                                  ("a\n\nb", 3, (3, 1)), ("a\r\nb", 3, (2, 1)), ("a\rb", 2, (2, 1))])
 def test_line_col_is_one_based(raw, offset, expected):
     assert line_col(raw, offset) == expected
 

@@ -60,18 +60,21 @@ def document_error(doc):
 
 
 def line_col(raw: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a code-point offset."""
-    line = raw.count("\n", 0, offset) + 1
-    col = offset - (raw.rfind("\n", 0, offset) + 1) + 1
-    return line, col
+    """1-based line and column of a code-point offset (the same positions as flags.jsonl and the gate)."""
+    from aligner.output.records import LineIndex
+
+    return LineIndex(raw).position(offset)
 
 
 def format_flags(documents, flags, fmt: str = "text") -> str:
+    from aligner.output.records import LineIndex
+
     by_id = {d.doc: d for d in documents}
+    indexes = {d.doc: LineIndex(d.raw) for d in documents}  # one index per file, not a scan per finding
     lines = []
     for f in flags:
         d = by_id[f.doc]
-        line, col = line_col(d.raw, f.start)
+        line, col = indexes[f.doc].position(f.start)
         if fmt == "json":
             rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
             lines.append(json.dumps(rec, ensure_ascii=False))
