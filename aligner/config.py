@@ -70,7 +70,8 @@ class PairConfig:
 @dataclass
 class AlignConfig:
     max_beads: list[str] = field(default_factory=lambda: ["1-1", "1-2", "2-1", "1-0", "0-1", "1-3", "3-1", "2-2", "1-4", "4-1"])
-    skip_cost: float | None = None  # None: derived from the score distribution
+    scoring: str = "contrast"  # "contrast" (bead cosine against adjacent sentences x length agreement) or "knn" (margin)
+    skip_cost: float | None = None  # per one-sided sentence; None: 0.02 (contrast) or derived from the margins (knn)
     band: int = 0  # 0: automatic band width around the coarse path
     paragraph_penalty: float = 0.05
     refine_spans: bool = True  # encode the few sentence concatenations near the first path for real
@@ -107,9 +108,10 @@ class Config:
         return dataclasses.asdict(self)
 
     def thresholds(self) -> dict[str, Any]:
-        """The settings that decide what is kept or fails: part of every output's signature."""
+        """The settings that decide what is aligned, kept or failed: part of every output's signature."""
         return {
             "pair": dataclasses.asdict(self.pair),
+            "align": dataclasses.asdict(self.align),
             "clean": dataclasses.asdict(self.clean),
             "gate": dataclasses.asdict(self.gate),
             "checks": self.checks,
@@ -187,6 +189,8 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
     if cfg.segment.sentence_lang not in ("auto", "all", "off"):
         raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
+    if cfg.align.scoring not in ("contrast", "knn"):
+        raise ConfigError(f"align.scoring: expected one of contrast, knn, got {cfg.align.scoring!r}")
 
     for where, sev in (("clean.drop_severity", cfg.clean.drop_severity), ("gate.fail_on", cfg.gate.fail_on)):
         if sev not in SEVERITIES:

@@ -89,24 +89,26 @@ def test_insertion_in_target_is_a_zero_one_bead(where):
     assert sum(1 for b in beads if b.type == "1-1") == 30
 
 
+@pytest.mark.parametrize("scoring", ["contrast", "knn"])
 @pytest.mark.parametrize("where", [0, 12, 29])
-def test_deletion_from_target_is_a_one_zero_bead(where):
-    """A source sentence with no translation comes out as 1-0 (the mirror case)."""
+def test_deletion_from_target_is_a_one_zero_bead(where, scoring):
+    """A source sentence with no translation comes out as 1-0 (the mirror case), with either scoring."""
     recipe = [i for i in range(30) if i != where]
     X, Y = build(recipe, 30)
-    beads = align(X, Y)
+    beads = align(X, Y, params=AlignParams(scoring=scoring))
     check_cover(beads, 30, 29)
     assert [p for p in pairs(beads) if not (p[0] and p[1])] == [((where,), ())]
 
 
+@pytest.mark.parametrize("scoring", ["contrast", "knn"])
 @pytest.mark.parametrize("merge_at, kind", [(5, "2-1"), (18, "2-1"), (5, "1-2"), (20, "1-2")])
-def test_merges_and_splits(merge_at, kind):
+def test_merges_and_splits(merge_at, kind, scoring):
     """A target sentence carrying two source sentences is a 2-1 bead; the swapped sides give 1-2."""
     recipe = list(range(merge_at)) + [(merge_at, merge_at + 1)] + list(range(merge_at + 2, 30))
     X, Y = build(recipe, 30)
     if kind == "1-2":
         X, Y = Y, X
-    beads = align(X, Y)
+    beads = align(X, Y, params=AlignParams(scoring=scoring))
     check_cover(beads, len(X), len(Y))
     multi = [b for b in beads if b.type != "1-1"]
     assert len(multi) == 1 and multi[0].type == kind
@@ -382,3 +384,73 @@ def test_fuse_option_joins_two_weak_neighbours_into_one_bead(crossed, expected):
     steps, _ = _attach_one_sided([(1, 1), (1, 1), (1, 1)], src, tgt, embed_spans, p, {})
     assert steps == expected
     assert _attach_one_sided([(1, 1)] * 3, src, tgt, embed_spans, AlignParams(), {})[0] == [(1, 1)] * 3
+
+
+# --------------------------------------------------------------------------- contrast scoring
+
+
+def test_adjacent_sims_match_a_plain_loop():
+    """The blockwise gathers of `_adjacent_sims` equal the definition computed bead by bead."""
+    from aligner.align.core import _Side, _adjacent_sims
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(9, 8)).astype(np.float32)
+    Y = rng.normal(size=(7, 8)).astype(np.float32)
+    src, tgt = _Side(X, np.ones(9), None), _Side(Y, np.ones(7), None)
+    src.prepare({1, 2})
+    tgt.prepare({1, 2})
+    for a, b in [(1, 1), (2, 1), (1, 2), (2, 2)]:
+        U, V = src.spans[a], tgt.spans[b]
+        rows = np.arange(a, 10)
+        Jc = np.tile(np.arange(b, 8), (len(rows), 1))
+        ads, adt = _adjacent_sims(src, tgt, U, V, rows, Jc, a, b)
+        for r, i in enumerate(rows):
+            for c, j in enumerate(Jc[r]):
+                nb_t = [float(U[i] @ Y[k]) for k in (j - b - 1, j) if 0 <= k < 7]
+                nb_s = [float(V[j] @ X[k]) for k in (i - a - 1, i) if 0 <= k < 9]
+                assert ads[r, c] == pytest.approx(np.mean(nb_t) if nb_t else 0.0, abs=1e-5)
+                assert adt[r, c] == pytest.approx(np.mean(nb_s) if nb_s else 0.0, abs=1e-5)
+
+
+def test_contrast_encodes_only_spans_with_an_uncertain_sentence():
+    """Concatenations made only of sentences in confident 1-1 pairs are never requested: here only
+    those touching the merged pair (whose halves match nothing alone) are."""
+    recipe = list(range(20)) + [(20, 21)] + list(range(22, 60))
+    X, Y = build(recipe, 60)
+    M = meanings(60 + 50)
+    asked = []
+
+    def embed_spans(side, spans):
+        asked.extend((side, s, e) for s, e in spans)
+        return np.array([M[s:e].sum(0) if side == "src" else Y[s:e].sum(0) for s, e in spans])
+
+    stats: dict = {}
+    beads = align(X, Y, embed_spans=embed_spans, params=AlignParams(scoring="contrast"), stats=stats)
+    assert ((20, 21), (20,)) in pairs(beads)
+    assert stats["confident_pairs"] >= 55
+    assert asked and stats["strings_encoded"] == len(asked)
+    assert ("src", 20, 22) in asked
+    assert all(s <= 21 and e >= 21 for side, s, e in asked if side == "src")  # every span holds 20 or 21
+    assert all(s <= 20 < e for side, s, e in asked if side == "tgt")  # ... or the merged tgt sentence
+
+
+def test_contrast_lengths_decide_between_merge_and_skip():
+    """Same vectors, different lengths: a tgt sentence as long as two src sentences takes both (2-1);
+    one as long as a single src sentence leaves the unmatched src sentence one-sided."""
+    recipe = list(range(10)) + [(10, 11)] + list(range(12, 20))
+    X, Y = build(recipe, 20)
+    Y[10] = X[10]  # the tgt sentence only carries meaning 10 ...
+    src_len = [50] * 20
+    long_ = [50] * 19
+    long_[10] = 100  # ... but is as long as two sentences
+    merged = align(X, Y, src_len=src_len, tgt_len=long_, params=AlignParams(scoring="contrast"))
+    plain = align(X, Y, src_len=src_len, tgt_len=[50] * 19, params=AlignParams(scoring="contrast"))
+    assert ((10, 11), (10,)) in pairs(merged)
+    assert ((10,), (10,)) in pairs(plain) and ((11,), ()) in pairs(plain)
+
+
+@pytest.mark.parametrize("bad", ["bertalign", ""])
+def test_unknown_scoring_is_a_config_error(bad):
+    X, Y = build(list(range(5)), 5)
+    with pytest.raises(ConfigError, match="align.scoring"):
+        align(X, Y, params=AlignParams(scoring=bad))

@@ -12,6 +12,7 @@ from aligner.errors import ConfigError
         ({"clean": {"min_score": "high"}}, "clean.min_score: expected a number"),
         ({"clean": {"drop_severity": "fatal"}}, "clean.drop_severity: expected one of"),
         ({"gate": {"fail_on": "bad"}}, "gate.fail_on"),
+        ({"align": {"scoring": "bertalign"}}, "align.scoring: expected one of contrast, knn"),
         ({"encoder": "e5"}, "encoder: expected a table"),
         ({"encoder": {"cache": "yes"}}, "encoder.cache: expected true or false"),
     ],

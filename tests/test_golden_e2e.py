@@ -199,3 +199,4 @@ def test_tmx_tsv_report_summary(run_dir):
     sig = summary["signature"]
     assert sig["version"] and sig["encoder"]["name"] == "e5-small" and sig["encoder"].get("revision")
     assert "thresholds" in sig
+    assert sig["thresholds"]["align"]["scoring"] == "contrast"  # the aligner's settings are part of it

@@ -66,6 +66,10 @@ class AlignParams:
     fuse_margin: float | None = None  # None: off; else fuse two adjacent two-sided beads when the fused cosine beats both by this
     fuse_max_side: int = 2
     fuse_quantile: float = 0.25  # only beads whose cosine is below this quantile of the 1-1 cosines are fused
+    scoring: str = "contrast"  # "contrast": cosine against the adjacent sentences x length agreement; "knn": margin
+    contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence unless skip_cost is set (cosine units)
+    confident_contrast: float = 0.03  # a mutual best 1-1 pair beating its adjacent sentences by this is confident
+    confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
     def with_config(self, config) -> "AlignParams":
         """Overlay an `aligner.config.AlignConfig` (fields that exist on it)."""
@@ -73,7 +77,7 @@ class AlignParams:
         if config is None:
             return p
         p.beads = tuple(parse_bead_types(getattr(config, "max_beads", None) or [])) or p.beads
-        for name in ("skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
+        for name in ("scoring", "skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
                      "multi_penalty", "refine_spans", "coarse_factor"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
@@ -298,6 +302,9 @@ class _Scoring:
     skip: float  # cost of one one-sided sentence
     log_ratio: float  # log(tgt chars / src chars) of the document
     unit: float = 1.0  # spread of margins (good - bad): penalties are expressed in this unit
+    lengths: bool = True  # sentence lengths were given (contrast scoring ignores lengths otherwise)
+    contrast_skip: float = 0.0  # contrast scoring: cost of one one-sided sentence (`skip` stays the knn one,
+    # which calibrates the 0..1 bead scores)
 
 
 def _bead_weight(a: int, b: int, p: AlignParams) -> float:
@@ -336,9 +343,18 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
         valid = (J < hi[r0:r1, None]) & (J >= b)
         Jc = np.clip(J, c0, c1 - 1)
         sim = np.take_along_axis(S, Jc - c0, axis=1)
-        marg = sim - 0.5 * (ks[r0:r1, None] + kt[Jc])
         ls = (src.cum[rows] - src.cum[rows - a])[:, None]
         lt = tgt.cum[Jc] - tgt.cum[Jc - b]
+        if p.scoring == "contrast":
+            ads, adt = _adjacent_sims(src, tgt, U, V, rows, Jc, a, b)
+            lts = lt * math.exp(-sc.log_ratio)  # tgt lengths in src characters
+            agree = (np.log2(1.0 + np.minimum(ls, lts) / np.maximum(np.maximum(ls, lts), 1e-9))
+                     if sc.lengths else 1.0)
+            val = ((sim - 0.5 * (ads + adt)) * agree
+                   - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]))
+            out[r0:r1] = np.where(valid, val, NEG)
+            continue
+        marg = sim - 0.5 * (ks[r0:r1, None] + kt[Jc])
         dev = np.log((lt + KAPPA) / (ls + KAPPA)) - sc.log_ratio
         val = (w * (marg - sc.ref) - lw * np.minimum(dev * dev, 4.0)
                - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]) - multi)
@@ -346,9 +362,84 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
     return out
 
 
+def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, a: int, b: int):
+    """For beads (a, b) ending at rows x Jc: the mean cosine of the src span with the tgt sentences just
+    before and just after the bead's tgt side, and of the tgt span with the src sentences around its
+    src side (0 where a document ends). A bead that leaves out part of its translation, or takes in a
+    sentence that belongs next door, has a neighbour that matches it well: its contrast drops.
+
+    Two dense products per block (span vectors x the sentences the block can touch), then gathers."""
+    n, m = src.n, tgt.n
+    X, Y = src.E, tgt.E
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    c0, c1 = int(Jc.min()), int(Jc.max()) + 1
+    # src spans x tgt sentences c0-b-1 .. c1 (clipped)
+    y0, y1 = max(0, c0 - b - 1), min(m, c1 + 1)
+    SY = U[r0:r1] @ Y[y0:y1].T
+    jl, jr = Jc - b - 1, Jc
+    hl, hr = jl >= 0, jr < m
+    sl = np.take_along_axis(SY, np.clip(jl - y0, 0, y1 - y0 - 1), axis=1)
+    sr = np.take_along_axis(SY, np.clip(jr - y0, 0, y1 - y0 - 1), axis=1)
+    ads = (np.where(hl, sl, 0.0) + np.where(hr, sr, 0.0)) / np.maximum(hl.astype(int) + hr, 1)
+    # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1
+    x0, x1 = max(0, r0 - a - 1), min(n, r1 + 1)
+    SX = X[x0:x1] @ V[c0:c1].T  # (x1-x0, c1-c0)
+    il, ir = rows - a - 1, rows
+    gl, gr = (il >= 0)[:, None], (ir < n)[:, None]
+    cols = Jc - c0
+    tl_ = SX[np.clip(il - x0, 0, x1 - x0 - 1)[:, None], cols]
+    tr_ = SX[np.clip(ir - x0, 0, x1 - x0 - 1)[:, None], cols]
+    adt = (np.where(gl, tl_, 0.0) + np.where(gr, tr_, 0.0)) / np.maximum(gl.astype(int) + gr, 1)
+    return ads, adt
+
+
+def _confident(src: _Side, tgt: _Side, a_win: np.ndarray, b_win: np.ndarray, p: AlignParams, log_ratio: float):
+    """Sentences in a confident 1-1 pair: mutual best matches (within the window) that beat their
+    adjacent sentences by `confident_contrast` and whose lengths agree within `confident_length`.
+    A concatenation made only of such sentences need not be encoded: a merge there loses anyway."""
+    n, m = src.n, tgt.n
+    X, Y = src.E, tgt.E
+    best_t = np.full(n, -1)
+    for r0 in range(0, n, 96):
+        r1 = min(n, r0 + 96)
+        c0, c1 = int(a_win[r0:r1].min()), int(b_win[r0:r1].max())
+        S = X[r0:r1] @ Y[c0:c1].T
+        cols = np.arange(c0, c1)
+        S = np.where((cols[None, :] >= a_win[r0:r1, None]) & (cols[None, :] < b_win[r0:r1, None]), S, -np.inf)
+        best_t[r0:r1] = c0 + S.argmax(1)
+    ra, rb = _invert_window(a_win, b_win, m)
+    best_s = np.full(m, -1)
+    for c0 in range(0, m, 96):
+        c1 = min(m, c0 + 96)
+        q0, q1 = int(ra[c0:c1].min()), int(rb[c0:c1].max())
+        if q1 <= q0:
+            continue
+        S = Y[c0:c1] @ X[q0:q1].T
+        rws = np.arange(q0, q1)
+        S = np.where((rws[None, :] >= ra[c0:c1, None]) & (rws[None, :] < rb[c0:c1, None]), S, -np.inf)
+        best_s[c0:c1] = q0 + S.argmax(1)
+    cs = np.zeros(n, dtype=bool)
+    ct = np.zeros(m, dtype=bool)
+    for i in range(n):
+        j = int(best_t[i])
+        if j < 0 or best_s[j] != i:
+            continue
+        s_ij = float(X[i] @ Y[j])
+        adj = [float(X[i] @ Y[jj]) for jj in (j - 1, j + 1) if 0 <= jj < m]
+        adj += [float(X[ii] @ Y[j]) for ii in (i - 1, i + 1) if 0 <= ii < n]
+        if adj and s_ij - max(adj) < p.confident_contrast:
+            continue
+        if abs(math.log((tgt.lens[j] + KAPPA) / (src.lens[i] + KAPPA)) - log_ratio) > p.confident_length:
+            continue
+        cs[i] = ct[j] = True
+    return cs, ct
+
+
 def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
     """Cost of leaving each sentence one-sided: the base skip cost, raised for a sentence whose best
     neighbour in the window is a good match (it more likely belongs in a neighbouring bead)."""
+    if p.scoring == "contrast":
+        return np.full(side.n, sc.contrast_skip)
     base = np.full(side.n, sc.skip)
     if p.skip_adapt and side.top is not None and side.n:
         threshold = sc.ref - 2 * sc.skip
@@ -587,7 +678,12 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         from aligner.errors import AlignerError
 
         raise AlignerError("sentence lengths do not match the number of embeddings")
-    if p.center:
+    if p.scoring not in ("contrast", "knn"):
+        from aligner.errors import ConfigError
+
+        raise ConfigError(f"align.scoring: expected 'contrast' or 'knn', got {p.scoring!r}")
+    contrast = p.scoring == "contrast"
+    if p.center and not contrast:
         mx, my = _shrunk_mean(X), _shrunk_mean(Y)
         X, Y = _unit(X - mx), _unit(Y - my)
         if embed_spans is not None:
@@ -615,14 +711,25 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     if p.pair_knn:
         _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
     sc = _estimate_scoring(src, tgt, p)
+    sc.lengths = src_len is not None and tgt_len is not None
+    if contrast:
+        sc.contrast_skip = float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip
     w = _auto_band(n, m, p, 1 if n * m <= p.full_limit else p.coarse_factor)
     lo, hi = band_around(gi, gj, n, m, w)
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
+    stats["strings_encoded"] = 0
+    if contrast:
+        if embed_spans is not None and p.refine_spans:
+            _encode_uncertain_spans(src, tgt, wlo, whi, embed_spans, p, sc, stats)
+        steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        stats["band_cells"] = band_cells(lo, hi)
+        stats["skip_cost"] = sc.contrast_skip
+        stats["ref_margin"] = sc.ref
+        return _to_beads(steps, src, tgt, sc)
     steps = _dp(src, tgt, lo, hi, beads, p, sc)
     stats["band_cells"] = band_cells(lo, hi)
 
     # pass 3: real embeddings of the few concatenations near the path
-    stats["strings_encoded"] = 0
     if embed_spans is not None and p.refine_spans and any(max(a, b) >= 2 for a, b in beads):
         want_s, want_t = _spans_to_refine(steps, n, m, beads, p.refine_radius)
         for side, want, obj in (("src", want_s, src), ("tgt", want_t, tgt)):
@@ -642,6 +749,27 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     if embed_spans is not None and p.refine_spans and p.attach:
         steps, extra = _attach_one_sided(steps, src, tgt, embed_spans, p, stats)
     return _to_beads(steps, src, tgt, sc, extra)
+
+
+def _encode_uncertain_spans(src: _Side, tgt: _Side, wlo, whi, embed_spans, p: AlignParams, sc: _Scoring,
+                            stats: dict) -> None:
+    """Real embeddings for every concatenation (of a bead size) holding at least one sentence that is
+    not in a confident 1-1 pair; the others keep the normalised sum of their sentence vectors."""
+    cs, ct = _confident(src, tgt, *_sentence_window(wlo, whi, tgt.n), p, sc.log_ratio)
+    stats["confident_pairs"] = int(cs.sum())
+    for side, obj, conf in (("src", src, cs), ("tgt", tgt, ct)):
+        want = []
+        for size in sorted(k for k in obj.spans if k >= 2):
+            if size > obj.n:
+                continue
+            bad = np.convolve((~conf).astype(int), np.ones(size, dtype=int), mode="valid") > 0
+            want += [(int(s_), int(s_) + size) for s_ in np.flatnonzero(bad)]
+        if not want:
+            continue
+        vecs = _unit(np.asarray(embed_spans(side, want), dtype=np.float32))
+        stats["strings_encoded"] += len(want)
+        for (s_, e_), v in zip(want, vecs):
+            obj.spans[e_ - s_][e_] = v
 
 
 def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams, stats: dict):

@@ -77,13 +77,16 @@ def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
 @click.option("--tgt-lang", default=None, help="Language of TGT for sentence splitting.")
 @click.option("--max-beads", default=None,
               help="Bead types allowed, comma-separated (e.g. 1-1,1-2,2-1,1-0,0-1; default from config).")
-@click.option("--skip-cost", type=float, default=None, help="Cost of a one-sided sentence (default: derived).")
+@click.option("--scoring", type=click.Choice(["contrast", "knn"]), default=None,
+              help="Bead scoring: contrast (default) or knn margin (see docs/alignment.md).")
+@click.option("--skip-cost", type=float, default=None,
+              help="Cost of a one-sided sentence (default: 0.02 with contrast scoring, derived with knn).")
 @click.option("--band", type=int, default=None, help="Half-width of the search band (0: automatic).")
 @click.option("--paragraph-penalty", type=float, default=None, help="Cost of a bead crossing a paragraph boundary.")
 @click.option("--no-refine", is_flag=True, default=False, help="Never encode sentence concatenations.")
 @config_option
 @encoder_options
-def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads, skip_cost, band,
+def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads, scoring, skip_cost, band,
               paragraph_penalty, no_refine, config_path, encoder, no_cache, cache_dir, threads):
     """Align the sentences of SRC and TGT (UTF-8 text files) and print the beads.
 
@@ -112,7 +115,7 @@ def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads
     cfg = build_config(
         config_path,
         encoder__name=encoder, encoder__cache=False if no_cache else None, encoder__cache_dir=cache_dir,
-        encoder__threads=threads, align__max_beads=beads_list, align__skip_cost=skip_cost, align__band=band,
+        encoder__threads=threads, align__max_beads=beads_list, align__scoring=scoring, align__skip_cost=skip_cost, align__band=band,
         align__paragraph_penalty=paragraph_penalty, align__refine_spans=False if no_refine else None,
     )
     s_txt, s_par = read_sentences(src, one_per_line=one_per_line, lang=src_lang)
