@@ -454,3 +454,69 @@ def test_unknown_scoring_is_a_config_error(bad):
     X, Y = build(list(range(5)), 5)
     with pytest.raises(ConfigError, match="align.scoring"):
         align(X, Y, params=AlignParams(scoring=bad))
+
+
+def test_best_sub_pair_matches_a_plain_loop():
+    from aligner.align.core import _best_sub_pair
+
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(8, 6)).astype(np.float32)
+    Y = rng.normal(size=(7, 6)).astype(np.float32)
+    for a, b in [(2, 2), (1, 3), (2, 1)]:
+        rows = np.arange(a, 9)
+        Jc = np.tile(np.arange(b, 8), (len(rows), 1))
+        got = _best_sub_pair(X, Y, rows, Jc, a, b)
+        for r, i in enumerate(rows):
+            for c, j in enumerate(Jc[r]):
+                want = max(float(X[ii] @ Y[jj]) for ii in range(i - a, i) for jj in range(j - b, j))
+                assert got[r, c] == pytest.approx(want, abs=1e-5)
+
+
+def test_sub_penalty_charges_a_two_two_bead_its_shortfall():
+    """A 2-2 bead whose merged sides match worse than its best single sentence pair pays the
+    difference (times `sub_penalty`); 1-2 beads and 2-2 beads that match better pay nothing."""
+    from aligner.align.core import _band_scores, _best_sub_pair, _Scoring, _Side, full_band
+
+    rng = np.random.default_rng(8)
+    X = _unit_rows(rng.normal(size=(6, 16)))
+    Y = _unit_rows(X + 0.6 * rng.normal(size=(6, 16)))
+    src, tgt = _Side(X, np.full(6, 40.0), None), _Side(Y, np.full(6, 40.0), None)
+    for side in (src, tgt):
+        side.prepare({1, 2})
+        side.set_knn(np.zeros(6), np.zeros(6), np.zeros(6), {1, 2})
+    lo, hi = full_band(6, 6)
+    sc = _Scoring(ref=0.5, skip=0.1, log_ratio=0.0)
+    for a, b in [(2, 2), (1, 2)]:
+        free = _band_scores(src, tgt, lo, hi, a, b, AlignParams(sub_penalty=0.0), sc)
+        paid = _band_scores(src, tgt, lo, hi, a, b, AlignParams(sub_penalty=1.0), sc)
+        rows = np.arange(a, 7)
+        Jc = np.tile(np.arange(0, 7), (len(rows), 1))
+        sim = np.einsum("rd,rwd->rw", src.spans[a][rows], tgt.spans[b][np.maximum(Jc, 0)])
+        short = np.maximum(0.0, _best_sub_pair(X, Y, rows, np.maximum(Jc, b), a, b) - sim)
+        valid = Jc >= b
+        diff = (free[a:] - paid[a:])[:, :7]
+        if (a, b) == (2, 2):
+            assert np.allclose(diff[valid], short[valid], atol=1e-5) and short[valid].max() > 0
+        else:
+            assert np.allclose(diff[valid], 0.0)
+
+
+def _unit_rows(v):
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.mark.parametrize("skip_cost, expected", [(None, AlignParams().contrast_skip), (0.05, 0.05)])
+def test_every_pass_charges_the_contrast_skip_cost(skip_cost, expected):
+    """The scoring estimated for any pass (coarse levels included) carries the one-sided cost; a
+    zero cost there once let the coarse path of long repeated documents skip everything."""
+    from aligner.align.core import _estimate_scoring, _Side
+
+    X, Y = build(list(range(12)), 12)
+    src, tgt = _Side(X, np.full(12, 40.0), None), _Side(Y, np.full(12, 40.0), None)
+    for side in (src, tgt):
+        side.prepare({1})
+        side.set_knn(np.full(12, 0.1), np.full(12, 0.9), np.zeros(12), {1})
+    assert _estimate_scoring(src, tgt, AlignParams(skip_cost=skip_cost)).contrast_skip == expected
+    empty = _Side(X[:0], np.zeros(0), None)
+    empty.prepare({1})
+    assert _estimate_scoring(empty, tgt, AlignParams(skip_cost=skip_cost)).contrast_skip == expected

@@ -68,6 +68,8 @@ class AlignParams:
     fuse_quantile: float = 0.25  # only beads whose cosine is below this quantile of the 1-1 cosines are fused
     scoring: str = "contrast"  # "contrast": cosine against the adjacent sentences x length agreement; "knn": margin
     contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence unless skip_cost is set (cosine units)
+    sub_penalty: float = 1.0  # contrast scoring: a 2-2 (or larger) bead pays this x how far its cosine falls short
+    sub_margin: float = 0.0  # ... of (its best single sentence pair's cosine + this)
     confident_contrast: float = 0.03  # a mutual best 1-1 pair beating its adjacent sentences by this is confident
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
@@ -276,6 +278,8 @@ class _Side:
     avg: np.ndarray | None = None
     knn_spans: dict[int, np.ndarray] = field(default_factory=dict)
     knn_pair: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # (a, b) -> per end state
+    best: np.ndarray | None = None  # contrast scoring: best match on the other side (window)
+    mutual: np.ndarray | None = None  # ... and whether it is mutual
     cross: dict[int, np.ndarray] = field(default_factory=dict)
     cum: np.ndarray | None = None
 
@@ -303,7 +307,7 @@ class _Scoring:
     log_ratio: float  # log(tgt chars / src chars) of the document
     unit: float = 1.0  # spread of margins (good - bad): penalties are expressed in this unit
     lengths: bool = True  # sentence lengths were given (contrast scoring ignores lengths otherwise)
-    contrast_skip: float = 0.0  # contrast scoring: cost of one one-sided sentence (`skip` stays the knn one,
+    contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence (`skip` stays the knn one,
     # which calibrates the 0..1 bead scores)
 
 
@@ -352,6 +356,8 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
                      if sc.lengths else 1.0)
             val = ((sim - 0.5 * (ads + adt)) * agree
                    - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]))
+            if p.sub_penalty and a >= 2 and b >= 2:
+                val = val - p.sub_penalty * np.maximum(0.0, _best_sub_pair(src.E, tgt.E, rows, Jc, a, b) + p.sub_margin - sim)
             out[r0:r1] = np.where(valid, val, NEG)
             continue
         marg = sim - 0.5 * (ks[r0:r1, None] + kt[Jc])
@@ -393,10 +399,26 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     return ads, adt
 
 
-def _confident(src: _Side, tgt: _Side, a_win: np.ndarray, b_win: np.ndarray, p: AlignParams, log_ratio: float):
-    """Sentences in a confident 1-1 pair: mutual best matches (within the window) that beat their
-    adjacent sentences by `confident_contrast` and whose lengths agree within `confident_length`.
-    A concatenation made only of such sentences need not be encoded: a merge there loses anyway."""
+def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarray, a: int, b: int) -> np.ndarray:
+    """For beads (a, b) ending at rows x Jc: the best cosine between one src and one tgt sentence of
+    the bead. Two neighbouring 1-1 translations merged into a 2-2 bead have a sentence pair that
+    matches as well as the merged sides; a true 2-2 (clause boundaries that differ) has none. On
+    lists of near-paraphrases the adjacent-sentence contrast alone merges such pairs."""
+    r0, r1 = int(rows[0]) - a, int(rows[-1]) + 1
+    c0, c1 = int(Jc.min()) - b, int(Jc.max()) + 1
+    S = X[max(r0, 0):r1] @ Y[max(c0, 0):c1].T
+    out = np.full(Jc.shape, -np.inf)
+    for da in range(a):
+        ii = np.clip(rows - a + da - max(r0, 0), 0, S.shape[0] - 1)[:, None]
+        for db in range(b):
+            jj = np.clip(Jc - b + db - max(c0, 0), 0, S.shape[1] - 1)
+            out = np.maximum(out, S[ii, jj])
+    return out
+
+
+def _mutual_best(src: _Side, tgt: _Side, a_win: np.ndarray, b_win: np.ndarray) -> None:
+    """Each sentence's best match on the other side within the window (`best`), and whether the two
+    are each other's best (`mutual`); stored on the sides."""
     n, m = src.n, tgt.n
     X, Y = src.E, tgt.E
     best_t = np.full(n, -1)
@@ -418,6 +440,18 @@ def _confident(src: _Side, tgt: _Side, a_win: np.ndarray, b_win: np.ndarray, p: 
         rws = np.arange(q0, q1)
         S = np.where((rws[None, :] >= ra[c0:c1, None]) & (rws[None, :] < rb[c0:c1, None]), S, -np.inf)
         best_s[c0:c1] = q0 + S.argmax(1)
+    src.best, tgt.best = best_t, best_s
+    src.mutual = (best_t >= 0) & (best_s[np.clip(best_t, 0, max(m - 1, 0))] == np.arange(n)) if m else np.zeros(n, bool)
+    tgt.mutual = (best_s >= 0) & (best_t[np.clip(best_s, 0, max(n - 1, 0))] == np.arange(m)) if n else np.zeros(m, bool)
+
+
+def _confident(src: _Side, tgt: _Side, p: AlignParams, log_ratio: float):
+    """Sentences in a confident 1-1 pair: mutual best matches (within the window) that beat their
+    adjacent sentences by `confident_contrast` and whose lengths agree within `confident_length`.
+    A concatenation made only of such sentences need not be encoded: a merge there loses anyway."""
+    n, m = src.n, tgt.n
+    X, Y = src.E, tgt.E
+    best_t, best_s = src.best, tgt.best
     cs = np.zeros(n, dtype=bool)
     ct = np.zeros(m, dtype=bool)
     for i in range(n):
@@ -533,7 +567,8 @@ def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     """Typical good margin and the skip cost, from the margin distribution in the current windows."""
     ratio = math.log((tgt.cum[-1] + 1.0) / (src.cum[-1] + 1.0))
     if src.n == 0 or tgt.n == 0:
-        return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio, unit=0.1)
+        return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio, unit=0.1,
+                        contrast_skip=float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip)
     # margin of each sentence with its best neighbour (most are true pairs) and with an average
     # one of its window (almost all wrong pairs); the skip threshold sits between the two medians
     good = float(np.median(np.concatenate([src.top - src.knn, tgt.top - tgt.knn])))
@@ -544,7 +579,8 @@ def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     else:
         threshold = bad + p.skip_fraction * (ref - bad)
         skip = max(1e-4, (ref - threshold) / 2.0)
-    return _Scoring(ref=ref, skip=skip, log_ratio=ratio, unit=max(ref - bad, 1e-3))
+    return _Scoring(ref=ref, skip=skip, log_ratio=ratio, unit=max(ref - bad, 1e-3),
+                    contrast_skip=float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip)
 
 
 def _auto_band(n: int, m: int, p: AlignParams, factor: int) -> int:
@@ -712,13 +748,12 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
     sc = _estimate_scoring(src, tgt, p)
     sc.lengths = src_len is not None and tgt_len is not None
-    if contrast:
-        sc.contrast_skip = float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip
     w = _auto_band(n, m, p, 1 if n * m <= p.full_limit else p.coarse_factor)
     lo, hi = band_around(gi, gj, n, m, w)
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
     stats["strings_encoded"] = 0
     if contrast:
+        _mutual_best(src, tgt, *_sentence_window(wlo, whi, m))
         if embed_spans is not None and p.refine_spans:
             _encode_uncertain_spans(src, tgt, wlo, whi, embed_spans, p, sc, stats)
         steps = _dp(src, tgt, lo, hi, beads, p, sc)
@@ -755,7 +790,7 @@ def _encode_uncertain_spans(src: _Side, tgt: _Side, wlo, whi, embed_spans, p: Al
                             stats: dict) -> None:
     """Real embeddings for every concatenation (of a bead size) holding at least one sentence that is
     not in a confident 1-1 pair; the others keep the normalised sum of their sentence vectors."""
-    cs, ct = _confident(src, tgt, *_sentence_window(wlo, whi, tgt.n), p, sc.log_ratio)
+    cs, ct = _confident(src, tgt, p, sc.log_ratio)
     stats["confident_pairs"] = int(cs.sum())
     for side, obj, conf in (("src", src, cs), ("tgt", tgt, ct)):
         want = []
