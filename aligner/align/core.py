@@ -566,9 +566,10 @@ def _points(steps) -> tuple[np.ndarray, np.ndarray]:
 def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     """Typical good margin and the skip cost, from the margin distribution in the current windows."""
     ratio = math.log((tgt.cum[-1] + 1.0) / (src.cum[-1] + 1.0))
+    cskip = float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip
     if src.n == 0 or tgt.n == 0:
         return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio, unit=0.1,
-                        contrast_skip=float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip)
+                        contrast_skip=cskip)
     # margin of each sentence with its best neighbour (most are true pairs) and with an average
     # one of its window (almost all wrong pairs); the skip threshold sits between the two medians
     good = float(np.median(np.concatenate([src.top - src.knn, tgt.top - tgt.knn])))
@@ -579,8 +580,7 @@ def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     else:
         threshold = bad + p.skip_fraction * (ref - bad)
         skip = max(1e-4, (ref - threshold) / 2.0)
-    return _Scoring(ref=ref, skip=skip, log_ratio=ratio, unit=max(ref - bad, 1e-3),
-                    contrast_skip=float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip)
+    return _Scoring(ref=ref, skip=skip, log_ratio=ratio, unit=max(ref - bad, 1e-3), contrast_skip=cskip)
 
 
 def _auto_band(n: int, m: int, p: AlignParams, factor: int) -> int:
@@ -755,7 +755,7 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     if contrast:
         _mutual_best(src, tgt, *_sentence_window(wlo, whi, m))
         if embed_spans is not None and p.refine_spans:
-            _encode_uncertain_spans(src, tgt, wlo, whi, embed_spans, p, sc, stats)
+            _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
         steps = _dp(src, tgt, lo, hi, beads, p, sc)
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
@@ -767,13 +767,8 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     # pass 3: real embeddings of the few concatenations near the path
     if embed_spans is not None and p.refine_spans and any(max(a, b) >= 2 for a, b in beads):
         want_s, want_t = _spans_to_refine(steps, n, m, beads, p.refine_radius)
-        for side, want, obj in (("src", want_s, src), ("tgt", want_t, tgt)):
-            if not want:
-                continue
-            vecs = _unit(np.asarray(embed_spans(side, want), dtype=np.float32))
-            stats["strings_encoded"] += len(want)
-            for (s, e), v in zip(want, vecs):
-                obj.spans[e - s][e] = v
+        _encode_spans(src, "src", want_s, embed_spans, stats)
+        _encode_spans(tgt, "tgt", want_t, embed_spans, stats)
         if p.pair_knn:
             _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
         lo, hi = _window_along(steps, n, m, w)
@@ -786,8 +781,17 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     return _to_beads(steps, src, tgt, sc, extra)
 
 
-def _encode_uncertain_spans(src: _Side, tgt: _Side, wlo, whi, embed_spans, p: AlignParams, sc: _Scoring,
-                            stats: dict) -> None:
+def _encode_spans(obj: _Side, side: str, want: list[tuple[int, int]], embed_spans, stats: dict) -> None:
+    """Replace the approximate vectors of the spans `want` (start, end) by real encodings."""
+    if not want:
+        return
+    vecs = _unit(np.asarray(embed_spans(side, want), dtype=np.float32))
+    stats["strings_encoded"] += len(want)
+    for (s_, e_), v in zip(want, vecs):
+        obj.spans[e_ - s_][e_] = v
+
+
+def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams, sc: _Scoring, stats: dict) -> None:
     """Real embeddings for every concatenation (of a bead size) holding at least one sentence that is
     not in a confident 1-1 pair; the others keep the normalised sum of their sentence vectors."""
     cs, ct = _confident(src, tgt, p, sc.log_ratio)
@@ -799,12 +803,7 @@ def _encode_uncertain_spans(src: _Side, tgt: _Side, wlo, whi, embed_spans, p: Al
                 continue
             bad = np.convolve((~conf).astype(int), np.ones(size, dtype=int), mode="valid") > 0
             want += [(int(s_), int(s_) + size) for s_ in np.flatnonzero(bad)]
-        if not want:
-            continue
-        vecs = _unit(np.asarray(embed_spans(side, want), dtype=np.float32))
-        stats["strings_encoded"] += len(want)
-        for (s_, e_), v in zip(want, vecs):
-            obj.spans[e_ - s_][e_] = v
+        _encode_spans(obj, side, want, embed_spans, stats)
 
 
 def _attach_one_sided(steps, src: _Side, tgt: _Side, embed_spans, p: AlignParams, stats: dict):
