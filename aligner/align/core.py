@@ -238,13 +238,15 @@ def _invert_window(a: np.ndarray, b: np.ndarray, m: int) -> tuple[np.ndarray, np
 
 
 def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 96):
-    """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, and the mean of all."""
+    """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, the mean of all, and
+    the index of the largest (-1 for an empty window)."""
     n = len(X)
     mean = np.zeros(n)
     top = np.zeros(n)
     avg = np.zeros(n)
+    best = np.full(n, -1)
     if n == 0 or len(Y) == 0:
-        return mean, top, avg
+        return mean, top, avg, best
     for r0 in range(0, n, block):
         r1 = min(n, r0 + block)
         c0, c1 = int(a[r0:r1].min()), int(b[r0:r1].max())
@@ -259,9 +261,11 @@ def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: in
         valid = np.isfinite(part)
         cnt = np.maximum(valid.sum(1), 1)
         mean[r0:r1] = np.where(valid, part, 0).sum(1) / cnt
-        top[r0:r1] = np.where(np.isfinite(S.max(1)), S.max(1), 0)
+        finite = np.isfinite(S.max(1))
+        top[r0:r1] = np.where(finite, S.max(1), 0)
+        best[r0:r1] = np.where(finite, c0 + S.argmax(1), -1)
         avg[r0:r1] = np.where(mask, S, 0).sum(1) / np.maximum(mask.sum(1), 1)
-    return mean, top, avg
+    return mean, top, avg, best
 
 
 # --------------------------------------------------------------------------- the DP
@@ -278,8 +282,7 @@ class _Side:
     avg: np.ndarray | None = None
     knn_spans: dict[int, np.ndarray] = field(default_factory=dict)
     knn_pair: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # (a, b) -> per end state
-    best: np.ndarray | None = None  # contrast scoring: best match on the other side (window)
-    mutual: np.ndarray | None = None  # ... and whether it is mutual
+    best: np.ndarray | None = None  # per sentence: index of its best match in the window (-1: none)
     cross: dict[int, np.ndarray] = field(default_factory=dict)
     cum: np.ndarray | None = None
 
@@ -295,8 +298,9 @@ class _Side:
             if a >= 1:
                 self.cross[a] = _span_crosses(self.par, self.n, a)
 
-    def set_knn(self, knn: np.ndarray, top: np.ndarray, avg: np.ndarray, sizes: set[int]) -> None:
-        self.knn, self.top, self.avg = knn, top, avg
+    def set_knn(self, knn: np.ndarray, top: np.ndarray, avg: np.ndarray, sizes: set[int],
+                best: np.ndarray | None = None) -> None:
+        self.knn, self.top, self.avg, self.best = knn, top, avg, best
         self.knn_spans = {a: _span_mean(knn, a) for a in sizes if a >= 1}
 
 
@@ -416,37 +420,8 @@ def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarra
     return out
 
 
-def _mutual_best(src: _Side, tgt: _Side, a_win: np.ndarray, b_win: np.ndarray) -> None:
-    """Each sentence's best match on the other side within the window (`best`), and whether the two
-    are each other's best (`mutual`); stored on the sides."""
-    n, m = src.n, tgt.n
-    X, Y = src.E, tgt.E
-    best_t = np.full(n, -1)
-    for r0 in range(0, n, 96):
-        r1 = min(n, r0 + 96)
-        c0, c1 = int(a_win[r0:r1].min()), int(b_win[r0:r1].max())
-        S = X[r0:r1] @ Y[c0:c1].T
-        cols = np.arange(c0, c1)
-        S = np.where((cols[None, :] >= a_win[r0:r1, None]) & (cols[None, :] < b_win[r0:r1, None]), S, -np.inf)
-        best_t[r0:r1] = c0 + S.argmax(1)
-    ra, rb = _invert_window(a_win, b_win, m)
-    best_s = np.full(m, -1)
-    for c0 in range(0, m, 96):
-        c1 = min(m, c0 + 96)
-        q0, q1 = int(ra[c0:c1].min()), int(rb[c0:c1].max())
-        if q1 <= q0:
-            continue
-        S = Y[c0:c1] @ X[q0:q1].T
-        rws = np.arange(q0, q1)
-        S = np.where((rws[None, :] >= ra[c0:c1, None]) & (rws[None, :] < rb[c0:c1, None]), S, -np.inf)
-        best_s[c0:c1] = q0 + S.argmax(1)
-    src.best, tgt.best = best_t, best_s
-    src.mutual = (best_t >= 0) & (best_s[np.clip(best_t, 0, max(m - 1, 0))] == np.arange(n)) if m else np.zeros(n, bool)
-    tgt.mutual = (best_s >= 0) & (best_t[np.clip(best_s, 0, max(n - 1, 0))] == np.arange(m)) if n else np.zeros(m, bool)
-
-
 def _confident(src: _Side, tgt: _Side, p: AlignParams, log_ratio: float):
-    """Sentences in a confident 1-1 pair: mutual best matches (within the window) that beat their
+    """Sentences in a confident 1-1 pair: mutual best matches (`best`, within the window) that beat their
     adjacent sentences by `confident_contrast` and whose lengths agree within `confident_length`.
     A concatenation made only of such sentences need not be encoded: a merge there loses anyway."""
     n, m = src.n, tgt.n
@@ -621,11 +596,11 @@ def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int 
 def _set_margins(src: _Side, tgt: _Side, a_win, b_win, p: AlignParams, sa: set[int], sb: set[int]) -> None:
     src.prepare(sa | {1})
     tgt.prepare(sb | {1})
-    k_src, t_src, v_src = _topk_mean(src.E, tgt.E, a_win, b_win, p.knn)
+    k_src, t_src, v_src, b_src = _topk_mean(src.E, tgt.E, a_win, b_win, p.knn)
     ra, rb = _invert_window(a_win, b_win, tgt.n)
-    k_tgt, t_tgt, v_tgt = _topk_mean(tgt.E, src.E, ra, rb, p.knn)
-    src.set_knn(k_src, t_src, v_src, sa | {1})
-    tgt.set_knn(k_tgt, t_tgt, v_tgt, sb | {1})
+    k_tgt, t_tgt, v_tgt, b_tgt = _topk_mean(tgt.E, src.E, ra, rb, p.knn)
+    src.set_knn(k_src, t_src, v_src, sa | {1}, best=b_src)
+    tgt.set_knn(k_tgt, t_tgt, v_tgt, sb | {1}, best=b_tgt)
 
 
 def _set_pair_knn(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, k: int) -> None:
@@ -753,7 +728,6 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
     stats["strings_encoded"] = 0
     if contrast:
-        _mutual_best(src, tgt, *_sentence_window(wlo, whi, m))
         if embed_spans is not None and p.refine_spans:
             _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
         steps = _dp(src, tgt, lo, hi, beads, p, sc)
