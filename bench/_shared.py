@@ -117,6 +117,37 @@ def e5_encoder() -> CachedEncoder:
     return CachedEncoder(_e5_small, "e5-small")
 
 
+DEFAULT_ENCODER = "e5-small"
+
+
+def encoder_slug(name: str) -> str:
+    """A file-name-safe form of an encoder name ("st:sentence-transformers/LaBSE" -> "st-sentence-transformers-LaBSE")."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "encoder"
+
+
+def bench_encoder(name: str = DEFAULT_ENCODER) -> CachedEncoder:
+    """Any encoder of the registry (`aligner encoders`: "e5-small", "st:<model id or path>") behind the
+    bench's per-text cache, one npz per encoder. Lets a user with the hub rerun the figures with
+    LaBSE (`--encoder st:sentence-transformers/LaBSE`) and compare on the same documents."""
+    if name == DEFAULT_ENCODER:
+        return e5_encoder()
+
+    def factory():
+        from aligner.config import EncoderConfig
+        from aligner.embed import get_encoder
+        from aligner.errors import AlignerError
+
+        threads = int(os.environ.get("BENCH_THREADS", "0"))
+        try:
+            return get_encoder(name, config=EncoderConfig(cache=False, threads=threads, progress="never"))
+        except AlignerError as exc:
+            raise SystemExit(f"encoder {name!r}: {exc}") from None
+
+    return CachedEncoder(factory, encoder_slug(name))
+
+
 def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 

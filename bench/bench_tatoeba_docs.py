@@ -18,7 +18,7 @@ import json
 import random
 import time
 
-from _shared import RESULTS, e5_encoder, read_lines, shared_dir
+from _shared import DEFAULT_ENCODER, RESULTS, bench_encoder, encoder_slug, read_lines, shared_dir
 
 from aligner.align.core import AlignParams, align
 from aligner.align.scorer import Counts, count, scores_from_counts
@@ -80,9 +80,13 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-refine", action="store_true")
     ap.add_argument("--params", default="{}", help="JSON overrides of AlignParams (ablations)")
+    ap.add_argument("--encoder", default=DEFAULT_ENCODER,
+                    help="registry name as in `aligner encoders` (default e5-small; e.g. st:<model id or path>)")
     args = ap.parse_args(argv)
     limit = 60 if args.quick else args.limit
-    enc = e5_encoder()
+    enc = bench_encoder(args.encoder)
+    if args.encoder != DEFAULT_ENCODER:
+        print(f"encoder: {args.encoder}")
     params = AlignParams(**json.loads(args.params))
     table = {}
     t_align = 0.0
@@ -118,7 +122,11 @@ def main(argv=None):
           f"({enc.encode_seconds:.0f}s)")
     enc.save()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / ("tatoeba-quick.json" if args.quick else "tatoeba.json")).write_text(json.dumps(table, indent=1))
+    stem = "tatoeba-quick" if args.quick else "tatoeba"
+    if args.encoder != DEFAULT_ENCODER:
+        stem += "-" + encoder_slug(args.encoder)
+        table = {"encoder": args.encoder, **table}
+    (RESULTS / f"{stem}.json").write_text(json.dumps(table, indent=1))
 
 
 if __name__ == "__main__":

