@@ -148,6 +148,13 @@ def bench_encoder(name: str = DEFAULT_ENCODER) -> CachedEncoder:
     return CachedEncoder(factory, encoder_slug(name))
 
 
+def results_file(stem: str, encoder: str) -> Path:
+    """bench/results/<stem>.json for the default encoder, <stem>-<encoder>.json for any other (so a
+    LaBSE run does not overwrite the e5 figures the docs quote)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return RESULTS / (f"{stem}.json" if encoder == DEFAULT_ENCODER else f"{stem}-{encoder_slug(encoder)}.json")
+
+
 def read_lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 

@@ -18,7 +18,7 @@ import json
 import random
 import time
 
-from _shared import DEFAULT_ENCODER, RESULTS, bench_encoder, encoder_slug, read_lines, shared_dir
+from _shared import DEFAULT_ENCODER, bench_encoder, results_file, read_lines, shared_dir
 
 from aligner.align.core import AlignParams, align
 from aligner.align.scorer import Counts, count, scores_from_counts
@@ -121,12 +121,8 @@ def main(argv=None):
     print(f"\nalignment time (encoding excluded): {t_align:.2f}s; new strings encoded: {enc.encoded} "
           f"({enc.encode_seconds:.0f}s)")
     enc.save()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = "tatoeba-quick" if args.quick else "tatoeba"
-    if args.encoder != DEFAULT_ENCODER:
-        stem += "-" + encoder_slug(args.encoder)
-        table = {"encoder": args.encoder, **table}
-    (RESULTS / f"{stem}.json").write_text(json.dumps(table, indent=1))
+    results_file("tatoeba-quick" if args.quick else "tatoeba", args.encoder).write_text(
+        json.dumps({"encoder": args.encoder, **table}, indent=1))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from _shared import DEFAULT_ENCODER, RESULTS, bench_encoder, encoder_slug, parse_beads, read_lines, shared_dir
+from _shared import DEFAULT_ENCODER, bench_encoder, results_file, parse_beads, read_lines, shared_dir
 
 from aligner.align.core import AlignParams, align
 from aligner.align.scorer import count, scores_from_counts, Counts
@@ -167,11 +167,7 @@ def main(argv=None):
     enc.save()
     if args.json:
         print(json.dumps(summary))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = "textberg-quick" if args.quick else "textberg"
-    if args.encoder != DEFAULT_ENCODER:
-        stem += "-" + encoder_slug(args.encoder)
-    (RESULTS / f"{stem}.json").write_text(json.dumps(summary, indent=1))
+    results_file("textberg-quick" if args.quick else "textberg", args.encoder).write_text(json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":
