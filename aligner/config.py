@@ -94,6 +94,18 @@ class GateConfig:
 
 
 @dataclass
+class EngineConfig:
+    """Where and in what units the pipeline runs (aligner.engine); never changes the output."""
+
+    name: str = "local"  # "local" (a process pool on this machine) or "ray"
+    workers: int = 1  # local: worker processes, 0 = one per core; ray: parallel tasks, 0 = the cluster's CPUs
+    address: str = ""  # ray: "auto" (a running cluster), "ray://host:10001", "" (a local Ray started for the run)
+    shard_size: int = 64  # documents per unit of per-document work
+    batch_size: int = 32  # parallel pairs per unit of per-pair work
+    work_dir: str = ""  # "" : OUT/.work
+
+
+@dataclass
 class Config:
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
     segment: SegmentConfig = field(default_factory=SegmentConfig)
@@ -101,6 +113,7 @@ class Config:
     align: AlignConfig = field(default_factory=AlignConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     gate: GateConfig = field(default_factory=GateConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: str | None = None  # where the file settings came from, for the signature
 
@@ -189,6 +202,18 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(f"segment.languages: expected ISO 639-1 codes such as 'tl', 'it', 'cs', got {cfg.segment.languages!r}")
     if cfg.segment.sentence_lang not in ("auto", "all", "off"):
         raise ConfigError(f"segment.sentence_lang: expected one of auto, all, off, got {cfg.segment.sentence_lang!r}")
+    if cfg.engine.name not in ("local", "ray"):
+        raise ConfigError(f"engine.name: expected one of local, ray, got {cfg.engine.name!r}")
+    if cfg.engine.workers < 0:
+        raise ConfigError(f"engine.workers: expected 0 (one per core) or more, got {cfg.engine.workers!r}")
+    for key in ("shard_size", "batch_size"):
+        if getattr(cfg.engine, key) < 1:
+            raise ConfigError(f"engine.{key}: expected 1 or more, got {getattr(cfg.engine, key)!r}")
+    address = cfg.engine.address
+    if address and cfg.engine.name != "ray":
+        raise ConfigError("engine.address: only the ray engine connects to a cluster (set engine.name = \"ray\")")
+    if address and address != "auto" and not re.fullmatch(r"(ray://)?[\w.\-]+:\d{1,5}", address):
+        raise ConfigError(f"engine.address: expected \"auto\", \"ray://host:10001\" or \"host:6379\", got {address!r}")
     if cfg.align.scoring not in ("contrast", "knn"):
         raise ConfigError(f"align.scoring: expected one of contrast, knn, got {cfg.align.scoring!r}")
 

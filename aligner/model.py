@@ -190,3 +190,34 @@ class DocPair:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# -- hand-off types between the pipeline's stages and its callers ----------------------------
+
+
+@dataclass
+class AlignedPair:
+    """A parallel document pair with its beads (what the alignment stage hands to checks and output)."""
+
+    pair: DocPair
+    src: Document
+    tgt: Document
+    beads: list[Bead]
+
+
+@dataclass
+class RunResult:
+    """What `aligner.run` returns: the run's documents, pairs, beads, flags and aligned.jsonl records.
+
+    For a corpus of any size the pipeline returns a `LazyRunResult` (aligner.pipeline), which reads
+    these lists from the run's work folder on first access instead of holding them during the run.
+    """
+
+    documents: list[Document]
+    pairs: list[DocPair]
+    aligned: list[AlignedPair]
+    flags: list[Flag]
+    signature: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    records: list[dict[str, Any]] = field(default_factory=list)  # aligned.jsonl records
+    stats: dict[str, Any] = field(default_factory=dict)  # per-stage counters for summary.json

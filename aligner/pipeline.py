@@ -1,81 +1,240 @@
-"""`aligner run`: the whole pipeline, stage by stage.
+"""`aligner run`: the pipeline as stages over units of work, resumable, in bounded memory.
 
-load -> segment -> embed -> pair documents -> label roles -> align parallel pairs
--> checks -> clean -> write. Each stage lives in its own subpackage; this module
-only wires them and times them. The encoder is injected so tests can pass a fake.
+    scan     per shard of documents   load, decode, text view, lines, document language
+    (global)                          lines repeated across languages are chrome (a table of short lines)
+    segment  per shard                chrome, sentences, sentence languages, word statistics
+    embed    per shard                sentence vectors (one .npy per shard, memory-mapped later)
+    roles    per shard                the role each article describes
+    pair     global                   document pairs, over document vectors (ANN per language pair)
+    align    per batch of pairs       beads of each parallel pair, pair checks
+    check    per shard                document checks, safe fixes
+    records  per batch of pairs       aligned.jsonl records (keep / drop_reason)
+    write                             the contract's files, streamed from the units in a fixed order
+
+Every unit's result is written atomically into the work folder (aligner.engine.work) under a
+stage folder named by a key over every setting that stage and the ones before it read
+(`RunSignature.stage_key`): re-running the same command reuses what is there, a changed setting
+reruns its stage and what follows. Units run on an engine (aligner.engine): this process, a local
+process pool, or Ray. The encoder is injected (tests pass a fake) or built from the configuration,
+once per worker.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from aligner.config import Config
 from aligner.errors import InputError
-from aligner.model import Bead, DocPair, Document, Flag
+from aligner.model import AlignedPair, Document, DocPair, RunResult  # noqa: F401  (AlignedPair/RunResult: re-exported)
 
 log = logging.getLogger("aligner")
 
-
-@dataclass
-class AlignedPair:
-    """A parallel document pair with its beads."""
-
-    pair: DocPair
-    src: Document
-    tgt: Document
-    beads: list[Bead]
+STAGES = ("scan", "segment", "embed", "roles", "pair", "align", "check", "records")
+TEST_ENCODER_ENV = "ALIGNER_TEST_ENCODER"  # "module:factory": a deterministic encoder for tests and benchmarks
 
 
-@dataclass
-class RunResult:
-    documents: list[Document]
-    pairs: list[DocPair]
-    aligned: list[AlignedPair]
-    flags: list[Flag]
-    signature: dict[str, Any]
-    timings: dict[str, float] = field(default_factory=dict)
-    records: list[dict[str, Any]] = field(default_factory=list)  # aligned.jsonl records
-    stats: dict[str, Any] = field(default_factory=dict)  # per-stage counters for summary.json
+# -- the run's signature --------------------------------------------------------------------------
 
 
-class _Timer:
-    def __init__(self, timings: dict[str, float]):
-        self.timings = timings
+def _digest(obj: Any) -> str:
+    canon = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
-    def __call__(self, name: str):
-        timer = self
 
-        class _Ctx:
-            def __enter__(self):
-                self.t0 = time.perf_counter()
-                log.info("%s ...", name)
+@dataclass(frozen=True)
+class RunSignature:
+    """What produced an output, computed once per run (as sacrebleu's `Signature`).
 
-            def __exit__(self, *exc):
-                timer.timings[name] = round(time.perf_counter() - self.t0, 4)
+    `data` is what summary.json, the TMX header and every record's run id carry (tool version,
+    schema, encoder and its revision, thresholds, config source); `id` its short hash. `stage_key`
+    covers every setting a stage reads, the corpus listing and the stages before it, so the work
+    folder knows what it may reuse.
+    """
 
-        return _Ctx()
+    data: dict[str, Any]
+    id: str
+    stage_keys: dict[str, str]
+
+    @classmethod
+    def of(cls, config: Config, encoder_signature: dict[str, Any] | None, corpus_digest: str = "") -> "RunSignature":
+        import dataclasses
+
+        from aligner import __version__
+        from aligner.output.records import signature_id
+
+        data = {
+            "tool": "aligner",
+            "version": __version__,
+            "schema": 1,
+            "encoder": encoder_signature,
+            "thresholds": config.thresholds(),
+            "config": config.source,
+        }
+        pair = dataclasses.asdict(config.pair)
+        role_keys = ("roles_file", "role_threshold", "role_floor", "role_ceiling")
+        roles_file = config.pair.roles_file
+        roles_digest = None
+        if roles_file and Path(roles_file).is_file():
+            roles_digest = hashlib.sha256(Path(roles_file).read_bytes()).hexdigest()
+        own = {
+            "scan": {"version": __version__, "corpus": corpus_digest, "segment": dataclasses.asdict(config.segment)},
+            "segment": {},
+            "embed": {"encoder": encoder_signature},
+            "roles": {"encoder": encoder_signature, "roles": {k: pair[k] for k in role_keys},
+                      "roles_file": roles_digest},
+            "pair": {k: v for k, v in pair.items() if k not in role_keys},
+            "align": {"align": dataclasses.asdict(config.align), "encoder": encoder_signature},
+            "check": {"checks": config.checks},
+            "records": {"clean": dataclasses.asdict(config.clean)},
+        }
+        after = {"segment": ["scan"], "embed": ["segment"], "roles": ["segment"], "pair": ["embed"],
+                 "align": ["pair"], "check": ["align", "roles"], "records": ["check"]}
+        keys: dict[str, str] = {}
+        for stage in STAGES:
+            keys[stage] = _digest({"stage": stage, "own": own[stage], "after": [keys[s] for s in after.get(stage, [])]})
+        return cls(data, signature_id(data), keys)
+
+    def stage_key(self, stage: str) -> str:
+        return self.stage_keys[stage]
 
 
 def signature(config: Config, encoder) -> dict[str, Any]:
     """What produced an output: tool version, encoder and its revision, thresholds."""
-    from aligner import __version__
+    return RunSignature.of(config, encoder.signature() if encoder is not None else None).data
 
-    return {
-        "tool": "aligner",
-        "version": __version__,
-        "schema": 1,
-        "encoder": encoder.signature() if encoder is not None else None,
-        "thresholds": config.thresholds(),
-        "config": config.source,
-    }
+
+# -- what the workers share -----------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """The corpus listing, fixed for the run: files (relative paths), ids, manifest, shards."""
+
+    root: str
+    files: list[str]
+    ids: dict[str, str]
+    manifest: dict[str, Any]
+    shard_size: int
+
+    @property
+    def shards(self) -> int:
+        return (len(self.files) + self.shard_size - 1) // self.shard_size
+
+    def shard_files(self, k: int) -> list[str]:
+        return self.files[k * self.shard_size:(k + 1) * self.shard_size]
+
+    def digest(self) -> str:
+        root = Path(self.root)
+        listing = []
+        for rel in self.files:
+            try:
+                st = (root / rel).stat()
+                listing.append((rel, st.st_size, st.st_mtime_ns))
+            except OSError as exc:
+                listing.append((rel, None, str(exc)))
+        return _digest({"files": listing, "ids": self.ids, "manifest": self.manifest})
+
+
+@dataclass
+class State:
+    """Everything a unit of work needs, shipped once to each worker process."""
+
+    plan: Plan
+    config: Config
+    work: str
+    keys: dict[str, str]
+    encoder: Any = None  # an injected encoder (in-process or picklable), else built from the config
+    workers: int = 1
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self):
+        d = dict(self.__dict__)
+        d["_cache"] = {}
+        return d
+
+    def in_worker(self) -> None:
+        """In a pool worker: quiet encoder progress (the parent reports per unit), threads shared fairly."""
+        self.config.encoder.progress = "never"
+        if self.config.encoder.threads == 0:  # the engine's "all cores" times the workers would oversubscribe
+            from aligner.engine.local import cpu_count
+
+            self.config.encoder.threads = max(1, cpu_count() // max(1, self.workers))
+
+    def folder(self, stage: str) -> Path:
+        return Path(self.work) / f"{stage}-{self.keys[stage]}"
+
+    def get_encoder(self):
+        if self.encoder is None:
+            self.encoder = build_encoder(self.config)
+        return self.encoder
+
+    def memo(self, name: str, make):
+        if name not in self._cache:
+            self._cache[name] = make()
+        return self._cache[name]
+
+    def records(self):
+        from aligner.engine.work import RecordFiles
+
+        return self.memo("record_files", RecordFiles)
+
+    def doc_shard(self) -> dict[str, int]:
+        def make():
+            return {self.plan.ids[rel]: k // self.plan.shard_size for k, rel in enumerate(self.plan.files)}
+
+        return self.memo("doc_shard", make)
+
+    def segmented(self, doc_id: str) -> Document:
+        return self.records()(self.folder("segment") / f"{self.doc_shard()[doc_id]:06d}.rec").get(doc_id)
+
+    def checked(self, doc_id: str):
+        return self.records()(self.folder("check") / f"{self.doc_shard()[doc_id]:06d}.rec").get(doc_id)
+
+    def embeddings(self, doc_id: str):
+        from aligner.engine.work import read_array, read_pickle
+
+        k = self.doc_shard()[doc_id]
+        meta = self.memo(f"embed-meta-{k}", lambda: read_pickle(self.folder("embed") / f"{k:06d}.meta"))
+        arr = self.memo(f"embed-arr-{k}", lambda: read_array(self.folder("embed") / f"{k:06d}.npy"))
+        if doc_id not in meta:
+            return None
+        start, n = meta[doc_id]
+        return arr[start:start + n]
+
+    def parallel(self) -> list[tuple[int, DocPair]]:
+        """(index in pairs.jsonl order among parallel pairs, pair) of every parallel pair."""
+        from aligner.engine.work import read_pickle
+
+        return self.memo("parallel", lambda: read_pickle(self.folder("pair") / "parallel.pkl"))
+
+    def lexicon(self):
+        from aligner.checks.lexicon import get_lexicon
+
+        return self.memo("lexicon", lambda: get_lexicon(self.config.segment.languages))
+
+
+def build_encoder(config: Config):
+    """The configured encoder, or the test hook's (`ALIGNER_TEST_ENCODER=module:factory`)."""
+    hook = os.environ.get(TEST_ENCODER_ENV)
+    if hook:
+        import importlib
+
+        module, _, attr = hook.partition(":")
+        return getattr(importlib.import_module(module), attr)()
+    from aligner.embed import get_encoder
+
+    return get_encoder(config.encoder.name, config=config.encoder)
 
 
 def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
-    """Sentence embeddings per document, from ONE encoder call: the engine batches by length across the corpus."""
+    """Sentence embeddings per document, from ONE encoder call: the engine batches by length across the documents."""
     texts = [s.text for d in documents for s in d.sentences]
     vectors = encoder.encode(texts)
     out, start = {}, 0
@@ -85,74 +244,512 @@ def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
     return out
 
 
-def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
-        encoder=None, write: bool = True) -> RunResult:
-    """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`."""
-    from aligner.align import align_documents
-    from aligner.checks import run_checks
-    from aligner.checks.clean import apply_cleaning
-    from aligner.embed import get_encoder
-    from aligner.load import load_corpus
-    from aligner.pair import pair_documents
+# -- the units ------------------------------------------------------------------------------------
+
+
+def _scan_unit(state: State, k: int) -> dict[str, int]:
+    from aligner.engine.work import write_pickle
+    from aligner.load import load_files
+    from aligner.segment import scan_documents
+
+    root = Path(state.plan.root)
+    files = [Path(rel) for rel in state.plan.shard_files(k)]
+    docs = load_files(root, files, state.plan.ids, state.plan.manifest, config=state.config)
+    table = scan_documents(docs, config=state.config)
+    out = state.folder("scan")
+    write_pickle(out / f"{k:06d}.lines", table)
+    write_pickle(out / f"{k:06d}.docs", docs)  # last: marks the unit done
+    return {"items": len(docs)}
+
+
+def _segment_unit(state: State, k: int) -> dict[str, int]:
+    from aligner.checks.base import WordStats
+    from aligner.engine.work import read_pickle, write_pickle, write_records
+    from aligner.pair.roles import needs_labelling
+    from aligner.segment import finish_segmentation
+
+    docs = read_pickle(state.folder("scan") / f"{k:06d}.docs")
+    repeated = state.memo("repeated", lambda: read_pickle(state.folder("segment") / "repeated.pkl"))
+    finish_segmentation(docs, repeated, config=state.config)
+    out = state.folder("segment")
+    by_lang: dict[Any, list[Document]] = {}
+    for d in docs:
+        if d.ok:
+            by_lang.setdefault(d.lang, []).append(d)
+    write_pickle(out / f"{k:06d}.words", {lang: WordStats.of(ds) for lang, ds in by_lang.items()})
+    info = [DocInfo(d.doc, d.lang, len(d.sentences), sum(len(s.text) for s in d.sentences), needs_labelling(d))
+            for d in docs if d.ok]
+    write_pickle(out / f"{k:06d}.info", info)
+    write_records(out / f"{k:06d}.rec", ((d.doc, d) for d in docs))  # last: marks the unit done
+    return {"items": len(docs)}
+
+
+def _embed_unit(state: State, k: int) -> dict[str, int]:
+    import numpy as np
+
+    from aligner.engine.work import RecordFile, write_array, write_pickle
+
+    rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
+    try:
+        docs = [d for _, d in rf.items() if d.ok]
+    finally:
+        rf.close()
+    texts = [s.text for d in docs for s in d.sentences]
+    vectors = state.get_encoder().encode(texts)
+    meta, start = {}, 0
+    for d in docs:
+        meta[d.doc] = (start, len(d.sentences))
+        start += len(d.sentences)
+    out = state.folder("embed")
+    write_array(out / f"{k:06d}.npy", np.asarray(vectors, dtype=np.float32))
+    write_pickle(out / f"{k:06d}.meta", meta)  # last: marks the unit done
+    return {"items": len(texts)}
+
+
+def _roles_unit(state: State, k: int) -> dict[str, int]:
+    from aligner.engine.work import RecordFile, read_pickle, write_pickle
     from aligner.pair.roles import label_roles
-    from aligner.segment import segment_corpus
+
+    rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
+    try:
+        docs = [d for _, d in rf.items() if d.ok]
+    finally:
+        rf.close()
+    languages = read_pickle(state.folder("roles") / "languages.pkl")
+    label_roles(docs, state.get_encoder(), config=state.config.pair, languages=languages)
+    write_pickle(state.folder("roles") / f"{k:06d}.pkl", {d.doc: (d.role, d.role_score) for d in docs})
+    return {"items": len(docs)}
+
+
+def _align_unit(state: State, b: int) -> dict[str, int]:
+    from aligner.align import align_documents
+    from aligner.checks import build_checks, check_context, check_pairs
+    from aligner.engine.work import write_pickle
+
+    batch = state.parallel()[b * state.config.engine.batch_size:(b + 1) * state.config.engine.batch_size]
+    encoder = state.get_encoder()
+    checks = state.memo("checks", lambda: build_checks(state.config))
+    out = []
+    beads_total = 0
+    for index, p in batch:
+        src, tgt = state.segmented(p.src_doc), state.segmented(p.tgt_doc)
+        e_src, e_tgt = state.embeddings(src.doc), state.embeddings(tgt.doc)
+        beads = align_documents(src, tgt, e_src, e_tgt, encoder=encoder, config=state.config.align)
+        ap = AlignedPair(p, src, tgt, beads)
+        ctx = check_context([src, tgt], [ap], encoder=encoder, embeddings={src.doc: e_src, tgt.doc: e_tgt},
+                            config=state.config, lexicon=state.lexicon())
+        out.append((index, beads, check_pairs(ctx, checks, [ap])))
+        beads_total += len(beads)
+    write_pickle(state.folder("align") / f"{b:06d}.pkl", out)
+    return {"items": len(batch), "beads": beads_total}
+
+
+def _check_unit(state: State, k: int) -> dict[str, int]:
+    from aligner.checks import build_checks, check_context, check_documents, settle_flags
+    from aligner.checks.clean import apply_fixes
+    from aligner.engine.work import RecordFile, read_pickle, write_records
+
+    rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
+    try:
+        docs = [d for _, d in rf.items()]
+    finally:
+        rf.close()
+    roles = read_pickle(state.folder("roles") / f"{k:06d}.pkl")
+    for d in docs:
+        if d.doc in roles:
+            d.role, d.role_score = roles[d.doc]
+    mine = {d.doc for d in docs}
+    # the beads and pair flags of this shard's documents, in pairs.jsonl order
+    touching = [(i, p) for i, p in state.parallel() if p.src_doc in mine or p.tgt_doc in mine]
+    B = state.config.engine.batch_size
+    batches: dict[int, dict[int, Any]] = {}
+    counterparts: dict[tuple[str, int], str] = {}
+    pair_flags = []
+    for i, p in touching:
+        b = i // B
+        if b not in batches:
+            batches[b] = {index: (beads, flags) for index, beads, flags in read_pickle(state.folder("align") / f"{b:06d}.pkl")}
+        beads, flags = batches[b][i]
+        src = next((d for d in docs if d.doc == p.src_doc), None) or state.segmented(p.src_doc)
+        tgt = next((d for d in docs if d.doc == p.tgt_doc), None) or state.segmented(p.tgt_doc)
+        for bead in beads:
+            s_txt = " ".join(src.sentences[j].text for j in bead.src)
+            t_txt = " ".join(tgt.sentences[j].text for j in bead.tgt)
+            for j in bead.src:
+                counterparts[(src.doc, j)] = t_txt
+            for j in bead.tgt:
+                counterparts[(tgt.doc, j)] = s_txt
+        pair_flags.extend(f for f in flags if f.doc in mine)
+    words = state.memo("words", lambda: read_pickle(state.folder("segment") / "words.pkl"))
+    checks = state.memo("checks", lambda: build_checks(state.config))
+    ctx = check_context(docs, [], encoder=None, embeddings=None, config=state.config, lexicon=state.lexicon(),
+                        corpus_words=_WordsView(words), counterparts=counterparts)
+    flags = settle_flags(docs, check_documents(ctx, checks, docs) + pair_flags)
+    apply_fixes(docs, flags, config=state.config)
+    per_doc: dict[str, list] = {d.doc: [] for d in docs}
+    for f in flags:
+        per_doc[f.doc].append(f)
+    write_records(state.folder("check") / f"{k:06d}.rec", ((d.doc, (d, per_doc[d.doc])) for d in docs))
+    return {"items": len(docs), "flags": len(flags)}
+
+
+class _WordsView(dict):
+    """Corpus-wide word statistics per language; a language no document has gets empty ones."""
+
+    def __missing__(self, lang):
+        from aligner.checks.base import WordStats
+
+        self[lang] = WordStats()
+        return self[lang]
+
+    def __contains__(self, lang) -> bool:  # Context.corpus_words asks before computing: never compute
+        return True
+
+
+def _records_unit(state: State, b: int) -> dict[str, int]:
+    from aligner.engine.work import read_pickle, write_pickle
+    from aligner.output.records import aligned_record
+
+    B = state.config.engine.batch_size
+    batch = state.parallel()[b * B:(b + 1) * B]
+    aligned = {index: beads for index, beads, _ in read_pickle(state.folder("align") / f"{b:06d}.pkl")}
+    records = []
+    for index, p in batch:
+        src, src_flags = state.checked(p.src_doc)
+        tgt, tgt_flags = state.checked(p.tgt_doc)
+        ap = AlignedPair(p, src, tgt, aligned[index])
+        flags_by_doc = {src.doc: src_flags, tgt.doc: tgt_flags}
+        records.extend(aligned_record(ap, bead, flags_by_doc, state.config.clean) for bead in ap.beads)
+    write_pickle(state.folder("records") / f"{b:06d}.pkl", records)
+    return {"items": len(batch), "beads": len(records)}
+
+
+@dataclass
+class DocInfo:
+    """What pairing needs of a document: no text, no sentences (`pair_documents` accepts it for a Document)."""
+
+    doc: str
+    lang: str | None
+    n_sentences: int
+    n_chars: int
+    needs_role: bool = True
+    ok: bool = True
+
+    @property
+    def sentences(self) -> range:
+        return range(self.n_sentences)
+
+
+class _Embeddings:
+    """doc id -> its sentence vectors, read from the memory-mapped shard arrays on demand."""
+
+    def __init__(self, state: State):
+        self.state = state
+
+    def get(self, doc_id, default=None):
+        emb = self.state.embeddings(doc_id)
+        return default if emb is None else emb
+
+    def __getitem__(self, doc_id):
+        emb = self.state.embeddings(doc_id)
+        if emb is None:
+            raise KeyError(doc_id)
+        return emb
+
+
+# -- progress -------------------------------------------------------------------------------------
+
+PROGRESS_MIN_ITEMS = 200  # documents or pairs; smaller stages finish before a line would tell anything
+
+
+class _StageProgress:
+    """Items done, items/s and an ETA for one stage on stderr (a bar on a terminal, lines otherwise)."""
+
+    def __init__(self, stage: str, total: int, mode: str, unit: str):
+        from aligner.embed.progress import Progress
+
+        self.bar = None
+        if total > 0 and mode != "never" and (mode == "always" or total >= PROGRESS_MIN_ITEMS):
+            self.bar = Progress(total, f"{stage:8s}", unit=unit)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# -- the run --------------------------------------------------------------------------------------
+
+
+def _plan(corpus: str | Path, config: Config) -> Plan:
+    from aligner.load import assign_ids, find_files
+    from aligner.load.manifest import read_manifest
+
+    root = Path(corpus)
+    if not root.exists():
+        raise InputError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise InputError(f"the corpus must be a folder of .txt/.html files, got a file: {root}")
+    files = find_files(root)
+    ids = assign_ids(files)
+    manifest = read_manifest(root, ids)
+    return Plan(str(root), [f.as_posix() for f in files], ids, manifest, config.engine.shard_size)
+
+
+class _Runner:
+    def __init__(self, state: State, engine, timings: dict[str, float], progress_mode: str):
+        self.state = state
+        self.engine = engine
+        self.timings = timings
+        self.progress_mode = progress_mode
+        self.recomputed: dict[str, int] = {}
+        self.reused: dict[str, int] = {}
+
+    def stage(self, name: str, task, units: list[int], done_name, sizes: list[int] | None = None, unit: str = "docs"):
+        """Run `task` over the units whose result file is missing; time it, show progress."""
+        t0 = time.perf_counter()
+        folder = self.state.folder(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        todo = [u for u in units if not (folder / done_name(u)).exists()]
+        self.recomputed[name] = len(todo)
+        self.reused[name] = len(units) - len(todo)
+        if todo:
+            log.info("%s: %d units (%d reused)", name, len(todo), len(units) - len(todo))
+            total = sum(sizes[u] for u in todo) if sizes else len(todo)
+            bar = _StageProgress(name, total, self.progress_mode, unit)
+            for result in self.engine.run(task, todo, self.state):
+                bar.update(result.get("items", 1) if sizes else 1)
+            bar.close()
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
+
+
+def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
+        encoder=None, write: bool = True, work_dir: str | Path | None = None, engine=None) -> RunResult:
+    """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`.
+
+    Units of work go into `work_dir` (default `config.engine.work_dir`, else OUT/.work, else a
+    temporary folder); a second call with the same corpus and settings reuses them. Returns a
+    RunResult whose lists are read from the work folder when first used.
+    """
+    import tempfile
+
+    from aligner.engine import get_engine
+    from aligner.engine.work import WorkFolder, read_pickle, write_pickle
 
     config = config or Config()
     timings: dict[str, float] = {}
-    timed = _Timer(timings)
     if write and out is not None:
         check_output_folder(out)  # before the work, not after it
-
-    with timed("load"):
-        documents = load_corpus(corpus, config=config)
-    if not documents:
+    t0 = time.perf_counter()
+    plan = _plan(corpus, config)
+    if not plan.files:
         raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
-    with timed("segment"):
-        segment_corpus(documents, config=config)
-    ok_docs = [d for d in documents if d.ok]
+    timings["load"] = round(time.perf_counter() - t0, 4)
 
+    work_dir = work_dir or config.engine.work_dir or None
+    tmp = None
+    if work_dir is None:
+        if write and out is not None:
+            work_dir = Path(out) / ".work"
+        else:
+            tmp = tempfile.mkdtemp(prefix="aligner-work-")
+            work_dir = tmp
     if encoder is None:
-        with timed("load_encoder"):
-            encoder = get_encoder(config.encoder.name, config=config.encoder)
-    with timed("embed"):
-        embeddings = embed_documents(ok_docs, encoder)
-    with timed("roles"):
-        label_roles(ok_docs, encoder, config=config.pair)
-    with timed("pair"):
-        pair_stats: dict[str, Any] = {}
-        pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
-    aligned: list[AlignedPair] = []
-    by_id = {d.doc: d for d in ok_docs}
-    with timed("align"):
-        for p in pairs:
-            if p.relation != "parallel":
-                continue
-            src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
-                                    encoder=encoder, config=config.align)
-            aligned.append(AlignedPair(p, src, tgt, beads))
-    with timed("checks"):
-        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config)
-    with timed("clean"):
-        records = apply_cleaning(documents, aligned, flags, config=config)
+        t1 = time.perf_counter()
+        encoder = build_encoder(config)
+        timings["load_encoder"] = round(time.perf_counter() - t1, 4)
+    sig = RunSignature.of(config, encoder.signature() if encoder is not None else None, plan.digest())
+    folder = WorkFolder(work_dir)
+    try:
+        folder.prepare({"id": sig.id, **sig.data, "stages": sig.stage_keys},
+                       [folder.stage(s, sig.stage_key(s)) for s in STAGES], STAGES)
+    except OSError as exc:
+        raise InputError(f"cannot use the work folder {work_dir}: {exc.strerror or exc}") from exc
+    own_engine = engine is None
+    if engine is None:
+        engine = get_engine(config.engine.name, workers=config.engine.workers, address=config.engine.address or None)
+    # an injected encoder goes to the workers when it can be pickled; otherwise each builds the configured one
+    state = State(plan, config, str(work_dir), dict(sig.stage_keys), encoder=encoder, workers=engine.workers)
+    if engine.workers > 1 and not _picklable(encoder):
+        state.encoder = None
+    runner = _Runner(state, engine, timings, config.encoder.progress)
+    try:
+        shards = list(range(plan.shards))
+        sizes = [len(plan.shard_files(k)) for k in shards]
+        runner.stage("scan", _scan_unit, shards, lambda k: f"{k:06d}.docs", sizes)
+        seg = state.folder("segment")
+        seg.mkdir(parents=True, exist_ok=True)
+        if not (seg / "repeated.pkl").exists():
+            from aligner.segment import LineTable, repeated_lines
 
-    result = RunResult(documents, pairs, aligned, flags, signature(config, encoder), timings, records,
-                       stats={"pair": pair_stats})
+            def tables() -> Iterator[LineTable]:
+                for k in shards:
+                    yield read_pickle(state.folder("scan") / f"{k:06d}.lines")
+
+            write_pickle(seg / "repeated.pkl", repeated_lines(tables()))
+        runner.stage("segment", _segment_unit, shards, lambda k: f"{k:06d}.rec", sizes)
+        if not (seg / "words.pkl").exists():
+            write_pickle(seg / "words.pkl", _merge_words(state, shards))
+        infos_path = seg / "info.pkl"
+        roles_dir = state.folder("roles")
+        roles_dir.mkdir(parents=True, exist_ok=True)
+        if not (roles_dir / "languages.pkl").exists():
+            langs = set()
+            for k in shards:
+                langs |= {i.lang for i in read_pickle(seg / f"{k:06d}.info") if i.needs_role}
+            write_pickle(roles_dir / "languages.pkl", langs)
+        runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
+        runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
+        pair_stats = _pair_stage(state, runner, shards)
+        n_parallel = len(state.parallel())
+        B = config.engine.batch_size
+        batches = list(range((n_parallel + B - 1) // B))
+        bsizes = [len(state.parallel()[b * B:(b + 1) * B]) for b in batches]
+        runner.stage("align", _align_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
+        runner.stage("check", _check_unit, shards, lambda k: f"{k:06d}.rec", sizes)
+        runner.stage("records", _records_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
+        del infos_path
+    finally:
+        if own_engine:
+            engine.close()
+        state.records().close()
+
+    stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused}}
+    result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
-        from aligner.output import write_outputs
+        from aligner.output.stream import write_streamed
 
-        with timed("write"):
-            try:
-                write_outputs(result, Path(out))
-            except OSError as exc:
-                raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        t2 = time.perf_counter()
+        try:
+            result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2)
+        except OSError as exc:
+            raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    result.tmp = tmp
     return result
+
+
+def _picklable(obj) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(obj)
+        return True
+    except Exception:  # noqa: BLE001 - anything that cannot cross a process boundary
+        return False
+
+
+def _merge_words(state: State, shards: list[int]) -> dict:
+    from aligner.checks.base import WordStats
+    from aligner.engine.work import read_pickle
+
+    total: dict[Any, WordStats] = {}
+    for k in shards:
+        for lang, ws in read_pickle(state.folder("segment") / f"{k:06d}.words").items():
+            into = total.setdefault(lang, WordStats())
+            for name in ("lower", "any_case", "mid_capital"):
+                mine, theirs = getattr(into, name), getattr(ws, name)
+                for w, n in theirs.items():
+                    mine[w] = mine.get(w, 0) + n
+    return total
+
+
+def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, Any]:
+    """Document pairing, the one global stage: document summaries and memory-mapped vectors only."""
+    from aligner.engine.work import read_pickle, write_pickle
+    from aligner.pair import pair_documents
+
+    t0 = time.perf_counter()
+    folder = state.folder("pair")
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "parallel.pkl").exists():
+        runner.reused["pair"], runner.recomputed["pair"] = 1, 0
+        return read_pickle(folder / "stats.pkl")
+    infos = [i for k in shards for i in read_pickle(state.folder("segment") / f"{k:06d}.info")]
+    stats: dict[str, Any] = {}
+    pairs = pair_documents(infos, _Embeddings(state), config=state.config.pair, stats=stats)
+    write_pickle(folder / "pairs.pkl", pairs)
+    write_pickle(folder / "stats.pkl", stats)
+    write_pickle(folder / "parallel.pkl", [(i, p) for i, p in enumerate(p for p in pairs if p.relation == "parallel")])
+    runner.reused["pair"], runner.recomputed["pair"] = 0, 1
+    runner.timings["pair"] = round(time.perf_counter() - t0, 4)
+    return stats
+
+
+class LazyRunResult(RunResult):
+    """A RunResult whose lists are read from the work folder on first use (small corpora, tests, the API)."""
+
+    def __init__(self, state: State, shards: list[int], batches: list[int], signature: dict[str, Any],
+                 timings: dict[str, float], stats: dict[str, Any]):
+        self._state, self._shards, self._batches = state, shards, batches
+        self._loaded: dict[str, Any] = {}
+        self.signature, self.timings, self.stats = signature, timings, stats
+        self.summary: dict[str, Any] | None = None
+        self.tmp = None
+
+    # streaming access, for the writers
+    def iter_checked(self) -> Iterator[tuple[Document, list]]:
+        from aligner.engine.work import RecordFile
+
+        for k in self._shards:
+            rf = RecordFile(self._state.folder("check") / f"{k:06d}.rec")
+            try:
+                for _, item in rf.items():
+                    yield item
+            finally:
+                rf.close()
+
+    def iter_pairs(self) -> Iterator[DocPair]:
+        from aligner.engine.work import read_pickle
+
+        yield from read_pickle(self._state.folder("pair") / "pairs.pkl")
+
+    def iter_records(self) -> Iterator[dict[str, Any]]:
+        from aligner.engine.work import read_pickle
+
+        for b in self._batches:
+            yield from read_pickle(self._state.folder("records") / f"{b:06d}.pkl")
+
+    def iter_aligned(self) -> Iterator[tuple[DocPair, list]]:
+        """(pair, beads) of every parallel pair, in order."""
+        from aligner.engine.work import read_pickle
+
+        for b in self._batches:
+            for index, beads, _ in read_pickle(self._state.folder("align") / f"{b:06d}.pkl"):
+                yield self._state.parallel()[index][1], beads
+
+    def checked(self, doc_id: str):
+        return self._state.checked(doc_id)
+
+    @property
+    def n_parallel(self) -> int:
+        return len(self._state.parallel())
+
+    # the lists of a RunResult, loaded on first use
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        docs, flags = [], []
+        for d, fl in self.iter_checked():
+            docs.append(d)
+            flags.extend(fl)
+        by_id = {d.doc: d for d in docs}
+        self._loaded.update(documents=docs, flags=flags, pairs=list(self.iter_pairs()),
+                            aligned=[AlignedPair(p, by_id[p.src_doc], by_id[p.tgt_doc], beads)
+                                     for p, beads in self.iter_aligned()],
+                            records=list(self.iter_records()))
+
+    def __getattr__(self, name: str):
+        if name in ("documents", "pairs", "aligned", "flags", "records"):
+            self._load()
+            return self._loaded[name]
+        raise AttributeError(name)
 
 
 def check_output_folder(out: str | Path) -> None:
     """Raise InputError when `out` cannot become the output folder (it, or a parent, is a file)."""
-    import os
-
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: the output path exists and is not a folder")

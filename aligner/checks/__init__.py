@@ -16,7 +16,8 @@ from aligner.checks.base import _REGISTRY, Check, Context, bead_id, validate_set
 _MODULES = ("boilerplate", "encoding", "glued", "hyphenation", "repetition", "untranslated", "casing",
             "language", "pair")
 
-__all__ = ["Check", "registry", "get_check", "validate_check_settings", "run_checks", "build_checks", "bead_id"]
+__all__ = ["Check", "registry", "get_check", "validate_check_settings", "run_checks", "build_checks", "bead_id",
+           "check_context", "check_documents", "check_pairs", "settle_flags"]
 
 
 def _load() -> None:
@@ -81,6 +82,16 @@ def build_checks(config=None, *, select: Iterable[str] | None = None, ignore: It
 
 def run_checks(documents, aligned, *, encoder, embeddings, config, select=None, ignore=None, lexicon=None):
     """All enabled checks over documents and aligned pairs -> list[Flag]; sets doc.n_flags."""
+    ctx = check_context(documents, aligned, encoder=encoder, embeddings=embeddings, config=config, lexicon=lexicon)
+    checks = build_checks(config, select=select, ignore=ignore)
+    flags = check_documents(ctx, checks, ctx.documents) + check_pairs(ctx, checks, ctx.aligned)
+    return settle_flags(ctx.documents, flags)
+
+
+def check_context(documents, aligned, *, encoder, embeddings, config, lexicon=None, corpus_words=None,
+                  counterparts=None) -> Context:
+    """The context checks read. A sharded run passes the corpus-wide word statistics (`corpus_words`:
+    language -> WordStats) and the bead counterparts of its documents, computed from all of the corpus."""
     from aligner.checks.lexicon import get_lexicon
 
     if lexicon is None:
@@ -88,23 +99,42 @@ def run_checks(documents, aligned, *, encoder, embeddings, config, select=None, 
         lexicon = get_lexicon(langs)
     ctx = Context(documents=list(documents), aligned=list(aligned or []), encoder=encoder,
                   embeddings=embeddings or {}, config=config, lexicon=lexicon)
-    checks = build_checks(config, select=select, ignore=ignore)
+    if corpus_words is not None:
+        ctx._corpus_words = corpus_words
+    if counterparts is not None:
+        ctx._counterparts = counterparts
+    return ctx
+
+
+def check_documents(ctx, checks, documents) -> list:
+    """Flags of the document-scope checks, document by document, check by check."""
     flags = []
-    for doc in ctx.documents:
+    for doc in documents:
         if not doc.ok:
             continue
         for check in checks:
             if check.scope == "document":
                 flags.extend(check.find(ctx, doc))
-    for ap in ctx.aligned:
+    return flags
+
+
+def check_pairs(ctx, checks, aligned) -> list:
+    """Flags of the pair-scope checks, pair by pair, check by check."""
+    flags = []
+    for ap in aligned:
         for check in checks:
             if check.scope == "pair":
                 flags.extend(check.find_pair(ctx, ap))
-    order = {d.doc: k for k, d in enumerate(ctx.documents)}
+    return flags
+
+
+def settle_flags(documents, flags) -> list:
+    """Flags in the output's order (document, start, end, code; stable), and doc.n_flags set."""
+    order = {d.doc: k for k, d in enumerate(documents)}
     flags.sort(key=lambda f: (order.get(f.doc, 0), f.start, f.end, f.code))
     counts: dict[str, int] = {}
     for f in flags:
         counts[f.doc] = counts.get(f.doc, 0) + 1
-    for doc in ctx.documents:
+    for doc in documents:
         doc.n_flags = counts.get(doc.doc, 0)
     return flags

@@ -4,8 +4,8 @@ Fixes come from flags (`Flag.fix`, a replacement for `raw[start:end]`). A fix is
 cleaned sentence text (`Sentence.text`) when its check has `autofix` on and the flag lies inside
 one sentence; each applied fix is recorded in `Sentence.fixes` with the original text, so nothing
 is lost. A junction flag across two sentences that the segmenter already split (glued sentences)
-counts as fixed when its fix only adds whitespace. Then every bead of every parallel pair becomes
-one aligned.jsonl record with `keep` and `drop_reason` decided by `config.clean`.
+counts as fixed when its fix only adds whitespace. `drop_reason` decides, by `config.clean`, which
+beads are kept; the output stage builds the aligned.jsonl record (aligner.output.records).
 """
 
 from __future__ import annotations
@@ -110,23 +110,22 @@ def _flags_of_bead(flags_by_doc, doc, idx, bid):
     return out
 
 
-def bead_record(ap, b, flags_by_doc, clean) -> dict:
+def bead_flags(ap, b, flags_by_doc) -> list:
+    """The flags concerning a bead: its own (bead id) and those whose span meets its sentences, each once."""
     src, tgt = ap.src, ap.tgt
     bid = bead_id(src, tgt, b)
     concerned = _flags_of_bead(flags_by_doc, src, b.src, bid) + [
         f for f in _flags_of_bead(flags_by_doc, tgt, b.tgt, bid) if f.bead is None or f.doc == tgt.doc]
-    seen, codes = set(), []
+    seen, out = set(), []
     for f in concerned:
         if id(f) not in seen:
             seen.add(id(f))
-            if f.code not in codes:
-                codes.append(f.code)
-    s_text = " ".join(src.sentences[i].text for i in b.src)
-    t_text = " ".join(tgt.sentences[i].text for i in b.tgt)
+            out.append(f)
+    return out
 
-    def raw_of(doc, idx):
-        return doc.raw[doc.sentences[idx[0]].raw_start:doc.sentences[idx[-1]].raw_end] if idx else ""
 
+def drop_reason(b, concerned, s_text: str, t_text: str, clean) -> str | None:
+    """Why a bead is left out of the dataset (None: kept), by the `[clean]` settings."""
     drop = None
     if not b.src or not b.tgt:
         drop = "one-sided" if clean.drop_one_sided else None
@@ -139,36 +138,17 @@ def bead_record(ap, b, flags_by_doc, clean) -> dict:
             drop = f"flag:{blocking[0].code}"
     if drop is None and b.src and b.tgt and (not s_text.strip() or not t_text.strip()):
         drop = "empty"
-    role = src.role if src.role == tgt.role or not tgt.role else (src.role or tgt.role)
-    return {
-        "id": bid,
-        "src_doc": src.doc,
-        "tgt_doc": tgt.doc,
-        "src_lang": src.lang,
-        "tgt_lang": tgt.lang,
-        "role": role,
-        "src": s_text,
-        "tgt": t_text,
-        "src_raw": raw_of(src, b.src),
-        "tgt_raw": raw_of(tgt, b.tgt),
-        "src_sents": list(b.src),
-        "tgt_sents": list(b.tgt),
-        "src_spans": [[src.sentences[i].raw_start, src.sentences[i].raw_end] for i in b.src],
-        "tgt_spans": [[tgt.sentences[i].raw_start, tgt.sentences[i].raw_end] for i in b.tgt],
-        "type": b.type,
-        "score": round(float(b.score), 4),
-        "similarity": round(float(b.similarity), 4),
-        "flags": codes,
-        "keep": drop is None,
-        "drop_reason": drop,
-        "translation": {src.lang or "src": s_text, tgt.lang or "tgt": t_text},
-        "schema": 1,
-    }
+    return drop
 
 
 def apply_cleaning(documents, aligned, flags, *, config):
-    """Apply fixable flags to sentence texts, mark flags fixed, return aligned.jsonl records (keep/drop_reason)."""
+    """Fixes, then the aligned.jsonl records of every bead, for a caller holding a whole (small) corpus.
+
+    The pipeline runs the two steps unit by unit: `apply_fixes` per shard of documents, and
+    `aligner.output.records.aligned_record` per batch of pairs.
+    """
     from aligner.config import Config
+    from aligner.output.records import aligned_record
 
     config = config or Config()
     apply_fixes(documents, flags, config=config)
@@ -178,5 +158,5 @@ def apply_cleaning(documents, aligned, flags, *, config):
     records = []
     for ap in aligned:
         for b in ap.beads:
-            records.append(bead_record(ap, b, flags_by_doc, config.clean))
+            records.append(aligned_record(ap, b, flags_by_doc, config.clean))
     return records

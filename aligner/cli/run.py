@@ -44,8 +44,7 @@ def run_cmd(corpus, out, config_path, encoder, no_cache, cache_dir, threads, min
         clean__min_score=min_score, clean__drop_severity=drop_severity,
     )
     result = run(corpus, out, config=cfg)
-    ok = sum(d.ok for d in result.documents)
-    kept = sum(1 for r in result.records if r.get("keep"))
-    note(f"{ok}/{len(result.documents)} documents, "
-         f"{sum(p.relation == 'parallel' for p in result.pairs)} parallel pairs, "
-         f"{kept}/{len(result.records)} beads kept, {len(result.flags)} flags -> {out}")
+    c = result.summary["counts"]
+    note(f"{c['documents']['ok']}/{c['documents']['total']} documents, "
+         f"{c['pairs']['by_relation']['parallel']} parallel pairs, "
+         f"{c['beads']['kept']}/{c['beads']['total']} beads kept, {c['flags']['total']} flags -> {out}")

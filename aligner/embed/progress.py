@@ -32,12 +32,13 @@ class Progress:
     """Counts items done out of `total`; `update(n)` after each batch, `close()` at the end."""
 
     def __init__(self, total: int, label: str = "embedding", stream: TextIO | None = None,
-                 min_interval: float = 0.2):
+                 min_interval: float = 0.2, unit: str = "texts"):
         self.total = total
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.min_interval = min_interval
+        self.unit = unit
         self.done = 0
         self.t0 = time.perf_counter()
         self._last_draw = 0.0
@@ -52,7 +53,7 @@ class Progress:
         bar = "#" * filled + "-" * (width - filled)
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
         return (f"{self.label} [{bar}] {self.done}/{self.total} {frac:4.0%} "
-                f"{rate:,.0f} texts/s eta {eta:,.0f}s")
+                f"{rate:,.{1 if rate < 10 else 0}f} {self.unit}/s eta {eta:,.0f}s")
 
     def update(self, n: int) -> None:
         self.done = min(self.total, self.done + n)

@@ -134,6 +134,15 @@ def load_corpus(path: str | Path, *, config: Config) -> list[Document]:
     files = find_files(root)
     ids = assign_ids(files)
     manifest = read_manifest(root, ids)
+    return load_files(root, files, ids, manifest, config=config)
+
+
+def load_files(root: Path, files: list[Path], ids: dict[str, str], manifest: dict, *, config: Config) -> list[Document]:
+    """The documents of some of a corpus's files (relative paths), with their manifest settings applied.
+
+    `ids` and `manifest` are those of the whole corpus (`assign_ids`, `read_manifest`): a sharded run
+    lists the corpus once and loads it shard by shard.
+    """
     documents = []
     for rel in files:
         doc_id = ids[rel.as_posix()]

@@ -63,61 +63,179 @@ def flag_record(flag: Any, index: LineIndex | None) -> dict[str, Any]:
     return d
 
 
+def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
+    """One aligned.jsonl record (unstamped) for bead `b` of the aligned pair `ap`.
+
+    `flags_by_doc`: doc id -> its flags after cleaning (`fixed` set); `clean`: the `[clean]` settings,
+    which decide `keep` and `drop_reason` (aligner.checks.clean.drop_reason).
+    """
+    from aligner.checks.base import bead_id
+    from aligner.checks.clean import bead_flags, drop_reason
+
+    src, tgt = ap.src, ap.tgt
+    bid = bead_id(src, tgt, b)
+    concerned = bead_flags(ap, b, flags_by_doc)
+    codes: list[str] = []
+    for f in concerned:
+        if f.code not in codes:
+            codes.append(f.code)
+    s_text = " ".join(src.sentences[i].text for i in b.src)
+    t_text = " ".join(tgt.sentences[i].text for i in b.tgt)
+
+    def raw_of(doc, idx):
+        return doc.raw[doc.sentences[idx[0]].raw_start:doc.sentences[idx[-1]].raw_end] if idx else ""
+
+    drop = drop_reason(b, concerned, s_text, t_text, clean)
+    role = src.role if src.role == tgt.role or not tgt.role else (src.role or tgt.role)
+    return {
+        "id": bid,
+        "src_doc": src.doc,
+        "tgt_doc": tgt.doc,
+        "src_lang": src.lang,
+        "tgt_lang": tgt.lang,
+        "role": role,
+        "src": s_text,
+        "tgt": t_text,
+        "src_raw": raw_of(src, b.src),
+        "tgt_raw": raw_of(tgt, b.tgt),
+        "src_sents": list(b.src),
+        "tgt_sents": list(b.tgt),
+        "src_spans": [[src.sentences[i].raw_start, src.sentences[i].raw_end] for i in b.src],
+        "tgt_spans": [[tgt.sentences[i].raw_start, tgt.sentences[i].raw_end] for i in b.tgt],
+        "type": b.type,
+        "score": round(float(b.score), 4),
+        "similarity": round(float(b.similarity), 4),
+        "flags": codes,
+        "keep": drop is None,
+        "drop_reason": drop,
+        "translation": {src.lang or "src": s_text, tgt.lang or "tgt": t_text},
+        "schema": 1,
+    }
+
+
 def _by(items: Iterable[Any], key) -> dict[str, int]:
-    return dict(sorted(Counter(key(x) for x in items).items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    return _ranked(Counter(key(x) for x in items))
+
+
+def _ranked(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+class SummaryCounts:
+    """summary.json's counts, accumulated one document, pair, record and flag at a time.
+
+    The output stage streams every file once and feeds this as it goes, so the summary of a
+    corpus of any size is computed without holding its records.
+    """
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.ok = 0
+        self.by_language: Counter = Counter()
+        self.problems: list[dict[str, Any]] = []
+        self.sentences = 0
+        self.removed = 0
+        self.removed_by_reason: Counter = Counter()
+        self.pairs = 0
+        self.by_relation = {"parallel": 0, "comparable": 0, "unrelated": 0}
+        self.beads = 0
+        self.bead_types: Counter = Counter()
+        self.kept = 0
+        self.dropped_by_reason: Counter = Counter()
+        self.lang_pairs: dict[str, dict[str, int]] = {}
+        self.flags = 0
+        self.fixed = 0
+        self.by_severity = {"error": 0, "warning": 0, "info": 0}
+        self.by_category: Counter = Counter()
+        self.by_code: Counter = Counter()
+
+    def add_document(self, d: Any) -> None:
+        self.documents += 1
+        if d.ok:
+            self.ok += 1
+            self.by_language[d.lang] += 1
+        else:
+            self.problems.append({"doc": d.doc, "path": d.path, "problem": d.problem})
+        self.sentences += len(d.sentences)
+        self.removed += len(d.removed)
+        self.removed_by_reason.update(r.reason for r in d.removed)
+
+    def add_pair(self, p: Any) -> None:
+        self.pairs += 1
+        if p.relation in self.by_relation:
+            self.by_relation[p.relation] += 1
+
+    def add_record(self, r: dict[str, Any]) -> None:
+        self.beads += 1
+        self.bead_types[r.get("type")] += 1
+        if r.get("keep"):
+            self.kept += 1
+        else:
+            self.dropped_by_reason[r.get("drop_reason") or "unspecified"] += 1
+        entry = self.lang_pairs.setdefault(f"{r.get('src_lang')}-{r.get('tgt_lang')}", {"beads": 0, "kept": 0})
+        entry["beads"] += 1
+        entry["kept"] += bool(r.get("keep"))
+
+    def add_flag(self, f: dict[str, Any]) -> None:
+        self.flags += 1
+        self.fixed += bool(f.get("fixed"))
+        if f.get("severity") in self.by_severity:
+            self.by_severity[f["severity"]] += 1
+        self.by_category[f.get("category")] += 1
+        self.by_code[f.get("code")] += 1
+
+    def summary(self, run_id: str, signature: dict[str, Any], timings: dict[str, float],
+                pair_stats: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "run": run_id,
+            "signature": {"id": run_id, **signature},
+            "counts": {
+                "documents": {
+                    "total": self.documents,
+                    "ok": self.ok,
+                    "error": self.documents - self.ok,
+                    "by_language": _ranked(self.by_language),
+                    "problems": list(self.problems),
+                },
+                "sentences": self.sentences,
+                "removed_spans": self.removed,
+                "removed_by_reason": _ranked(self.removed_by_reason),
+                "pairs": {
+                    "total": self.pairs,
+                    "by_relation": dict(self.by_relation),
+                    **{k: v for k, v in (pair_stats or {}).items()
+                       if k not in ("parallel", "comparable", "unrelated")},  # counted in by_relation
+                },
+                "beads": {
+                    "total": self.beads,
+                    "by_type": _ranked(self.bead_types),
+                    "kept": self.kept,
+                    "dropped": self.beads - self.kept,
+                    "dropped_by_reason": _ranked(self.dropped_by_reason),
+                    "by_language_pair": self.lang_pairs,
+                },
+                "flags": {
+                    "total": self.flags,
+                    "fixed": self.fixed,
+                    "by_severity": dict(self.by_severity),
+                    "by_category": _ranked(self.by_category),
+                    "by_code": _ranked(self.by_code),
+                },
+            },
+            "timings": dict(timings),
+        }
 
 
 def summarise(result: Any, run_id: str) -> dict[str, Any]:
-    """summary.json: counts, flag counts per category/code/severity, timings, the signature."""
-    docs = result.documents
-    records = result.records
-    flags = [f.to_dict() if hasattr(f, "to_dict") else f for f in result.flags]
-    kept = [r for r in records if r.get("keep")]
-    dropped = [r for r in records if not r.get("keep")]
-    lang_pairs: dict[str, dict[str, int]] = {}
-    for r in records:
-        key = f"{r.get('src_lang')}-{r.get('tgt_lang')}"
-        entry = lang_pairs.setdefault(key, {"beads": 0, "kept": 0})
-        entry["beads"] += 1
-        entry["kept"] += bool(r.get("keep"))
-    ok_docs = [d for d in docs if d.ok]
-    return {
-        "schema": SCHEMA,
-        "run": run_id,
-        "signature": {"id": run_id, **result.signature},
-        "counts": {
-            "documents": {
-                "total": len(docs),
-                "ok": len(ok_docs),
-                "error": len(docs) - len(ok_docs),
-                "by_language": _by(ok_docs, lambda d: d.lang),
-                "problems": [{"doc": d.doc, "path": d.path, "problem": d.problem} for d in docs if not d.ok],
-            },
-            "sentences": sum(len(d.sentences) for d in docs),
-            "removed_spans": sum(len(d.removed) for d in docs),
-            "removed_by_reason": _by((r for d in docs for r in d.removed), lambda r: r.reason),
-            "pairs": {
-                "total": len(result.pairs),
-                "by_relation": {rel: sum(p.relation == rel for p in result.pairs)
-                                for rel in ("parallel", "comparable", "unrelated")},
-                **{k: v for k, v in getattr(result, "stats", {}).get("pair", {}).items()
-                   if k not in ("parallel", "comparable", "unrelated")},  # counted in by_relation
-            },
-            "beads": {
-                "total": len(records),
-                "by_type": _by(records, lambda r: r.get("type")),
-                "kept": len(kept),
-                "dropped": len(dropped),
-                "dropped_by_reason": _by(dropped, lambda r: r.get("drop_reason") or "unspecified"),
-                "by_language_pair": lang_pairs,
-            },
-            "flags": {
-                "total": len(flags),
-                "fixed": sum(bool(f.get("fixed")) for f in flags),
-                "by_severity": {s: sum(f.get("severity") == s for f in flags) for s in ("error", "warning", "info")},
-                "by_category": _by(flags, lambda f: f.get("category")),
-                "by_code": _by(flags, lambda f: f.get("code")),
-            },
-        },
-        "timings": dict(result.timings),
-    }
+    """summary.json of a RunResult held in memory: counts, flag counts per category/code/severity, timings, the signature."""
+    counts = SummaryCounts()
+    for d in result.documents:
+        counts.add_document(d)
+    for p in result.pairs:
+        counts.add_pair(p)
+    for r in result.records:
+        counts.add_record(r)
+    for f in result.flags:
+        counts.add_flag(f.to_dict() if hasattr(f, "to_dict") else f)
+    return counts.summary(run_id, result.signature, result.timings, getattr(result, "stats", {}).get("pair", {}))

@@ -50,6 +50,12 @@ def _embedding_of(doc: Document, embeddings: dict[str, np.ndarray]) -> np.ndarra
     return emb
 
 
+def _chars(doc) -> int:
+    """Characters of the document's sentences (a `DocInfo` of a sharded run carries the number itself)."""
+    n = getattr(doc, "n_chars", None)
+    return n if n is not None else sum(len(s.text) for s in doc.sentences)
+
+
 def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray], *, config: PairConfig,
                    stats: dict[str, Any] | None = None) -> list[DocPair]:
     """One DocPair per pair of documents in different languages (src = lower doc id).
@@ -67,7 +73,7 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     langs = [d.lang for d in docs]
     embs = [_embedding_of(d, embeddings) for d in docs]
     dim = next((e.shape[1] for e in embs if e is not None and e.ndim == 2 and e.shape[1] > 0), 1)
-    chars = [sum(len(s.text) for s in d.sentences) for d in docs]
+    chars = [_chars(d) for d in docs]
     means = [e.mean(axis=0) if e is not None and len(e) else None for e in embs]
 
     if len(docs) <= config.exhaustive_max_docs:

@@ -175,13 +175,25 @@ def _calibrate(similarity: float, config: PairConfig) -> float:
     return min(1.0, max(0.0, (similarity - config.role_floor) / span))
 
 
+def _manifest_role(doc: Document) -> str | None:
+    role = doc.manifest.get("role") if isinstance(doc.manifest, Mapping) else None
+    return role if isinstance(role, str) and role.strip() else None
+
+
+def needs_labelling(doc: Document) -> bool:
+    """Whether `label_roles` compares this document with the vocabulary (no manifest role, some text)."""
+    return not _manifest_role(doc) and bool((doc.title or "").strip() or any(s.text.strip() for s in doc.sentences))
+
+
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
-                details: dict[str, RoleDecision] | None = None) -> None:
+                details: dict[str, RoleDecision] | None = None, languages: set | None = None) -> None:
     """Set doc.role and doc.role_score from the title first, then the body.
 
     `vocabulary`: None (the shipped one, plus `config.roles_file` if set), a path to a user
     file or a parsed mapping merged over the shipped one, or a RoleVocabulary. `details`,
-    when given, receives a RoleDecision per document id.
+    when given, receives a RoleDecision per document id. `languages`: the languages of the whole
+    corpus (None among them for a document of unknown language), when `documents` is one shard of it:
+    the vocabulary names compared are then those of the corpus, whatever the shard.
     """
     import numpy as np
 
@@ -195,8 +207,8 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
 
     todo: list[tuple[Document, str, list[str]]] = []
     for doc in documents:
-        manifest_role = doc.manifest.get("role") if isinstance(doc.manifest, Mapping) else None
-        if isinstance(manifest_role, str) and manifest_role.strip():
+        manifest_role = _manifest_role(doc)
+        if manifest_role:
             doc.role, doc.role_score = canonical(manifest_role), 1.0
             if details is not None:
                 details[doc.doc] = RoleDecision(doc.role, 1.0, "manifest", best=doc.role)
@@ -214,7 +226,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
         return
 
     # English names and those of the documents' languages (all names when a language is unknown)
-    doc_langs = {d.lang for d, _, _ in todo}
+    doc_langs = set(languages) if languages is not None else {d.lang for d, _, _ in todo}
     forms, owners, form_langs = vocab.forms(None if None in doc_langs else {str(x) for x in doc_langs})
     owner_idx = np.array([index[o] for o in owners])
     form_vecs = encoder.encode(forms, kind=TITLE_KIND)

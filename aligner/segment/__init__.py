@@ -211,30 +211,6 @@ def _settle_language(work: _DocWork, detected: str | None, conf: float, language
         doc.lang, doc.lang_confidence = detected, conf
 
 
-def _repeated_across_documents(works: list[_DocWork]) -> None:
-    from aligner.segment.boilerplate import line_key
-
-    where: dict[str, set[int]] = {}
-    for k, w in enumerate(works):
-        for ln in w.lines:
-            if ln.reason is None and ln.text and ln.words <= MAX_REPEATED_WORDS:
-                where.setdefault(line_key(ln.text), set()).add(k)
-    n_docs = len(works)
-    repeated = set()
-    for key, docs in where.items():
-        if len(docs) < 2:
-            continue
-        langs = {works[k].doc.lang for k in docs if works[k].doc.lang}
-        if len(langs) >= 2 or (len(docs) >= 5 and len(docs) >= 0.8 * n_docs):
-            repeated.add(key)
-    if not repeated:
-        return
-    for w in works:
-        for ln in w.lines:
-            if ln.reason is None and ln.text and line_key(ln.text) in repeated:
-                ln.reason = "repeated"
-
-
 def _prose(ln: _Line) -> bool:
     from aligner.segment.boilerplate import ends_with_final_punctuation
 
@@ -392,14 +368,42 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
     """Fill lang, title, sentences and removed of every ok document, in place.
 
     Needs the whole corpus: lines repeated across documents in different languages are chrome.
+    The three steps below are what a sharded run calls shard by shard (aligner.pipeline).
     """
-    languages = list(config.segment.languages)
+    table = scan_documents(documents, config=config)
+    finish_segmentation(documents, repeated_lines([table]), config=config)
+
+
+@dataclass
+class LineTable:
+    """What the first pass learns about short lines, for the corpus-wide repeated-line rule.
+
+    `lines`: line key -> [languages of the documents holding it, how many documents hold it];
+    `documents`: how many documents were scanned. Tables of shards add up (`merge`).
+    """
+
+    lines: dict[str, list] = field(default_factory=dict)
+    documents: int = 0
+
+    def merge(self, other: "LineTable") -> None:
+        for key, (langs, n) in other.lines.items():
+            entry = self.lines.get(key)
+            if entry is None:
+                self.lines[key] = [set(langs), n]
+            else:
+                entry[0] |= langs
+                entry[1] += n
+        self.documents += other.documents
+
+
+def _works(documents: list[Document], *, reset: bool) -> list[_DocWork]:
     works = []
     for doc in documents:
         if not doc.ok:
             continue
-        doc.sentences, doc.removed = [], []
-        doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
+        if reset:
+            doc.sentences, doc.removed = [], []
+            doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
         try:
             work = _view(doc)
             _lines(work)
@@ -407,9 +411,52 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
             _fail(doc, exc)
             continue
         works.append(work)
-    _document_languages(works, languages, config.segment.min_lang_confidence)
-    _repeated_across_documents(works)
-    again = [w for w in works if any(ln.reason == "repeated" for ln in w.lines)]
+    return works
+
+
+def scan_documents(documents: list[Document], *, config: Config) -> LineTable:
+    """First pass, per document: text view, lines, document language; returns the short lines seen."""
+    from aligner.segment.boilerplate import line_key
+
+    works = _works(documents, reset=True)
+    _document_languages(works, list(config.segment.languages), config.segment.min_lang_confidence)
+    table = LineTable(documents=len(works))
+    for w in works:
+        keys = {line_key(ln.text) for ln in w.lines
+                if ln.reason is None and ln.text and ln.words <= MAX_REPEATED_WORDS}
+        for key in keys:
+            entry = table.lines.setdefault(key, [set(), 0])
+            if w.doc.lang:
+                entry[0].add(w.doc.lang)
+            entry[1] += 1
+    return table
+
+
+def repeated_lines(tables) -> set[str]:
+    """Line keys that are chrome corpus-wide: in documents of two languages, or in 80 % of >= 5 documents."""
+    total = LineTable()
+    for t in tables:
+        total.merge(t)
+    n_docs = total.documents
+    return {key for key, (langs, n) in total.lines.items()
+            if n >= 2 and (len(langs) >= 2 or (n >= 5 and n >= 0.8 * n_docs))}
+
+
+def finish_segmentation(documents: list[Document], repeated: set[str], *, config: Config) -> None:
+    """Second pass, per document (after `scan_documents` and `repeated_lines`): chrome, sentences, their languages."""
+    from aligner.segment.boilerplate import line_key
+
+    languages = list(config.segment.languages)
+    works = _works(documents, reset=False)
+    again = []
+    for w in works:
+        hit = False
+        for ln in w.lines:
+            if ln.reason is None and ln.text and line_key(ln.text) in repeated:
+                ln.reason = "repeated"
+                hit = True
+        if hit:
+            again.append(w)
     if again:  # the language is decided on content: redo it without the lines now known as chrome
         _document_languages(again, languages, config.segment.min_lang_confidence)
     for w in works:
