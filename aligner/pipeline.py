@@ -516,8 +516,8 @@ class _Runner:
         todo = [u for u in units if not (folder / done_name(u)).exists()]
         self.recomputed[name] = len(todo)
         self.reused[name] = len(units) - len(todo)
+        log.info("%s: %d units to run, %d reused", name, len(todo), len(units) - len(todo))
         if todo:
-            log.info("%s: %d units (%d reused)", name, len(todo), len(units) - len(todo))
             total = sum(sizes[u] for u in todo) if sizes else len(todo)
             bar = _StageProgress(name, total, self.progress_mode, unit)
             for result in self.engine.run(task, todo, self.state):
@@ -666,7 +666,9 @@ def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, A
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "parallel.pkl").exists():
         runner.reused["pair"], runner.recomputed["pair"] = 1, 0
+        log.info("pair: 0 units to run, 1 reused")
         return read_pickle(folder / "stats.pkl")
+    log.info("pair: 1 units to run, 0 reused")
     infos = [i for k in shards for i in read_pickle(state.folder("segment") / f"{k:06d}.info")]
     stats: dict[str, Any] = {}
     pairs = pair_documents(infos, _Embeddings(state), config=state.config.pair, stats=stats)

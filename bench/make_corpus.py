@@ -19,7 +19,8 @@ embedding cache then makes encoding cheaper than on a real crawl (say so with an
 
 Gold (`DIR/gold.json`, not read by the aligner: it is not .txt): per document its language and
 kind; the parallel pairs with their sentence links (indices into the generated sentence lists,
-which are the article's sentences in order, title first); the comparable pairs.
+which are the article's sentences in order, title first); the comparable pairs; `meanings`, each
+sentence's Tatoeba row (translations share it), for a deterministic test encoder that knows them.
 """
 
 from __future__ import annotations
@@ -164,6 +165,12 @@ def generate(n: int, out: Path, seed: int = 13, rate: float = 0.05) -> dict:
     parallel, comparable = [], []
     made = 0
     history: list[tuple[int, list[int], str, str]] = []  # (set index, rows, lang, doc id) of source documents
+    meanings: dict[str, str] = {}  # sentence text -> "set:row" (translations share it), for test encoders
+
+    def said(s_: int, lang: str, rows_: list[int]) -> list[str]:
+        for k in rows_:
+            meanings.setdefault(sets[s_][lang][k], f"{s_}:{k}")
+        return [sets[s_][lang][k] for k in rows_]
 
     def write(lang: str, sentences: list[str], kind: str, artifacts: bool) -> str:
         nonlocal made
@@ -185,12 +192,12 @@ def generate(n: int, out: Path, seed: int = 13, rate: float = 0.05) -> dict:
         r = rng.random()
         artifacts = rng.random() < 0.2
         if r < 0.33 and n - made >= 2:  # a source document and one or two translations
-            src_doc = write(src_lang, [sets[s][src_lang][k] for k in rows], "source", artifacts)
+            src_doc = write(src_lang, said(s, src_lang, rows), "source", artifacts)
             others = [x for x in langs if x != src_lang]
             rng.shuffle(others)
             for tgt_lang in others[: min(len(others), rng.choice((1, 1, 2)), n - made)]:
                 groups, links = translate(rows, rng, rate)
-                tgt_doc = write(tgt_lang, [_merge([sets[s][tgt_lang][k] for k in g]) for g in groups],
+                tgt_doc = write(tgt_lang, [_merge(said(s, tgt_lang, g)) for g in groups],
                                 "translation", rng.random() < 0.2)
                 a, b = sorted((src_doc, tgt_doc))
                 links = links if a == src_doc else [(t, s_) for s_, t in links]
@@ -204,12 +211,12 @@ def generate(n: int, out: Path, seed: int = 13, rate: float = 0.05) -> dict:
             extra = rng.sample(range(len(sets[hs][lang])), rng.randint(5, 30))
             picked = share + [k for k in extra if k not in hrows]
             rng.shuffle(picked)
-            doc = write(lang, [sets[hs][lang][k] for k in picked], "comparable", artifacts)
+            doc = write(lang, said(hs, lang, picked), "comparable", artifacts)
             a, b = sorted((doc, hdoc))
             comparable.append({"src": a, "tgt": b})
         else:  # unrelated
-            doc = write(src_lang, [sets[s][src_lang][k] for k in rows], "unrelated", artifacts)
-    gold = {"seed": seed, "documents": docs, "parallel": parallel, "comparable": comparable}
+            doc = write(src_lang, said(s, src_lang, rows), "unrelated", artifacts)
+    gold = {"seed": seed, "documents": docs, "parallel": parallel, "comparable": comparable, "meanings": meanings}
     (out / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     return gold
 

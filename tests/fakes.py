@@ -48,3 +48,15 @@ class FakeEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _unit(np.stack([self._vec(t) for t in texts]))
+
+
+def translating_encoder() -> FakeEncoder:
+    """A FakeEncoder that knows the translations of a generated corpus (bench/make_corpus.py's gold
+    `meanings`, from the file named by $ALIGNER_FAKE_MEANINGS); the factory of the pipeline's
+    test hook: ALIGNER_TEST_ENCODER=fakes:translating_encoder."""
+    import json
+    import os
+
+    path = os.environ.get("ALIGNER_FAKE_MEANINGS")
+    meanings = json.load(open(path, encoding="utf-8"))["meanings"] if path else {}
+    return FakeEncoder(translations=meanings)

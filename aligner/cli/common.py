@@ -43,6 +43,19 @@ def encoder_options(f):
     return f
 
 
+def engine_options(f):
+    """--engine/--workers/--address/--work-dir: where the pipeline's units run (config [engine])."""
+    f = click.option("--work-dir", type=click.Path(readable=False), default=None, metavar="DIR",
+                     help="Folder for the units of work a re-run reuses (default: OUT/.work) [config engine.work_dir].")(f)
+    f = click.option("--address", default=None, metavar="ADDR",
+                     help="Ray cluster: auto, or ray://host:10001 (--engine ray) [config engine.address].")(f)
+    f = click.option("-j", "--workers", type=int, default=None, metavar="N",
+                     help="Worker processes (local) or parallel tasks (ray); 0: one per core [config engine.workers].")(f)
+    f = click.option("--engine", "engine_name", type=click.Choice(["local", "ray"]), default=None,
+                     help="local (default: this machine, a process pool) or ray (a Ray cluster) [config engine.name].")(f)
+    return f
+
+
 def output_option(help_: str, *, default: str | None = "-"):
     """-o/--output: a file, or `-` for stdout."""
     return click.option("-o", "--output", type=click.Path(allow_dash=True, readable=False), default=default, metavar="FILE",
