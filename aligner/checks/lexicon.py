@@ -54,7 +54,7 @@ class Lexicon:
         if self._detector is None:
             langs = tuple(sorted({*self.languages, "en"}))
             try:
-                from aligner.segment.langid import get_detector  # noqa: PLC0415
+                from aligner.langid import get_detector  # noqa: PLC0415
 
                 self._detector = get_detector(langs)
             except ImportError:  # pragma: no cover - segmenter not installed

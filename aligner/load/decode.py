@@ -137,7 +137,7 @@ def _legacy_decode(data: bytes, languages) -> tuple[str, str]:
 
 
 def _consistency(text: str, languages) -> float:
-    from aligner.segment.langid import detect_language
+    from aligner.langid import detect_language
 
     lang, _ = detect_language(text[:2000], languages)
     return _plausibility(text, [lang], others=False) if lang in ALPHABETS else 0.0

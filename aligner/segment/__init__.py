@@ -153,7 +153,7 @@ def _content_words_sample(work: _DocWork, limit: int = 3000) -> str:
 
 def _document_languages(works: list[_DocWork], languages: list[str], min_conf: float) -> None:
     """Language of every document, one batched lingua call for all of them."""
-    from aligner.segment import langid
+    from aligner import langid
 
     samples = [_sample(w) for w in works]
     flat = [chunk for sample in samples for chunk, _ in sample]
@@ -174,7 +174,7 @@ def _document_languages(works: list[_DocWork], languages: list[str], min_conf: f
 
 def _settle_language(work: _DocWork, detected: str | None, conf: float, languages: list[str], min_conf: float) -> None:
     """Check the detected language (function words, wider detector), record warnings, apply manifest."""
-    from aligner.segment import langid
+    from aligner import langid
 
     doc = work.doc
     doc.warnings = [x for x in doc.warnings if not x.startswith("language:")]
@@ -346,7 +346,7 @@ def _uncovered_regions(raw: str, regions, taken) -> list[Removed]:
 
 
 def _sentence_languages(works: list[_DocWork], config: Config) -> None:
-    from aligner.segment import langid
+    from aligner import langid
 
     mode = config.segment.sentence_lang
     languages = list(config.segment.languages)
