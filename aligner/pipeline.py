@@ -173,7 +173,12 @@ class State:
     def get_encoder(self):
         if self.encoder is None:
             self.encoder = build_encoder(self.config)
+        if not isinstance(self.encoder, TimedEncoder):
+            self.encoder = TimedEncoder(self.encoder)
         return self.encoder
+
+    def encode_seconds(self) -> float:
+        return self.encoder.seconds if isinstance(self.encoder, TimedEncoder) else 0.0
 
     def memo(self, name: str, make):
         if name not in self._cache:
@@ -218,6 +223,30 @@ class State:
         from aligner.checks.lexicon import get_lexicon
 
         return self.memo("lexicon", lambda: get_lexicon(self.config.segment.languages))
+
+
+class TimedEncoder:
+    """The encoder, with the seconds spent in `encode` counted (what the run's time goes to)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.seconds = 0.0
+
+    def encode(self, texts, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return self.inner.encode(texts, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def __getstate__(self):
+        return {"inner": self.inner, "seconds": 0.0}
+
+    def __setstate__(self, d):
+        self.__dict__.update(d)
 
 
 def build_encoder(config: Config):
@@ -295,6 +324,7 @@ def _embed_unit(state: State, k: int) -> dict[str, int]:
     finally:
         rf.close()
     texts = [s.text for d in docs for s in d.sentences]
+    t_enc = state.encode_seconds()
     vectors = state.get_encoder().encode(texts)
     meta, start = {}, 0
     for d in docs:
@@ -303,7 +333,7 @@ def _embed_unit(state: State, k: int) -> dict[str, int]:
     out = state.folder("embed")
     write_array(out / f"{k:06d}.npy", np.asarray(vectors, dtype=np.float32))
     write_pickle(out / f"{k:06d}.meta", meta)  # last: marks the unit done
-    return {"items": len(texts)}
+    return {"items": len(texts), "encode_s": state.encode_seconds() - t_enc}
 
 
 def _roles_unit(state: State, k: int) -> dict[str, int]:
@@ -316,9 +346,11 @@ def _roles_unit(state: State, k: int) -> dict[str, int]:
     finally:
         rf.close()
     languages = read_pickle(state.folder("roles") / "languages.pkl")
-    label_roles(docs, state.get_encoder(), config=state.config.pair, languages=languages)
+    encoder = state.get_encoder()
+    t_enc = state.encode_seconds()
+    label_roles(docs, encoder, config=state.config.pair, languages=languages)
     write_pickle(state.folder("roles") / f"{k:06d}.pkl", {d.doc: (d.role, d.role_score) for d in docs})
-    return {"items": len(docs)}
+    return {"items": len(docs), "encode_s": state.encode_seconds() - t_enc}
 
 
 def _align_unit(state: State, b: int) -> dict[str, int]:
@@ -328,6 +360,7 @@ def _align_unit(state: State, b: int) -> dict[str, int]:
 
     batch = state.parallel()[b * state.config.engine.batch_size:(b + 1) * state.config.engine.batch_size]
     encoder = state.get_encoder()
+    t_enc = state.encode_seconds()
     checks = state.memo("checks", lambda: build_checks(state.config))
     out = []
     beads_total = 0
@@ -341,7 +374,7 @@ def _align_unit(state: State, b: int) -> dict[str, int]:
         out.append((index, beads, check_pairs(ctx, checks, [ap])))
         beads_total += len(beads)
     write_pickle(state.folder("align") / f"{b:06d}.pkl", out)
-    return {"items": len(batch), "beads": beads_total}
+    return {"items": len(batch), "beads": beads_total, "encode_s": state.encode_seconds() - t_enc}
 
 
 def _check_unit(state: State, k: int) -> dict[str, int]:
@@ -507,6 +540,7 @@ class _Runner:
         self.progress_mode = progress_mode
         self.recomputed: dict[str, int] = {}
         self.reused: dict[str, int] = {}
+        self.encoding: dict[str, float] = {}  # stage -> seconds its units spent inside the encoder
 
     def stage(self, name: str, task, units: list[int], done_name, sizes: list[int] | None = None, unit: str = "docs"):
         """Run `task` over the units whose result file is missing; time it, show progress."""
@@ -522,6 +556,7 @@ class _Runner:
             bar = _StageProgress(name, total, self.progress_mode, unit)
             for result in self.engine.run(task, todo, self.state):
                 bar.update(result.get("items", 1) if sizes else 1)
+                self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
 
@@ -617,7 +652,8 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
             engine.close()
         state.records().close()
 
-    stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused}}
+    stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused},
+             "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()}}
     result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
         from aligner.output.stream import write_streamed
@@ -627,8 +663,21 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
             result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2)
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    result.tmp = tmp
+    # for benchmarks and people: where this run's time went (work folder, not a contract file)
+    text = json.dumps({"timings": timings, **{k: v for k, v in stats.items() if k != "pair"}}, indent=2) + "\n"
+    write_text_atomic(Path(work_dir) / "last_run.json", text)
+    if tmp is not None:  # a temporary work folder lives as long as the result that reads from it
+        import shutil
+        import weakref
+
+        weakref.finalize(result, shutil.rmtree, tmp, True)
     return result
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    from aligner.engine.work import atomic_write
+
+    atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
 def _picklable(obj) -> bool:
@@ -689,7 +738,6 @@ class LazyRunResult(RunResult):
         self._loaded: dict[str, Any] = {}
         self.signature, self.timings, self.stats = signature, timings, stats
         self.summary: dict[str, Any] | None = None
-        self.tmp = None
 
     # streaming access, for the writers
     def iter_checked(self) -> Iterator[tuple[Document, list]]:

@@ -14,6 +14,8 @@ is applied exactly once (never also through a default prompt).
 
 from __future__ import annotations
 
+import os
+
 import contextlib
 import hashlib
 import importlib.util
@@ -166,7 +168,9 @@ class SentenceTransformerEncoder(BatchedEncoder):
             torch.set_num_threads(int(threads))
         try:
             with _quiet_transformers():
-                self.model = SentenceTransformer(location, device="cpu", local_files_only=not allow_download)
+                # CPU unless a GPU worker of the Ray engine asks for CUDA (ALIGNER_DEVICE=cuda)
+                device = os.environ.get("ALIGNER_DEVICE") or "cpu"
+                self.model = SentenceTransformer(location, device=device, local_files_only=not allow_download)
         except Exception as exc:  # noqa: BLE001 - hub, IO and config errors alike become one clear message
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             hint = OFFLINE_HINT.format(id=spec) if self.folder is None else \

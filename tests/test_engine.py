@@ -1,0 +1,92 @@
+"""Engines: the same output whatever runs the units (this process, a process pool, a real local Ray cluster)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from fakes import FakeEncoder
+from test_pipeline_resume import normalised
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from make_corpus import generate
+
+    folder = tmp_path_factory.mktemp("engine") / "corpus"
+    gold = generate(18, folder, seed=21)
+    return folder, gold["meanings"]
+
+
+def _config():
+    from aligner.config import from_mapping
+
+    return from_mapping({"engine": {"shard_size": 3, "batch_size": 2}, "encoder": {"cache": False}})
+
+
+@pytest.fixture(scope="module")
+def local_out(corpus, tmp_path_factory):
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    out = tmp_path_factory.mktemp("local") / "out"
+    run(folder, out, config=_config(), encoder=FakeEncoder(translations=meanings))
+    return out
+
+
+def test_unknown_engine_and_bad_settings_are_config_errors():
+    from aligner.config import from_mapping
+    from aligner.engine import get_engine
+    from aligner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown engine"):
+        get_engine("spark")
+    with pytest.raises(ConfigError, match="engine.workers"):
+        from_mapping({"engine": {"workers": -1}})
+    with pytest.raises(ConfigError, match="only the ray engine"):
+        from_mapping({"engine": {"address": "auto"}})
+    with pytest.raises(ConfigError, match="engine.address"):
+        from_mapping({"engine": {"name": "ray", "address": "not an address"}})
+    assert from_mapping({"engine": {"name": "ray", "address": "ray://head:10001"}}).engine.address == "ray://head:10001"
+
+
+def test_local_pool_of_two_workers_gives_the_same_output(corpus, local_out, tmp_path):
+    from aligner.engine import get_engine
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    engine = get_engine("local", workers=2)
+    try:
+        result = run(folder, tmp_path / "out", config=_config(), encoder=FakeEncoder(translations=meanings),
+                     engine=engine)
+    finally:
+        engine.close()
+    assert result.summary["counts"]["pairs"]["by_relation"]["parallel"] >= 2
+    assert normalised(tmp_path / "out") == normalised(local_out)
+
+
+@pytest.mark.slow
+def test_a_real_local_ray_cluster_gives_the_local_engines_output(corpus, local_out, tmp_path):
+    pytest.importorskip("ray")
+    from aligner.engine.ray_engine import RayEngine
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short: Ray's socket paths have a length limit
+    engine = RayEngine(num_cpus=2, temp_dir=temp, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT / "tests")}})
+    try:
+        assert engine.workers == 2
+        result = run(folder, tmp_path / "out", config=_config(), encoder=FakeEncoder(translations=meanings),
+                     engine=engine)
+    finally:
+        engine.close()
+        shutil.rmtree(temp, ignore_errors=True)
+    assert result.summary["counts"]["documents"]["total"] == 18
+    assert normalised(tmp_path / "out") == normalised(local_out)
