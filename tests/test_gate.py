@@ -86,20 +86,15 @@ def test_check_on_a_missing_folder_is_an_input_error(tmp_path):
         check(tmp_path / "nope")
 
 
-def test_check_on_a_corpus_runs_the_pipeline(tmp_path, monkeypatch):
-    """A folder without flags.jsonl is a corpus: the pipeline runs, then the gate judges its flags."""
-    import aligner.pipeline
+def test_a_corpus_is_gated_from_its_run_result_not_by_the_gate_running_the_pipeline(tmp_path):
+    """The output stage does not reach back into the pipeline: the CLI runs it and gates the RunResult."""
+    from aligner.errors import InputError
+    from aligner.output.gate import check_run
 
-    calls = []
-
-    def fake_run(corpus, out=None, *, config=None, encoder=None, write=True):
-        calls.append((Path(corpus), out, write))
-        return sample_result()
-
-    monkeypatch.setattr(aligner.pipeline, "run", fake_run)
     (tmp_path / "a.txt").write_text("text")
-    result = check(tmp_path)
-    assert calls == [(tmp_path, None, False)]
+    with pytest.raises(InputError, match="not an output folder"):
+        check(tmp_path)
+    result = check_run(sample_result(), source=str(tmp_path))
     assert len(result.counted) == 3 and result.signature["id"]
 
 

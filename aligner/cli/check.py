@@ -58,7 +58,7 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
       aligner check out -f junit -o aligner-junit.xml
       aligner check out -f github                    # annotations in a GitHub Actions job
     """
-    from aligner.output.gate import check, is_output_folder, render
+    from aligner.output.gate import check, check_run, is_output_folder, render
 
     target = target or _default_target()
     require_path(target, "dir", "run output folder or corpus folder")
@@ -76,7 +76,13 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         encoder__name=encoder, encoder__cache=False if no_cache else None,
         encoder__cache_dir=cache_dir, encoder__threads=threads,
     )
-    result = check(target, config=cfg, out=out_dir)
+    if is_output_folder(Path(target)):
+        result = check(target, config=cfg)
+    else:  # a corpus: run the pipeline here, in the CLI layer, then gate what it found
+        from aligner import pipeline
+
+        run_result = pipeline.run(target, out_dir, config=cfg, write=out_dir is not None)
+        result = check_run(run_result, config=cfg, source=str(target))
     write_text(output, render(result, fmt))
     if output != "-":
         note(f"{fmt} report written to {output}")

@@ -168,11 +168,11 @@ def load_output(out: str | Path) -> tuple[list[dict], list[dict], dict | None]:
     return flags, documents, signature
 
 
-def check(target: str | Path, *, config=None, out: str | Path | None = None, encoder=None) -> GateResult:
-    """Gate an output folder of `aligner run`, or run the pipeline on a corpus folder first.
+def check(target: str | Path, *, config=None) -> GateResult:
+    """Gate an output folder of `aligner run` (`config` is a full `aligner.config.Config`; its `gate` section decides).
 
-    `config` is a full `aligner.config.Config` (its `gate` section decides). With a
-    corpus, `out` (optional) receives the run's files.
+    A corpus folder is gated by running the pipeline first, which is the caller's business (the CLI
+    does it, then calls `check_run`): the output stage does not reach back into the pipeline.
     """
     from aligner.config import Config
 
@@ -182,19 +182,25 @@ def check(target: str | Path, *, config=None, out: str | Path | None = None, enc
         raise InputError(f"{target}: no such file or folder")
     if not target.is_dir():
         raise InputError(f"{target}: expected a corpus folder or an output folder of `aligner run`")
-    if is_output_folder(target):
-        flags, documents, signature = load_output(target)
-    else:
-        from aligner.output import flag_records
-        from aligner.output.records import signature_id
-        from aligner.pipeline import run
-
-        result = run(target, out, config=config, encoder=encoder, write=out is not None)
-        flags = flag_records(result)
-        documents = [{"doc": d.doc, "path": d.path, "lang": d.lang, "status": d.status, "problem": d.problem}
-                     for d in result.documents]
-        signature = {"id": signature_id(result.signature), **result.signature}
+    if not is_output_folder(target):
+        raise InputError(f"{target}: not an output folder of `aligner run` (no flags.jsonl); "
+                         f"run the pipeline first, or give the corpus to `aligner check`")
+    flags, documents, signature = load_output(target)
     return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=str(target))
+
+
+def check_run(result: Any, *, config=None, source: str = "") -> GateResult:
+    """Gate the RunResult of `aligner.run` (what `aligner check CORPUS` does after running the pipeline)."""
+    from aligner.config import Config
+    from aligner.output import flag_records
+    from aligner.output.records import signature_id
+
+    config = config or Config()
+    flags = flag_records(result)
+    documents = [{"doc": d.doc, "path": d.path, "lang": d.lang, "status": d.status, "problem": d.problem}
+                 for d in result.documents]
+    signature = {"id": signature_id(result.signature), **result.signature}
+    return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=source)
 
 
 # ---------------------------------------------------------------- formats
