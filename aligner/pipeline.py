@@ -474,14 +474,36 @@ class DocInfo:
 
 
 class _Embeddings:
-    """doc id -> its sentence vectors, read from the memory-mapped shard arrays on demand."""
+    """doc id -> its sentence vectors, read from the memory-mapped shard arrays on demand.
+
+    Pages of a memory-mapped file count in the process's resident memory once read; every
+    `RELEASE_EVERY` lookups they are handed back to the page cache (madvise DONTNEED), so pairing
+    a large corpus does not end up holding every vector.
+    """
+
+    RELEASE_EVERY = 20_000
 
     def __init__(self, state: State):
         self.state = state
+        self.lookups = 0
 
     def get(self, doc_id, default=None):
+        self.lookups += 1
+        if self.lookups % self.RELEASE_EVERY == 0:
+            self.release()
         emb = self.state.embeddings(doc_id)
         return default if emb is None else emb
+
+    def release(self) -> None:
+        import mmap
+
+        for name, arr in list(self.state._cache.items()):
+            mm = getattr(arr, "_mmap", None) if name.startswith("embed-arr-") else None
+            if mm is not None and hasattr(mm, "madvise"):
+                try:
+                    mm.madvise(mmap.MADV_DONTNEED)
+                except (OSError, ValueError):
+                    pass
 
     def __getitem__(self, doc_id):
         emb = self.state.embeddings(doc_id)
@@ -707,7 +729,7 @@ def _merge_words(state: State, shards: list[int]) -> dict:
 
 def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, Any]:
     """Document pairing, the one global stage: document summaries and memory-mapped vectors only."""
-    from aligner.engine.work import read_pickle, write_pickle
+    from aligner.engine.work import PickleStream, read_pickle, write_pickle
     from aligner.pair import pair_documents
 
     t0 = time.perf_counter()
@@ -720,10 +742,16 @@ def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, A
     log.info("pair: 1 units to run, 0 reused")
     infos = [i for k in shards for i in read_pickle(state.folder("segment") / f"{k:06d}.info")]
     stats: dict[str, Any] = {}
-    pairs = pair_documents(infos, _Embeddings(state), config=state.config.pair, stats=stats)
-    write_pickle(folder / "pairs.pkl", pairs)
+    parallel: list[tuple[int, DocPair]] = []
+    with PickleStream(folder / "pairs.stream") as stream:
+        def sink(p: DocPair) -> None:
+            stream.add(p)
+            if p.relation == "parallel":
+                parallel.append((len(parallel), p))
+
+        pair_documents(infos, _Embeddings(state), config=state.config.pair, stats=stats, sink=sink)
     write_pickle(folder / "stats.pkl", stats)
-    write_pickle(folder / "parallel.pkl", [(i, p) for i, p in enumerate(p for p in pairs if p.relation == "parallel")])
+    write_pickle(folder / "parallel.pkl", parallel)  # last: marks the stage done
     runner.reused["pair"], runner.recomputed["pair"] = 0, 1
     runner.timings["pair"] = round(time.perf_counter() - t0, 4)
     return stats
@@ -752,9 +780,9 @@ class LazyRunResult(RunResult):
                 rf.close()
 
     def iter_pairs(self) -> Iterator[DocPair]:
-        from aligner.engine.work import read_pickle
+        from aligner.engine.work import iter_pickles
 
-        yield from read_pickle(self._state.folder("pair") / "pairs.pkl")
+        yield from iter_pickles(self._state.folder("pair") / "pairs.stream")
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         from aligner.engine.work import read_pickle

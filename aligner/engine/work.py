@@ -55,6 +55,44 @@ def read_pickle(path: Path) -> Any:
         return pickle.load(fh)
 
 
+class PickleStream:
+    """Objects appended one at a time to a temporary file, renamed into place on a clean exit."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> "PickleStream":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self._fh = os.fdopen(fd, "wb")
+        return self
+
+    def add(self, obj: Any) -> None:
+        pickle.dump(obj, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        finally:
+            self._fh.close()
+        if exc_type is None:
+            os.replace(self._tmp, self.path)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+
+
+def iter_pickles(path: Path) -> Iterator[Any]:
+    """The objects of a PickleStream file, in order."""
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield pickle.load(fh)
+            except EOFError:
+                return
+
+
 def write_array(path: Path, array) -> None:
     """A .npy file (memory-mappable by `read_array`)."""
     import numpy as np

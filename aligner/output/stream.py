@@ -17,7 +17,7 @@ from aligner.output.atomic import atomic_open, json_line
 from aligner.output.records import LineIndex, SummaryCounts, flag_record, signature_id, stamp
 
 REPORT_INLINE_MAX_PAIRS = 200  # up to this many parallel pairs, report.html holds every bead in one page
-REPORT_INLINE_MAX_DOCS = 1000
+REPORT_INLINE_MAX_DOCS = 500
 
 
 def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None = None,

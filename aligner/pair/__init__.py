@@ -57,7 +57,7 @@ def _chars(doc) -> int:
 
 
 def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray], *, config: PairConfig,
-                   stats: dict[str, Any] | None = None) -> list[DocPair]:
+                   stats: dict[str, Any] | None = None, sink=None) -> list[DocPair]:
     """One DocPair per pair of documents in different languages (src = lower doc id).
 
     Up to `config.exhaustive_max_docs` documents every pair is scored from sentence
@@ -67,7 +67,9 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     cross-language pairs, only the candidates are returned (the rest are counted in
     `stats["unreported_pairs"]`). Same-language pairs are never returned; near-duplicates
     among them are logged and named in the evidence of their cross-language pairs.
-    `stats`, when given, receives the counts of the run.
+    `stats`, when given, receives the counts of the run. `sink`, when given, receives each
+    DocPair in order instead of the returned list (which is then empty): with only candidates
+    reported, pairs are scored and handed over one at a time, so memory does not grow with them.
     """
     docs = sorted((d for d in documents if d.ok), key=lambda d: d.doc)
     langs = [d.lang for d in docs]
@@ -82,17 +84,23 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         usable = [e is not None and len(e) > 0 for e in embs]
         vectors = np.stack([document_vector(e) if ok else np.zeros(dim, np.float32) for e, ok in zip(embs, usable)])
         cands = ann(vectors, langs, config.ann_neighbours, usable)
+        del vectors
 
-    scored: dict[tuple[int, int], dict[str, Any]] = {}
-    results: dict[tuple[int, int], tuple[str, float]] = {}
     duplicates: dict[int, set[str]] = {}
-    for i, j in sorted(cands.pairs):
+    n_cross = _count_cross_language_pairs(langs)
+    report_all = n_cross <= config.max_pair_records
+    pairs: list[DocPair] = []
+    counts_by_relation = {"parallel": 0, "comparable": 0, "unrelated": 0}
+    n_emitted = 0
+
+    def score(i: int, j: int):
+        """(relation, score, evidence) of a candidate pair, or None for a same-language one (duplicates noted)."""
         a, b = embs[i], embs[j]
         if a is None or b is None:
+            if _same_language(langs[i], langs[j]):
+                return None
             missing = [docs[x].doc for x, e in ((i, a), (j, b)) if e is None]
-            scored[(i, j)] = {"candidate": True, "reason": f"no sentence embeddings for {', '.join(missing)}"}
-            results[(i, j)] = ("unrelated", 0.0)
-            continue
+            return "unrelated", 0.0, {"candidate": True, "reason": f"no sentence embeddings for {', '.join(missing)}"}
         ev = score_pair(a, b, chars[i], chars[j], config, means[i], means[j])
         evidence = {"candidate": True, "candidates_from": cands.mode, **ev.to_dict()}
         if (i, j) in cands.neighbour_rank:
@@ -103,24 +111,34 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
                 duplicates.setdefault(j, set()).add(docs[i].doc)
                 log.warning("%s and %s (both %s) look like near-duplicates (score %.2f)",
                             docs[i].doc, docs[j].doc, langs[i], ev.score)
-            continue
+            return None
         if not (ev.n_src and ev.n_tgt):
             evidence["reason"] = "a document without sentences cannot be compared"
-        scored[(i, j)] = evidence
-        score = round(ev.score, 4)  # decide on the score that is written, so records are self-consistent
-        results[(i, j)] = (relation_for(score, config), score)
+        rounded = round(ev.score, 4)  # decide on the score that is written, so records are self-consistent
+        return relation_for(rounded, config), rounded, evidence
 
-    n_cross = _count_cross_language_pairs(langs)
-    report_all = n_cross <= config.max_pair_records
-    pairs: list[DocPair] = []
-
-    def emit(i: int, j: int, relation: str, score: float, evidence: dict[str, Any]) -> None:
+    def emit(i: int, j: int, relation: str, score_: float, evidence: dict[str, Any]) -> None:
+        nonlocal n_emitted
         dups = {docs[x].doc: sorted(duplicates[x]) for x in (i, j) if x in duplicates}
         if dups:
             evidence["near_duplicates"] = dups
-        pairs.append(DocPair(docs[i].doc, docs[j].doc, langs[i], langs[j], relation, round(score, 4), evidence))
+        pair = DocPair(docs[i].doc, docs[j].doc, langs[i], langs[j], relation, round(score_, 4), evidence)
+        counts_by_relation[relation] = counts_by_relation.get(relation, 0) + 1
+        n_emitted += 1
+        if sink is not None:
+            sink(pair)
+        else:
+            pairs.append(pair)
 
+    ordered = sorted(cands.pairs)
+    n_scored = 0
     if report_all:
+        scored: dict[tuple[int, int], tuple[str, float, dict[str, Any]]] = {}
+        for i, j in ordered:
+            got = score(i, j)
+            if got is not None:
+                scored[(i, j)] = got
+        n_scored = len(scored)
         not_candidate = {
             "candidate": False,
             "candidates_from": cands.mode,
@@ -132,33 +150,41 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
                 if _same_language(langs[i], langs[j]):
                     continue
                 if (i, j) in scored:
-                    relation, score = results[(i, j)]
-                    emit(i, j, relation, score, scored[(i, j)])
+                    emit(i, j, *scored[(i, j)])
                 elif embs[i] is None or embs[j] is None or not len(embs[i]) or not len(embs[j]):
                     emit(i, j, "unrelated", 0.0, {"candidate": False, "candidates_from": cands.mode,
                                                   "reason": "a document without sentences cannot be compared"})
                 else:
                     emit(i, j, "unrelated", 0.0, dict(not_candidate))
     else:
-        for (i, j), evidence in sorted(scored.items()):
-            relation, score = results[(i, j)]
-            emit(i, j, relation, score, evidence)
+        # same-language candidates first (near-duplicates are named in the cross-language records),
+        # then every cross-language candidate, scored and emitted in order, one at a time
+        for i, j in ordered:
+            if _same_language(langs[i], langs[j]):
+                score(i, j)
+        for i, j in ordered:
+            if _same_language(langs[i], langs[j]):
+                continue
+            got = score(i, j)
+            if got is not None:
+                n_scored += 1
+                emit(i, j, *got)
 
     counts = {
         "documents": len(docs),
         "cross_language_pairs": n_cross,
         "candidates": len(cands.pairs),
         "candidates_from": cands.mode,
-        "scored_cross_language": len(scored),
-        "reported": len(pairs),
-        "unreported_pairs": n_cross - len(pairs),
+        "scored_cross_language": n_scored,
+        "reported": n_emitted,
+        "unreported_pairs": n_cross - n_emitted,
         "near_duplicate_documents": sorted(docs[x].doc for x in duplicates),
-        "parallel": sum(p.relation == "parallel" for p in pairs),
-        "comparable": sum(p.relation == "comparable" for p in pairs),
+        "parallel": counts_by_relation["parallel"],
+        "comparable": counts_by_relation["comparable"],
     }
     if not report_all:
         log.info("pairing: %d cross-language pairs, %d candidates reported, %d unrelated non-candidates not written",
-                 n_cross, len(pairs), n_cross - len(pairs))
+                 n_cross, n_emitted, n_cross - n_emitted)
     if stats is not None:
         stats.update(counts)
     return pairs
