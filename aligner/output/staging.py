@@ -91,6 +91,7 @@ class OutputLock:
         self.out = Path(out)
         self.path = self.out / LOCK_NAME
         self._fd: int | None = None
+        self._created = False
 
     @property
     def held(self) -> bool:
@@ -100,6 +101,7 @@ class OutputLock:
         if self._fd is not None:
             return self
         try:
+            self._created = not self.out.exists()
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{self.out}: cannot create the output folder: {exc.strerror or exc}") from None
@@ -135,6 +137,9 @@ class OutputLock:
         with contextlib.suppress(OSError):
             os.close(self._fd)  # closing drops the lock
         self._fd = None
+        if self._created:  # a run that failed before writing anything leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                self.out.rmdir()
 
     def __enter__(self) -> "OutputLock":
         return self.acquire()
