@@ -247,13 +247,19 @@ def _interrupted(out):
     (out / f"{STAGING_PREFIX}x" / "COMMITTING").write_text("")
 
 
+def _interrupted_before_aligned(out):
+    _interrupted(out)
+    (out / "aligned.jsonl").unlink()  # killed before this file was moved in (a fresh folder)
+
+
 @pytest.mark.parametrize("tamper, quick, message", [
     (_tamper_size, True, "mixed output: aligned.jsonl has"),
     (_tamper_same_size, False, "SHA-256 of flags.jsonl"),
     (_other_run_file, True, "mixed output: documents.jsonl"),
     (_missing, True, "pairs.jsonl is missing"),
     (_interrupted, True, "a run was interrupted"),
-], ids=["size", "same-size-edit", "other-run", "missing", "interrupted"])
+    (_interrupted_before_aligned, True, "a run was interrupted"),
+], ids=["size", "same-size-edit", "other-run", "missing", "interrupted", "interrupted-no-aligned"])
 def test_tools_refuse_a_mixed_or_incomplete_folder(tmp_path, tamper, quick, message):
     import aligner
     from aligner.output.export import export

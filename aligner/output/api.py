@@ -218,8 +218,12 @@ def read_aligned(path: str | Path, *, min_score: float | None = None, kept_only:
     Raises InputError for a missing file or a malformed line (naming file and line).
     """
     wanted = parse_lang_pair(lang_pair)
-    file = resolve_file(path, "aligned.jsonl")
-    verify_source(file, verify)
+    if Path(path).is_dir():  # first: an interrupted folder may lack aligned.jsonl, and the error should say why
+        verify_source(Path(path) / "aligned.jsonl", verify)
+        file = resolve_file(path, "aligned.jsonl")
+    else:
+        file = resolve_file(path, "aligned.jsonl")
+        verify_source(file, verify)
 
     def generate() -> Iterator[AlignedRecord]:
         for lineno, d in iter_jsonl(file):
