@@ -196,6 +196,16 @@ def verify_source(file: Path, mode: str = "quick") -> dict[str, Any] | None:
     return verify_output(folder, mode=mode)
 
 
+def aligned_source(path: str | Path, verify: str = "quick") -> Path:
+    """The aligned.jsonl of `path` (a file, or an output folder), its folder verified (`verify_source`)."""
+    if Path(path).is_dir():  # first: an interrupted folder may lack aligned.jsonl, and the error should say why
+        verify_source(Path(path) / "aligned.jsonl", verify)
+        return resolve_file(path, "aligned.jsonl")
+    file = resolve_file(path, "aligned.jsonl")
+    verify_source(file, verify)
+    return file
+
+
 def _interrupted(folder: Path) -> bool:
     from aligner.output.staging import interrupted
 
@@ -218,12 +228,7 @@ def read_aligned(path: str | Path, *, min_score: float | None = None, kept_only:
     Raises InputError for a missing file or a malformed line (naming file and line).
     """
     wanted = parse_lang_pair(lang_pair)
-    if Path(path).is_dir():  # first: an interrupted folder may lack aligned.jsonl, and the error should say why
-        verify_source(Path(path) / "aligned.jsonl", verify)
-        file = resolve_file(path, "aligned.jsonl")
-    else:
-        file = resolve_file(path, "aligned.jsonl")
-        verify_source(file, verify)
+    file = aligned_source(path, verify)
 
     def generate() -> Iterator[AlignedRecord]:
         for lineno, d in iter_jsonl(file):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from aligner.errors import InputError
-from aligner.output.api import AlignedRecord, read_aligned, resolve_file
+from aligner.output.api import AlignedRecord, aligned_source, read_aligned
 
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "moses")
 
@@ -60,9 +60,9 @@ def export(source: str | Path, fmt: str, dest: str | Path | IO[str] = "-", *, mi
 
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
-    aligned_file = resolve_file(source, "aligned.jsonl")
+    aligned_file = aligned_source(source, verify)
     records = read_aligned(aligned_file, min_score=min_score, kept_only=kept_only, lang_pair=lang_pair,
-                           verify=verify)
+                           verify="none")  # verified just above
 
     if fmt == "moses":
         if dest in ("-", None) or not isinstance(dest, (str, Path)):
