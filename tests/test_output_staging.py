@@ -288,6 +288,17 @@ def test_tools_refuse_a_mixed_or_incomplete_folder(tmp_path, tamper, quick, mess
     assert proc.returncode == 2 and proc.stdout == "", proc.stderr
 
 
+def test_a_commit_in_progress_is_told_apart_from_an_interrupted_one(tmp_path):
+    out = tmp_path / "out"
+    write_outputs(sample_result(), out)
+    _interrupted(out)
+    with pytest.raises(IncompleteOutput, match="was interrupted"):
+        verify_output(out)
+    with OutputLock(out):
+        with pytest.raises(IncompleteOutput, match="a run is moving its files into place right now"):
+            verify_output(out)
+
+
 def test_a_folder_without_manifest_is_read_as_before(tmp_path):
     """Hand-made folders and runs of earlier versions (no `files` in summary.json) still work."""
     import aligner

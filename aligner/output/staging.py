@@ -169,6 +169,28 @@ def _try_lock(fd: int, path: Path) -> bool:
     return True
 
 
+def lock_held(out: str | Path) -> bool:
+    """Whether a run holds the lock of `out` now (a reader's question; it takes no lock itself)."""
+    try:
+        fd = os.open(Path(out) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the file exists only while a run holds it
+        os.close(fd)
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
 def _read_owner(fd: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         pid = int(os.pread(fd, 32, 0).decode("ascii").strip())
@@ -406,6 +428,9 @@ def verify_output(out: str | Path, *, mode: str = "quick", names: Iterable[str] 
     summary_path = out / SUMMARY
     if not summary_path.is_file():
         if mode != "none" and interrupted(out):
+            if lock_held(out):
+                raise IncompleteOutput(f"{out}: incomplete output: a run is moving its files into place right now "
+                                       "(no summary.json yet); try again when it has finished")
             raise IncompleteOutput(f"{out}: incomplete output: a run was interrupted while moving its files into "
                                    "place (no summary.json); run `aligner run` again")
         return None
