@@ -590,7 +590,23 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
     Units of work go into `work_dir` (default `config.engine.work_dir`, else OUT/.work, else a
     temporary folder); a second call with the same corpus and settings reuses them. Returns a
     RunResult whose lists are read from the work folder when first used.
+
+    `out` is locked before any work, so a second run into the same folder stops at once
+    (OutputLocked) instead of racing this one; the files are moved into place together at
+    the end (aligner.output.staging).
     """
+    if not (write and out is not None):
+        return _run(corpus, out, config=config, encoder=encoder, write=write, work_dir=work_dir, engine=engine)
+    from aligner.output.staging import OutputLock
+
+    check_output_folder(out)
+    with OutputLock(out) as lock:
+        return _run(corpus, out, config=config, encoder=encoder, write=write, work_dir=work_dir, engine=engine,
+                    lock=lock)
+
+
+def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
+         encoder=None, write: bool = True, work_dir: str | Path | None = None, engine=None, lock=None) -> RunResult:
     import tempfile
 
     from aligner.engine import get_engine
@@ -682,7 +698,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
 
         t2 = time.perf_counter()
         try:
-            result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2)
+            result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2, lock=lock)
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     # for benchmarks and people: where this run's time went (work folder, not a contract file)
