@@ -64,8 +64,8 @@ def _pager(page: int, pages: int) -> str:
     return f'<nav class="pager">pages: {"".join(links)}</nav>' if pages > 1 else ""
 
 
-def write_report_index(out: Path, result: Any, *, summary: dict[str, Any]) -> None:
-    """report.html (first index page), report/index-NNNN.html and report/pair-NNNNNN.html."""
+def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index_path: Path | None = None) -> None:
+    """report.html (first index page; at `index_path` when given), report/index-NNNN.html, report/pair-NNNNNN.html."""
     from aligner.model import AlignedPair, RunResult
     from aligner.output.records import LineIndex, flag_record
 
@@ -90,7 +90,7 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any]) -> No
                 f"<h2>Parallel pairs {first}–{first + len(rows) - 1 if rows else 0} of {n_pairs}</h2>"
                 f"{_pager(page, pages)}{table.replace('HREF_BASE', base)}{_pager(page, pages)}</main>")
         title = f"aligner report — run {sig.get('id')}" + (f" — page {page}" if page > 1 else "")
-        target = out / "report.html" if page == 1 else folder / f"index-{page:04d}.html"
+        target = (index_path or out / "report.html") if page == 1 else folder / f"index-{page:04d}.html"
         with atomic_open(target) as fh:
             fh.write(_page(title, sig, body))
 
