@@ -288,7 +288,7 @@ def _scan_unit(state: State, k: int) -> dict[str, int]:
     out = state.folder("scan")
     write_pickle(out / f"{k:06d}.lines", table)
     write_pickle(out / f"{k:06d}.docs", docs)  # last: marks the unit done
-    return {"items": len(docs)}
+    return {"unit": k, "items": len(docs)}
 
 
 def _segment_unit(state: State, k: int) -> dict[str, int]:
@@ -310,7 +310,7 @@ def _segment_unit(state: State, k: int) -> dict[str, int]:
             for d in docs if d.ok]
     write_pickle(out / f"{k:06d}.info", info)
     write_records(out / f"{k:06d}.rec", ((d.doc, d) for d in docs))  # last: marks the unit done
-    return {"items": len(docs)}
+    return {"unit": k, "items": len(docs)}
 
 
 def _embed_unit(state: State, k: int) -> dict[str, int]:
@@ -333,7 +333,7 @@ def _embed_unit(state: State, k: int) -> dict[str, int]:
     out = state.folder("embed")
     write_array(out / f"{k:06d}.npy", np.asarray(vectors, dtype=np.float32))
     write_pickle(out / f"{k:06d}.meta", meta)  # last: marks the unit done
-    return {"items": len(texts), "encode_s": state.encode_seconds() - t_enc}
+    return {"unit": k, "items": len(texts), "encode_s": state.encode_seconds() - t_enc}
 
 
 def _roles_unit(state: State, k: int) -> dict[str, int]:
@@ -350,7 +350,7 @@ def _roles_unit(state: State, k: int) -> dict[str, int]:
     t_enc = state.encode_seconds()
     label_roles(docs, encoder, config=state.config.pair, languages=languages)
     write_pickle(state.folder("roles") / f"{k:06d}.pkl", {d.doc: (d.role, d.role_score) for d in docs})
-    return {"items": len(docs), "encode_s": state.encode_seconds() - t_enc}
+    return {"unit": k, "items": len(docs), "encode_s": state.encode_seconds() - t_enc}
 
 
 def _align_unit(state: State, b: int) -> dict[str, int]:
@@ -374,7 +374,7 @@ def _align_unit(state: State, b: int) -> dict[str, int]:
         out.append((index, beads, check_pairs(ctx, checks, [ap])))
         beads_total += len(beads)
     write_pickle(state.folder("align") / f"{b:06d}.pkl", out)
-    return {"items": len(batch), "beads": beads_total, "encode_s": state.encode_seconds() - t_enc}
+    return {"unit": b, "items": len(batch), "beads": beads_total, "encode_s": state.encode_seconds() - t_enc}
 
 
 def _check_unit(state: State, k: int) -> dict[str, int]:
@@ -423,7 +423,7 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
     for f in flags:
         per_doc[f.doc].append(f)
     write_records(state.folder("check") / f"{k:06d}.rec", ((d.doc, (d, per_doc[d.doc])) for d in docs))
-    return {"items": len(docs), "flags": len(flags)}
+    return {"unit": k, "items": len(docs), "flags": len(flags)}
 
 
 class _WordsView(dict):
@@ -454,7 +454,7 @@ def _records_unit(state: State, b: int) -> dict[str, int]:
         flags_by_doc = {src.doc: src_flags, tgt.doc: tgt_flags}
         records.extend(aligned_record(ap, bead, flags_by_doc, state.config.clean) for bead in ap.beads)
     write_pickle(state.folder("records") / f"{b:06d}.pkl", records)
-    return {"items": len(batch), "beads": len(records)}
+    return {"unit": b, "items": len(batch), "beads": len(records)}
 
 
 @dataclass
@@ -577,7 +577,7 @@ class _Runner:
             total = sum(sizes[u] for u in todo) if sizes else len(todo)
             bar = _StageProgress(name, total, self.progress_mode, unit)
             for result in self.engine.run(task, todo, self.state):
-                bar.update(result.get("items", 1) if sizes else 1)
+                bar.update(sizes[result["unit"]] if sizes else 1)
                 self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)

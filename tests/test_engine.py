@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import tempfile
@@ -90,3 +91,22 @@ def test_a_real_local_ray_cluster_gives_the_local_engines_output(corpus, local_o
         shutil.rmtree(temp, ignore_errors=True)
     assert result.summary["counts"]["documents"]["total"] == 18
     assert normalised(tmp_path / "out") == normalised(local_out)
+
+
+def test_every_stage_reports_items_rate_and_eta_on_stderr_and_nothing_when_quiet(corpus, tmp_path, capsys):
+    from aligner.config import from_mapping
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    loud = from_mapping({"engine": {"shard_size": 3, "batch_size": 2}, "encoder": {"cache": False, "progress": "always"}})
+    run(folder, tmp_path / "loud", config=loud, encoder=FakeEncoder(translations=meanings))
+    err = capsys.readouterr().err
+    for stage, unit in (("scan", "docs"), ("segment", "docs"), ("embed", "docs"), ("align", "pairs"),
+                        ("check", "docs"), ("records", "pairs")):
+        lines = [x for x in err.splitlines() if x.startswith(stage)]
+        assert lines, (stage, err)
+        assert re.search(rf"{stage}\s+\[#+-*\] \d+/\d+ +\d+% [\d.,]+ {unit}/s eta \d+s", lines[-1]), lines[-1]
+        assert "100%" in lines[-1]
+    quiet = from_mapping({"engine": {"shard_size": 3, "batch_size": 2}, "encoder": {"cache": False, "progress": "never"}})
+    run(folder, tmp_path / "quiet", config=quiet, encoder=FakeEncoder(translations=meanings))
+    assert capsys.readouterr().err == ""
