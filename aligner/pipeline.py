@@ -666,7 +666,6 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         runner.stage("segment", _segment_unit, shards, lambda k: f"{k:06d}.rec", sizes)
         if not (seg / "words.pkl").exists():
             write_pickle(seg / "words.pkl", _merge_words(state, shards))
-        infos_path = seg / "info.pkl"
         roles_dir = state.folder("roles")
         roles_dir.mkdir(parents=True, exist_ok=True)
         if not (roles_dir / "languages.pkl").exists():
@@ -684,7 +683,6 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         runner.stage("align", _align_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
         runner.stage("check", _check_unit, shards, lambda k: f"{k:06d}.rec", sizes)
         runner.stage("records", _records_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
-        del infos_path
     finally:
         if own_engine:
             engine.close()
