@@ -104,7 +104,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
 
 def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
          encoder=None, write: bool = True, lock=None) -> RunResult:
-    from aligner.align import align_documents
+    from aligner.align import try_align_documents
     from aligner.checks import run_checks
     from aligner.checks.clean import apply_cleaning
     from aligner.embed import get_encoder
@@ -138,17 +138,23 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         pair_stats: dict[str, Any] = {}
         pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
     aligned: list[AlignedPair] = []
+    problems: list[tuple[Document, str, str]] = []  # a pair whose alignment failed: reported, the run goes on
     by_id = {d.doc: d for d in ok_docs}
     with timed("align"):
         for p in pairs:
             if p.relation != "parallel":
                 continue
             src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
-                                    encoder=encoder, config=config.align)
+            beads, problem = try_align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
+                                                 encoder=encoder, config=config.align)
+            if problem:
+                p.evidence["error"] = problem
+                problems.append((src, "alignment", problem))
+                continue
             aligned.append(AlignedPair(p, src, tgt, beads))
     with timed("checks"):
-        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config)
+        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config,
+                           problems=problems)
     with timed("clean"):
         records = apply_cleaning(documents, aligned, flags, config=config)
 

@@ -27,6 +27,13 @@ class Untranslated(Check):
               "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
               "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
     param_choices = {"source_lang": "language"}
+    needs = frozenset({"words", "wordlist"})
+
+    def unavailable(self, ctx, doc):
+        why = super().unavailable(ctx, doc)
+        if why is None and doc.lang != self.source_lang and ctx.lexicon is not None:
+            why = ctx.lexicon.why_unknown(self.source_lang)
+        return why
 
     def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
         """A score > 0 when `word` looks English rather than `lang`, with the reason."""

@@ -280,6 +280,10 @@ def _units(work: _DocWork):
             j += 1
         block = lines[i:j]
         longest = max(ln.end - ln.start for ln in block)
+        next_content: list[_Line | None] = [None] * len(block)  # the next line of the block that is not chrome
+        for k in range(len(block) - 2, -1, -1):
+            after = block[k + 1]
+            next_content[k] = after if not after.reason else next_content[k + 1]
         cur: list[_Line] = []
         prev_closed = True
 
@@ -294,7 +298,7 @@ def _units(work: _DocWork):
                 yield ("removed", ln.start, ln.end, ln.reason)
                 prev_closed = True
                 continue
-            nxt = next((x for x in block[k + 1:] if not x.reason), None)
+            nxt = next_content[k]
             text = ln.text or work.view[ln.start:ln.start + 200]
             if _BULLET.match(text) and len(block) > 1:
                 yield from flush()
@@ -407,11 +411,13 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
             _fail(doc, exc)
             continue
         works.append(work)
-    _document_languages(works, languages, config.segment.min_lang_confidence)
-    _repeated_across_documents(works)
+    min_conf = config.segment.min_lang_confidence
+    works = _isolated(works, lambda ws: _document_languages(ws, languages, min_conf))
+    works = _isolated(works, _repeated_across_documents)
     again = [w for w in works if any(ln.reason == "repeated" for ln in w.lines)]
     if again:  # the language is decided on content: redo it without the lines now known as chrome
-        _document_languages(again, languages, config.segment.min_lang_confidence)
+        _isolated(again, lambda ws: _document_languages(ws, languages, min_conf))
+        works = [w for w in works if w.doc.ok]
     for w in works:
         try:
             _outside_chrome(w)
@@ -421,7 +427,7 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
             continue
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
-    _sentence_languages([w for w in works if w.doc.ok], config)
+    _isolated([w for w in works if w.doc.ok], lambda ws: _sentence_languages(ws, config))
     for w in works:  # what a user must hear about, once per document, on stderr
         for note in w.doc.warnings:
             if note.startswith(_LOUD_WARNINGS):
@@ -430,6 +436,31 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
 
 # Warnings that change what happens to a document (it will not pair as expected, or has no content).
 _LOUD_WARNINGS = ("language: the text looks like", "language: could not identify", "segment: no sentences")
+
+
+def _isolated(works: list[_DocWork], step) -> list[_DocWork]:
+    """Run a corpus-wide `step` (batched for speed) on `works`; if it raises, run it document by document so
+    that only the documents it fails on are marked as errors. Returns the works still ok. A missing package
+    (ImportError) is the environment's fault, not a document's: it stops the run."""
+    try:
+        step(works)
+        return works
+    except (KeyboardInterrupt, MemoryError, ImportError):
+        raise
+    except Exception as exc:
+        if len(works) == 1:
+            _fail(works[0].doc, exc)
+            return []
+    out = []
+    for w in works:
+        try:
+            step([w])
+            out.append(w)
+        except (KeyboardInterrupt, MemoryError, ImportError):
+            raise
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(w.doc, exc)
+    return out
 
 
 def _fail(doc: Document, exc: Exception) -> None:
