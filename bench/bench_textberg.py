@@ -102,6 +102,8 @@ def main(argv=None):
     ap.add_argument("--json", action="store_true", help="also print a JSON summary line")
     ap.add_argument("--encoder", default=DEFAULT_ENCODER,
                     help="registry name as in `aligner encoders` (default e5-small; e.g. st:<model id or path>)")
+    ap.add_argument("--dump-beads", metavar="FILE", default=None,
+                    help="write every bead of every document (repeated case included) as JSON, to compare two versions")
     ap.add_argument("--errors", metavar="DOC", default=None,
                     help="print the wrong beads of one document with their texts, nothing else")
     args = ap.parse_args(argv)
@@ -121,12 +123,14 @@ def main(argv=None):
         print(f"encoder: {args.encoder}")
 
     per: dict[str, Counts] = {}
+    dump: dict[str, list] = {}
     n_sent = n_spans = 0
     t_align = 0.0
     for doc in docs:
         de, fr, gold = load(doc)
         beads, stats, el, spans = run_doc(enc, de, fr, params, refine=not args.no_refine)
         per[doc] = count(gold, beads)
+        dump[doc] = [[list(b.src), list(b.tgt), b.score, b.similarity] for b in beads]
         n_sent += len(de) + len(fr)
         n_spans += spans
         t_align += el
@@ -160,11 +164,15 @@ def main(argv=None):
             de, fr, gold = load(doc, repeat)
             beads, stats, el, spans = run_doc(enc, de, fr, params, refine=not args.no_refine)
             rc += count(gold, beads)
+            dump[f"{doc}x{repeat}"] = [[list(b.src), list(b.tgt), b.score, b.similarity] for b in beads]
             t_rep += el
             rep_spans += spans
         print(fmt(f"x{repeat}", rc) + f"  (each document repeated {repeat} times; {t_rep:.1f}s, spans {rep_spans})")
         summary[f"repeated_x{repeat}"] = scores_from_counts(rc).to_dict()
     enc.save()
+    if args.dump_beads:
+        with open(args.dump_beads, "w", encoding="utf-8") as fh:
+            json.dump(dump, fh)
     if args.json:
         print(json.dumps(summary))
     results_file("textberg-quick" if args.quick else "textberg", args.encoder).write_text(json.dumps(summary, indent=1))
