@@ -31,6 +31,7 @@ class EncoderConfig:
     batch_size: int = 32
     progress: str = "auto"  # progress bar on stderr: auto (long jobs on a terminal), always, never
     allow_download: bool = False  # st: models may be fetched from the hub (default: local files only)
+    device: str = "auto"  # st: models: auto (CUDA where torch sees a GPU, else CPU), cpu, cuda, cuda:N, mps
 
 
 @dataclass
@@ -61,6 +62,7 @@ class PairConfig:
     exhaustive_max_docs: int = 100
     max_pair_records: int = 50_000  # above this many cross-language pairs only candidates are reported
     # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
+    roles: bool = True  # label each document's job role; false for a corpus that is not about job roles
     roles_file: str | None = None
     role_threshold: float = 0.5  # on the calibrated role score below
     role_floor: float = 0.85  # title-to-role-name similarity mapped to score 0 (e5-small "query:" space) ...
