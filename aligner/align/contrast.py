@@ -47,6 +47,8 @@ class ContrastScoring:
         if embed_spans is not None and p.refine_spans:
             _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
         steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        if p.split_one_sided is not None:
+            steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
         stats["ref_margin"] = sc.ref
@@ -138,3 +140,49 @@ def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams,
             bad = np.convolve((~conf).astype(int), np.ones(size, dtype=int), mode="valid") > 0
             want += [(int(s_), int(s_) + size) for s_ in np.flatnonzero(bad)]
         _encode_spans(obj, side, want, embed_spans, stats)
+
+
+def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
+    """Sentences at the edge of a merged side whose removal raises the bead's cosine by more than `delta`
+    become one-sided beads (bead vs sub-bead similarity, with the vectors the DP used)."""
+    out = []
+    i = j = 0
+    split = 0
+    for a, b in steps:
+        if a and b and a + b >= 3:
+            def cos(s0, s1, t0, t1):
+                return float(src.spans[s1 - s0][s1] @ tgt.spans[t1 - t0][t1])
+            s0, s1, t0, t1 = i, i + a, j, j + b
+            changed = True
+            pre, post = [], []
+            while changed and (s1 - s0) + (t1 - t0) >= 3:
+                changed = False
+                full = cos(s0, s1, t0, t1)
+                cands = []
+                if s1 - s0 >= 2:
+                    cands += [(cos(s0 + 1, s1, t0, t1), "s0"), (cos(s0, s1 - 1, t0, t1), "s1")]
+                if t1 - t0 >= 2:
+                    cands += [(cos(s0, s1, t0 + 1, t1), "t0"), (cos(s0, s1, t0, t1 - 1), "t1")]
+                best, which = max(cands)
+                if best - full > delta:
+                    changed = True
+                    split += 1
+                    if which == "s0":
+                        pre.append((1, 0))
+                        s0 += 1
+                    elif which == "t0":
+                        pre.append((0, 1))
+                        t0 += 1
+                    elif which == "s1":
+                        post.insert(0, (1, 0))
+                        s1 -= 1
+                    else:
+                        post.insert(0, (0, 1))
+                        t1 -= 1
+            out += pre + [(s1 - s0, t1 - t0)] + post
+        else:
+            out.append((a, b))
+        i += a
+        j += b
+    stats["split_one_sided"] = split
+    return out

@@ -42,6 +42,8 @@ class AlignParams:
     contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence unless skip_cost is set (cosine units)
     sub_penalty: float = 1.0  # contrast scoring: a 2-2 (or larger) bead pays this x how far its cosine falls short
     sub_margin: float = 0.0  # ... of (its best single sentence pair's cosine + this)
+    split_one_sided: float | None = None  # contrast: after the DP, an edge sentence of a merged side becomes one-sided
+    # when the bead's cosine without it rises by more than this (None: off)
     confident_contrast: float = 0.03  # a mutual best 1-1 pair beating its adjacent sentences by this is confident
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
