@@ -133,7 +133,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     with timed("embed"):
         embeddings = embed_documents(ok_docs, encoder)
     with timed("roles"):
-        label_roles(ok_docs, encoder, config=config.pair)
+        label_roles(ok_docs, encoder, config=config.pair, embeddings=embeddings)
     with timed("pair"):
         pair_stats: dict[str, Any] = {}
         pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
