@@ -106,7 +106,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
     with timed("load"):
         documents = load_corpus(corpus, config=config)
     if not documents:
-        raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
+        raise InputError(f"{corpus}: no documents found in the corpus folder (.txt, .html, .htm, .docx, .odt, .md, .pdf, .srt, .xlf, .xliff, .po; hidden files are skipped)")
     with timed("segment"):
         segment_corpus(documents, config=config)
     ok_docs = [d for d in documents if d.ok]
@@ -120,7 +120,11 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
         label_roles(ok_docs, encoder, config=config.pair)
     with timed("pair"):
         pair_stats: dict[str, Any] = {}
-        pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
+        from aligner.pair.priors import apply_priors, split_bilingual  # bilingual files, names, manifest
+
+        mono, bilingual = split_bilingual(ok_docs)
+        pairs = apply_priors(pair_documents(mono, embeddings, config=config.pair, stats=pair_stats), mono,
+                             config=config) + bilingual
     aligned: list[AlignedPair] = []
     by_id = {d.doc: d for d in ok_docs}
     with timed("align"):
@@ -128,8 +132,13 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
             if p.relation != "parallel":
                 continue
             src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
-                                    encoder=encoder, config=config.align)
+            if p.evidence.get("bilingual"):  # a bilingual file: its units are the beads
+                from aligner.pair.priors import bilingual_beads
+
+                beads = bilingual_beads(src, tgt, embeddings[src.doc], embeddings[tgt.doc], config=config.align)
+            else:
+                beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
+                                        encoder=encoder, config=config.align)
             aligned.append(AlignedPair(p, src, tgt, beads))
     with timed("checks"):
         flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config)
