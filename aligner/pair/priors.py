@@ -53,22 +53,22 @@ def split_bilingual(documents: list[Document]) -> tuple[list[Document], list[Doc
 def name_key(path: str, doc_id: str, languages: list[str]) -> tuple[str, str] | None:
     """(name without the language mark, language) when the path names a language, else None.
 
-    `en/guide.docx` -> ("guide.docx" in folder "", "en"); `guide.en.md` -> ("guide.md", "en");
-    `guide_EN.docx` -> ("guide.docx", "en"). Only configured languages count, so `setup.py`
+    `en/guide.docx` -> ("*/guide", "en"); `guide.en.md` -> ("guide", "en"); `guide_EN.docx` -> ("guide", "en")
+    (with the folder in front). The extension does not count (a .docx and its translation as .pdf). Only configured languages count, so `setup.py`
     or `report_v2.docx` are not read as language marks.
     """
     p = PurePath(path)
-    stem, suffix = p.stem, p.suffix.lower()
+    stem = p.stem  # the extension does not count: guide.en.docx and guide.it.pdf name one document
     langs = {code.lower() for code in languages}
     m = re.match(rf"^(?P<base>.+?)[._-](?P<lang>{_LANG_TOKEN})$", stem, re.IGNORECASE)
     if m and m.group("lang").lower().split("-")[0].split("_")[0] in langs:
-        return f"{p.parent.as_posix()}/{m.group('base')}{suffix}".lower(), m.group("lang").lower()[:2]
+        return f"{p.parent.as_posix()}/{m.group('base')}".lower(), m.group("lang").lower()[:2]
     parts = p.parent.parts
     for k in range(len(parts) - 1, -1, -1):  # the nearest folder named by a language
         part = parts[k].lower()
         if re.fullmatch(_LANG_TOKEN, part) and part[:2] in langs:
             rest = "/".join([*parts[:k], "*", *parts[k + 1:]])
-            return f"{rest}/{stem}{suffix}".lower(), part[:2]
+            return f"{rest}/{stem}".lower(), part[:2]
     return None
 
 
