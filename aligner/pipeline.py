@@ -132,11 +132,10 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
             if p.relation != "parallel":
                 continue
             src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            if p.evidence.get("bilingual"):  # a bilingual file: its units are the beads
-                from aligner.pair.priors import bilingual_beads
+            from aligner.pair.priors import prior_beads  # a bilingual file's units, subtitles in sync
 
-                beads = bilingual_beads(src, tgt, embeddings[src.doc], embeddings[tgt.doc], config=config.align)
-            else:
+            beads = prior_beads(p, src, tgt, embeddings[src.doc], embeddings[tgt.doc], config=config.align)
+            if beads is None:
                 beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
                                         encoder=encoder, config=config.align)
             aligned.append(AlignedPair(p, src, tgt, beads))

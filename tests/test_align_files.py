@@ -114,3 +114,51 @@ def test_markup_only_file_has_no_sentences(tmp_path, encoder):
     with pytest.raises(SystemExit) as exc:
         main(["align", str(tmp_path / "a.html"), str(tmp_path / "b.txt")])
     assert exc.value.code == 2
+
+
+def _srt(cues, shift=0.0):
+    def ts(t):
+        t += shift
+        h, rem = divmod(t, 3600)
+        m, s = divmod(rem, 60)
+        return f"{int(h):02d}:{int(m):02d}:{int(s):02d},{int(round((s - int(s)) * 1000)):03d}"
+
+    return "".join(f"{k}\n{ts(a)} --> {ts(b)}\n{text}\n\n" for k, (a, b, text) in enumerate(cues, 1))
+
+
+def test_subtitles_in_sync_align_by_time_overlap(tmp_path, encoder):
+    from aligner.align.files import align_files
+
+    en = [(1, 3, EN[0]), (3.5, 6, EN[1]), (6.5, 8, EN[2]), (8.2, 10, EN[3])]
+    # the Czech track merges cues 3 and 4 into one cue with both sentences, and its timings drift a little
+    cs = [(1.1, 3.1, CS[0]), (3.6, 6.1, CS[1]), (6.6, 10, CS[2] + " " + CS[3])]
+    (tmp_path / "en.srt").write_text(_srt(en), encoding="utf-8")
+    (tmp_path / "cs.srt").write_text(_srt(cs), encoding="utf-8")
+    result = align_files(tmp_path / "en.srt", tmp_path / "cs.srt")
+    ap = result.aligned[0]
+    assert ap.pair.evidence["subtitle_timing"].startswith("used")
+    assert [(b.src, b.tgt) for b in ap.beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
+    # out of sync (another release, 40 s later): the content decides, and the evidence says why
+    (tmp_path / "cs2.srt").write_text(_srt(cs, shift=40), encoding="utf-8")
+    result = align_files(tmp_path / "en.srt", tmp_path / "cs2.srt")
+    ap = result.aligned[0]
+    assert ap.pair.evidence["subtitle_timing"].startswith("not used")
+    assert [(b.src, b.tgt) for b in ap.beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
+
+
+def test_subtitle_timing_beats_content_that_cannot_tell_cues_apart(tmp_path, monkeypatch):
+    """Short cues an encoder cannot tell apart are still paired by their times, a missing cue included."""
+    from aligner.align.files import align_files
+
+    en_t = ["Yes, sir.", "No way.", "Yes, madam.", "No chance."]
+    it_t = ["Sì, signore.", "Sì, signora.", "Nessuna possibilità."]  # the second cue was not subtitled
+    enc = FakeEncoder(translations={t: "same" for t in en_t + it_t})
+    monkeypatch.setattr("aligner.embed.get_encoder", lambda name=None, config=None: enc)
+    en = [(1, 2, en_t[0]), (3, 4, en_t[1]), (5, 6, en_t[2]), (7, 8, en_t[3])]
+    it = [(1, 2, it_t[0]), (5, 6, it_t[1]), (7, 8, it_t[2])]
+    (tmp_path / "en.srt").write_text(_srt(en), encoding="utf-8")
+    (tmp_path / "it.srt").write_text(_srt(it), encoding="utf-8")
+    result = align_files(tmp_path / "en.srt", tmp_path / "it.srt", src_lang="en", tgt_lang="it")
+    ap = result.aligned[0]
+    assert ap.pair.evidence["subtitle_timing"] == "used: 75% / 100% of the cues overlap in time"
+    assert [(b.src, b.tgt) for b in ap.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,))]

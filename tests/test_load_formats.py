@@ -278,3 +278,21 @@ def test_docx_zip_without_document_part(tmp_path):
         z.writestr("hello.txt", "hello")
     (doc,) = read(path)
     assert doc.status == "error" and ".docx" in doc.problem
+
+
+def test_bilingual_units_match_translate_toolkit(tmp_path):
+    """Our PO and XLIFF readers see the same units as translate-toolkit's (an independent reader)."""
+    need("translate")
+    from translate.storage import factory
+
+    pairs = [(EN[0], IT[0]), ("Save", "Salva"), (EN[2], "")]
+    for path in (write_po(tmp_path / "ui.po", pairs), write_xliff12(tmp_path / "ui.xlf", pairs)):
+        store = factory.getobject(str(path))
+        theirs = [(u.source, u.target or "") for u in store.units if not u.isheader()]
+        src, tgt = load_documents(path, "ui", config=Config())
+        by_unit = {}
+        for side, d in (("s", src), ("t", tgt)):
+            for b in d.extraction["blocks"]:
+                by_unit.setdefault(b["index"], {})[side] = d.raw[b["start"]:b["end"]]
+        ours = [(by_unit[k].get("s", ""), by_unit[k].get("t", "")) for k in sorted(by_unit)]
+        assert ours == theirs == pairs

@@ -3,7 +3,8 @@
 Each file is read by the reader of its extension (aligner.load: .txt, .html, .docx, .odt, .md,
 .pdf, .srt), segmented, embedded, aligned as a parallel pair (no pairing stage: the user says
 they are translations), checked and cleaned exactly as `aligner run` would, so `align` and `run`
-give the same beads for the same two files. A file that cannot be used raises InputError with
+give the same beads for the same two files. Two subtitle files in sync are aligned by the time
+overlap of their cues (aligner.pair.priors.subtitle_beads). A file that cannot be used raises InputError with
 its problem (the CLI exits 2); so does a file without sentences.
 """
 
@@ -95,10 +96,14 @@ def align_files(src: str | Path, tgt: str | Path, *, config: Config | None = Non
     if encoder is None:
         encoder = get_encoder(config.encoder.name, config=config.encoder)
     embeddings = embed_documents([a, b], encoder)
+    from aligner.pair.priors import prior_beads
+
     stats: dict = {}
-    beads = align_documents(a, b, embeddings[a.doc], embeddings[b.doc], encoder=encoder, config=config.align,
-                            stats=stats)
     pair = DocPair(a.doc, b.doc, a.lang, b.lang, "parallel", 1.0, {"given": "aligner align: the files are translations"})
+    beads = None if one_per_line else prior_beads(pair, a, b, embeddings[a.doc], embeddings[b.doc], config=config.align)
+    if beads is None:  # no structure to follow (or subtitles out of sync): align by content
+        beads = align_documents(a, b, embeddings[a.doc], embeddings[b.doc], encoder=encoder, config=config.align,
+                                stats=stats)
     aligned = [AlignedPair(pair, a, b, beads)]
     flags = run_checks([a, b], aligned, encoder=encoder, embeddings=embeddings, config=config)
     records = apply_cleaning([a, b], aligned, flags, config=config)

@@ -164,13 +164,27 @@ def locate(extraction: dict[str, Any] | None, offset: int) -> dict[str, Any] | N
     blocks = (extraction or {}).get("blocks") or []
     if not blocks:
         return None
-    k = bisect_right([b["start"] for b in blocks], offset) - 1
+    k = bisect_right(_starts(blocks), offset) - 1
     if k < 0:
         return None
     b = blocks[k]
     where = {key: v for key, v in b.items() if key not in ("start", "end")}
     where["offset"] = max(0, min(offset, b["end"]) - b["start"])
     return where
+
+
+_STARTS: dict[int, tuple[list, list[int]]] = {}
+
+
+def _starts(blocks: list[dict[str, Any]]) -> list[int]:
+    """The blocks' start offsets, computed once per blocks list (locate is called per sentence and flag)."""
+    hit = _STARTS.get(id(blocks))
+    if hit is None or hit[0] is not blocks or len(hit[1]) != len(blocks):
+        if len(_STARTS) > 64:
+            _STARTS.clear()
+        hit = (blocks, [b["start"] for b in blocks])
+        _STARTS[id(blocks)] = hit
+    return hit[1]
 
 
 def describe(where: dict[str, Any] | None) -> str:

@@ -12,6 +12,8 @@
   parallel when the content score reaches `pair.comparable_threshold`; below that it keeps
   the content's verdict and its evidence says why (`name_match.confirmed = false`), and a
   warning is logged: a name match whose content disagrees is reported, not aligned blindly.
+- Subtitles: when both documents of a pair are .srt files whose cues mostly overlap in time
+  (`subtitle_beads`), the cues' time overlap decides the beads instead of the content alone.
 - The manifest's `translation_of = "<doc id>"` declares a pair: it is parallel whatever the
   score (teams who know), with the score kept in the evidence and a warning when the content
   looks unrelated.
@@ -151,3 +153,116 @@ def bilingual_beads(src: Document, tgt: Document, src_emb, tgt_emb, *, encoder=N
                 c = cos(si, tj) if si and tj else 0.0
                 beads.append(Bead(si, tj, score=max(0.0, c) if si and tj else 0.0, similarity=c))
     return beads
+
+
+MIN_TIMED_SHARE = 0.6  # share of the cues of each side that must overlap a cue of the other side
+# (a track of another release, shifted or at another frame rate, overlaps almost nowhere)
+MIN_OVERLAP = 0.5  # overlap, as a share of the shorter cue, that links two cues
+
+
+def prior_beads(pair: DocPair, src: Document, tgt: Document, src_emb, tgt_emb, *, config=None) -> list[Bead] | None:
+    """Beads a pair's structure gives (bilingual file, subtitles in sync), or None: align by content."""
+    if pair.evidence.get("bilingual"):
+        return bilingual_beads(src, tgt, src_emb, tgt_emb, config=config)
+    if (src.extraction or {}).get("reader") == "srt" and (tgt.extraction or {}).get("reader") == "srt":
+        beads, note = subtitle_beads(src, tgt, src_emb, tgt_emb)
+        pair.evidence["subtitle_timing"] = note
+        return beads
+    return None
+
+
+def _seconds(code: str) -> float:
+    h, m, rest = code.replace(",", ".").split(":")
+    return int(h) * 3600 + int(m) * 60 + float(rest)
+
+
+def _cues(doc: Document) -> dict[int, tuple[float, float, list[int]]]:
+    """cue number -> (start, end, sentence indices)."""
+    from aligner.load.extract import locate
+
+    out: dict[int, tuple[float, float, list[int]]] = {}
+    for s in doc.sentences:
+        where = locate(doc.extraction, s.raw_start) or {}
+        if "cue" not in where:
+            continue
+        cue = int(where["cue"])
+        if cue not in out:
+            out[cue] = (_seconds(where["start_time"]), _seconds(where["end_time"]), [])
+        out[cue][2].append(s.i)
+    return out
+
+
+def subtitle_beads(src: Document, tgt: Document, src_emb, tgt_emb) -> tuple[list[Bead] | None, str]:
+    """Beads from the time overlap of the cues, when the two files are in sync; (None, why) when not.
+
+    Two cues are linked when they overlap by at least MIN_OVERLAP of the shorter one; the
+    connected groups of linked cues, in time order, are the beads (sentence by sentence when the
+    two sides of a group have as many sentences). Cues linked to nothing are one-sided beads.
+    The files are in sync when at least MIN_TIMED_SHARE of the cues of each side are linked;
+    otherwise (another release, a shifted track) the content aligner decides.
+    """
+    import numpy as np
+
+    a, b = _cues(src), _cues(tgt)
+    if not a or not b:
+        return None, "not used: no timed cues"
+    links: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    for i, (s0, e0, _) in a.items():
+        for j, (s1, e1, _) in b.items():
+            overlap = min(e0, e1) - max(s0, s1)
+            shorter = max(1e-6, min(e0 - s0, e1 - s1))
+            if overlap > 0 and overlap / shorter >= MIN_OVERLAP:
+                links.setdefault(("s", i), set()).add(("t", j))
+                links.setdefault(("t", j), set()).add(("s", i))
+    share_a = sum(("s", i) in links for i in a) / len(a)
+    share_b = sum(("t", j) in links for j in b) / len(b)
+    if min(share_a, share_b) < MIN_TIMED_SHARE:
+        return None, (f"not used: only {share_a:.0%} / {share_b:.0%} of the cues overlap in time "
+                      f"(< {MIN_TIMED_SHARE:.0%}); aligned by content")
+    seen: set[tuple[str, int]] = set()
+    groups = []
+    nodes = [("s", i) for i in sorted(a)] + [("t", j) for j in sorted(b)]
+    for node in nodes:
+        if node in seen:
+            continue
+        stack, comp = [node], []
+        seen.add(node)
+        while stack:
+            x = stack.pop()
+            comp.append(x)
+            for y in links.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        si = sorted(k for side, k in comp if side == "s")
+        tj = sorted(k for side, k in comp if side == "t")
+        start = min([a[k][0] for k in si] + [b[k][0] for k in tj])
+        groups.append((start, si, tj))
+    groups.sort(key=lambda g: (g[0], g[1][:1], g[2][:1]))
+    X, Y = np.asarray(src_emb, dtype=np.float32), np.asarray(tgt_emb, dtype=np.float32)
+
+    def cos(ii, jj) -> float:
+        u, v = X[list(ii)].sum(axis=0), Y[list(jj)].sum(axis=0)
+        n = float(np.linalg.norm(u) * np.linalg.norm(v))
+        return round(float(u @ v) / n, 4) if n else 0.0
+
+    beads: list[Bead] = []
+    for _, si, tj in groups:
+        ss = [x for k in si for x in a[k][2]]
+        tt = [x for k in tj for x in b[k][2]]
+        if not ss or not tt:
+            beads.extend(Bead((x,), ()) for x in ss)
+            beads.extend(Bead((), (x,)) for x in tt)
+        elif len(ss) == len(tt):
+            for x, y in zip(ss, tt):
+                c = cos((x,), (y,))
+                beads.append(Bead((x,), (y,), score=max(0.0, c), similarity=c))
+        else:
+            c = cos(ss, tt)
+            beads.append(Bead(tuple(ss), tuple(tt), score=max(0.0, c), similarity=c))
+    # the beads must cover each side in order: fall back to content when timing reorders sentences
+    flat_s = [x for bd in beads for x in bd.src]
+    flat_t = [x for bd in beads for x in bd.tgt]
+    if flat_s != list(range(len(src.sentences))) or flat_t != list(range(len(tgt.sentences))):
+        return None, "not used: the cue times reorder the sentences; aligned by content"
+    return beads, f"used: {share_a:.0%} / {share_b:.0%} of the cues overlap in time"
