@@ -124,19 +124,20 @@ def test_markdown_front_matter_code_and_inline_markup(tmp_path):
     md = ("---\ntitle: Returns\nlang: en\n---\n\n# Returns at the bookshop\n\n"
           "Customers who bring back a book need a **receipt**. See [the policy](https://example.org/p).\n\n"
           "- Bring the receipt.\n- Keep the book *clean*.\n\n```python\nprint('refund')\n```\n\n"
-          "Damaged books are never refunded.\n")
+          "Damaged books are never refunded.\n\n> Quoted text goes\n> on here.\n")
     path = tmp_path / "a.md"
     path.write_text(md, encoding="utf-8")
     doc = one(path)
     got = texts(doc)
     assert got == ["Returns at the bookshop", "Customers who bring back a book need a receipt.", "See the policy.",
-                   "Bring the receipt.", "Keep the book clean.", "Damaged books are never refunded."]
+                   "Bring the receipt.", "Keep the book clean.", "Damaged books are never refunded.",
+                   "Quoted text goes on here."]
     reasons = {r.reason for r in doc.removed}
     assert {"front-matter", "code", "markup"} <= reasons
     code = next(r for r in doc.removed if r.reason == "code")
     assert "print('refund')" in code.text
     # raw offsets index the Markdown file itself
-    s = doc.sentences[-1]
+    s = doc.sentences[-2]
     assert md[s.raw_start:s.raw_end] == "Damaged books are never refunded."
 
 
@@ -296,3 +297,33 @@ def test_bilingual_units_match_translate_toolkit(tmp_path):
                 by_unit.setdefault(b["index"], {})[side] = d.raw[b["start"]:b["end"]]
         ours = [(by_unit[k].get("s", ""), by_unit[k].get("t", "")) for k in sorted(by_unit)]
         assert ours == theirs == pairs
+
+
+FRAGMENTS = [
+    "# Returns at the bookshop", "## Opening *hours*", "Customers who bring back a book need a **receipt**.",
+    "See [the policy](https://example.org/p) and `the form`.", "- Bring the receipt.\n- Keep it *clean*.",
+    "1. First step.\n2. Second step.", "```\ncode here\n```", "    indented code", "> Quoted text goes\n> on here.",
+    "<div>raw html</div>", "| a | b |\n|---|---|\n| one cell. | two cell. |", "Text with an image ![alt text](x.png).",
+    "A line with a hard break  \nand more.", "***", "Escaped \\*stars\\* and &amp; entities.",
+]
+
+
+def test_markdown_nothing_lost_property(tmp_path):
+    """Whatever the mix of Markdown blocks, every character is in a sentence or a removed span with a reason."""
+    hypothesis = need("hypothesis")
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8), st.booleans())
+    def check(blocks, front_matter):
+        md = ("---\ntitle: x\n---\n\n" if front_matter else "") + "\n\n".join(blocks) + "\n"
+        path = tmp_path / "p.md"
+        path.write_text(md, encoding="utf-8")
+        docs = read(path)
+        for d in docs:
+            if d.ok:
+                assert coverage_problems(d) == [], (md, coverage_problems(d))
+                assert not any("**" in s.text or "](" in s.text for s in d.sentences), [s.text for s in d.sentences]
+
+    del hypothesis
+    check()

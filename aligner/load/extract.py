@@ -89,8 +89,8 @@ class View:
     """The text segmentation reads, with its map back to `raw` (the `raw_span` interface of HtmlText).
 
     Built from the pieces: the pieces of a block are joined as they are (a removed "-\\n" of a
-    rejoined hyphenation or an inline "**" simply disappears) except across a blank line (a
-    paragraph continued on the next page), which becomes a line break; blocks are separated by "\\n\\n".
+    rejoined hyphenation or an inline "**" simply disappears) except across a line end (a
+    paragraph continued on the next page, a "> " quote marker), which becomes a line break; blocks are separated by "\\n\\n".
     """
 
     def __init__(self, raw: str, pieces: list[tuple[int, int, int]]):
@@ -107,7 +107,7 @@ class View:
                 sep = "\n\n"
             elif prev_block is not None:
                 gap = raw[prev_end:s]
-                if "\n\n" in gap and not gap.startswith("-"):  # one paragraph across a page end
+                if "\n" in gap and not gap.startswith("-"):  # a line end (quote marker, page end) between them
                     sep = "\n"
             if sep:
                 parts.append(sep)

@@ -59,6 +59,16 @@ def read_markdown(raw: str) -> Extracted:
             blocks.append({"start": start, "end": end, "line": tok.map[0] + 1,
                            "kind": tokens[k - 1].type.replace("_open", "")})
             pos = max(start, pieces[-1][1]) if pieces else start  # table cells share a source line
+            missed = None  # source offset from which a text was not found verbatim
+
+            def add(a: int, b: int) -> None:
+                if b <= a:
+                    return
+                if pieces and pieces[-1][2] == block_no and not raw[pieces[-1][1]:a].strip():
+                    pieces[-1] = (pieces[-1][0], b, block_no)  # same piece
+                else:
+                    pieces.append((a, b, block_no))
+
             for child in tok.children or []:
                 if child.type == "image":
                     counts["images"] += 1
@@ -67,12 +77,15 @@ def read_markdown(raw: str) -> Extracted:
                 if child.type in ("text", "code_inline") and child.content:
                     at = raw.find(child.content, pos, end)
                     if at < 0:  # spelled differently in the source (escape, entity): keep the source
+                        missed = pos if missed is None else missed
                         continue
-                    if pieces and pieces[-1][2] == block_no and not raw[pieces[-1][1]:at].strip():
-                        pieces[-1] = (pieces[-1][0], at + len(child.content), block_no)  # same piece
-                    else:
-                        pieces.append((at, at + len(child.content), block_no))
+                    if missed is not None:
+                        add(missed, at)
+                        missed = None
+                    add(at, at + len(child.content))
                     pos = at + len(child.content)
+            if missed is not None:
+                add(missed, missed + len(raw[missed:end].rstrip()))
     out = Extracted(raw=raw, pieces=pieces, blocks=blocks)
     out.removed = removed_outside(raw, pieces, reasons, default="markup")
     out.not_extracted = {}
