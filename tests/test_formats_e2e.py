@@ -177,3 +177,32 @@ def test_corpus_pairs_markdown_by_folder_name(tmp_path):
     assert pair["relation"] == "parallel" and pair["evidence"]["name_match"]["confirmed"] is True
     passages = [json.loads(x) for x in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any(p["src"].startswith("Late returns cost") and p["tgt"].startswith("I ritardi") for p in passages)
+
+
+def test_subtitles_align_by_time_into_a_tmx(tmp_path):
+    """Two .srt tracks of one film scene (the Italian merges two cues) -> TMX read by translate-toolkit."""
+    need("srt")
+    need("translate")
+    from translate.storage.tmx import tmxfile
+
+    en = [("00:00:01,000", "00:00:03,000", "Where did you put the keys?"),
+          ("00:00:03,500", "00:00:05,000", "On the kitchen table."),
+          ("00:00:05,200", "00:00:06,500", "They are not there."),
+          ("00:00:06,600", "00:00:08,000", "Then look in your coat."),
+          ("00:00:09,000", "00:00:11,000", "I found them, thank you!")]
+    it = [("00:00:01,050", "00:00:03,000", "Dove hai messo le chiavi?"),
+          ("00:00:03,500", "00:00:05,000", "Sul tavolo della cucina."),
+          ("00:00:05,200", "00:00:08,000", "Non ci sono. Allora guarda nel cappotto."),
+          ("00:00:09,000", "00:00:11,000", "Le ho trovate, grazie!")]
+    for name, cues in (("scene.en.srt", en), ("scene.it.srt", it)):
+        (tmp_path / name).write_text("".join(f"{k}\n{a} --> {b}\n{t}\n\n" for k, (a, b, t) in enumerate(cues, 1)),
+                                     encoding="utf-8")
+    proc = aligner_cmd("align", str(tmp_path / "scene.en.srt"), str(tmp_path / "scene.it.srt"),
+                       "-o", str(tmp_path / "scene.tmx"))
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "scene.tmx", "rb") as fh:
+        pairs = {u.source: u.target for u in tmxfile(fh).units}
+    assert pairs["Where did you put the keys?"] == "Dove hai messo le chiavi?"
+    assert pairs["They are not there."] == "Non ci sono."
+    assert pairs["Then look in your coat."] == "Allora guarda nel cappotto."
+    assert pairs["I found them, thank you!"] == "Le ho trovate, grazie!"
