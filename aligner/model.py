@@ -109,7 +109,7 @@ class Document:
     problem: str | None = None
     n_flags: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
-    format: str = "text"  # "text" or "html" (raw is then the HTML source)
+    format: str = "text"  # "text", "html" (raw is the HTML source), or a reader: docx, odt, pdf, markdown, srt, xliff, po
     warnings: list[str] = field(default_factory=list)  # non-fatal problems (e.g. unexpected language)
     # Files that are not plain text (DOCX, PDF, XLIFF...): `raw` is the extracted text and `extraction`
     # says how it was read, what was not extracted and where each block of `raw` is in the original

@@ -5,7 +5,7 @@ where k counts the text:p/text:h elements of the body in document order (table a
 paragraphs included) and `offset` counts characters of that element's text (spaces as the
 file encodes them: <text:s/>, <text:tab/>, <text:line-break/> become " ", "\\t", "\\n").
 Not extracted, and counted: images and frames, annotations (comments), footnotes/endnotes,
-tracked changes, formatting. Their text is not part of the paragraph's text.
+tracked changes, page headers/footers, formatting. Their text is not part of the paragraph's text.
 """
 
 from __future__ import annotations
@@ -101,5 +101,6 @@ def read_odt(data: bytes) -> Extracted:
     out = b.result()
     images = len(doc.getElementsByType(Image))
     out.not_extracted = {**({"images": images} if images else {}), **skipped,
+                         "headers_footers": "page headers and footers (master pages in styles.xml) are not extracted",
                          "formatting": "character and paragraph formatting (styles) is not extracted"}
     return out
