@@ -6,7 +6,9 @@ pdfminer orders them) and `offset` in that line.
 
 - Line-end hyphenation ("exam-" / "ple") is rejoined: the raw text keeps both lines, the
   sentence reads "example", and `extraction.hyphenation` lists every join (raw span, joined word).
-  A hyphen before an upper-case letter or a digit ("Jean-" / "Paul", "COVID-" / "19") is kept.
+  A hyphen before an upper-case letter or a digit ("Jean-" / "Paul", "COVID-" / "19") is kept;
+  a compound's own hyphen falling at a line end ("well-" / "known") cannot be told from a
+  break and is joined too ("wellknown"): the record lists every join for review.
 - Running headers and footers (the first or last line of a page repeating, digits aside, on at
   least half of the pages, two at least) are removed as "running-header"/"running-footer"; a
   line at the top or bottom of a page holding only a page number ("3", "- 3 -", "Page 3 of 9")
