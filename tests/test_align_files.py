@@ -162,3 +162,14 @@ def test_subtitle_timing_beats_content_that_cannot_tell_cues_apart(tmp_path, mon
     ap = result.aligned[0]
     assert ap.pair.evidence["subtitle_timing"] == "used: 75% / 100% of the cues overlap in time"
     assert [(b.src, b.tgt) for b in ap.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,))]
+
+
+def test_a_bilingual_file_is_not_an_align_input(tmp_path, encoder):
+    from aligner.cli import main
+    from format_fixtures import write_po
+
+    po = write_po(tmp_path / "ui.po", [(EN[0], CS[0])], lang="cs")
+    (tmp_path / "cs.txt").write_text(CS[0] + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["align", str(po), str(tmp_path / "cs.txt")])
+    assert exc.value.code == 2
