@@ -107,7 +107,7 @@ def load_documents(path: Path, doc_id: str, *, config: Config, display_path: str
 
     fmt = file_format(path)
     doc = Document(doc=doc_id, path=display_path or str(path))
-    doc.format = fmt if fmt != "text" else "text"
+    doc.format = fmt
     limit = int(config.segment.max_file_mb * 1024 * 1024)
     try:
         info = path.stat()
