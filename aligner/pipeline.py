@@ -122,7 +122,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     with timed("load"):
         documents = load_corpus(corpus, config=config)
     if not documents:
-        raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
+        raise InputError(f"{corpus}: no documents found in the corpus folder (.txt, .html, .htm, .docx, .odt, .md, .pdf, .srt, .xlf, .xliff, .po; hidden files are skipped)")
     with timed("segment"):
         segment_corpus(documents, config=config)
     ok_docs = [d for d in documents if d.ok]
@@ -136,7 +136,11 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         label_roles(ok_docs, encoder, config=config.pair, embeddings=embeddings)
     with timed("pair"):
         pair_stats: dict[str, Any] = {}
-        pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
+        from aligner.pair.priors import apply_priors, split_bilingual  # bilingual files, names, manifest
+
+        mono, bilingual = split_bilingual(ok_docs)
+        pairs = apply_priors(pair_documents(mono, embeddings, config=config.pair, stats=pair_stats), mono,
+                             config=config) + bilingual
     aligned: list[AlignedPair] = []
     problems: list[tuple[Document, str, str]] = []  # a pair whose alignment failed: reported, the run goes on
     by_id = {d.doc: d for d in ok_docs}
@@ -145,8 +149,13 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             if p.relation != "parallel":
                 continue
             src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            beads, problem = try_align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
-                                                 encoder=encoder, config=config.align)
+            from aligner.pair.priors import prior_beads  # a bilingual file's units, subtitles in sync
+
+            beads = prior_beads(p, src, tgt, embeddings[src.doc], embeddings[tgt.doc], config=config.align)
+            problem = None
+            if beads is None:
+                beads, problem = try_align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
+                                                     encoder=encoder, config=config.align)
             if problem:
                 p.evidence["error"] = problem
                 problems.append((src, "alignment", problem))

@@ -80,8 +80,11 @@ def test_non_utf8_input_is_a_clear_error(tmp_path, encoder):
     assert exc.value.code == 2
 
 
-def test_empty_source_file(tmp_path, encoder):
+def test_empty_source_file_is_an_input_error(tmp_path, encoder):
+    """An empty file is a problem to report (exit 2, one line), not 0-1 beads and exit 0 (issue 12)."""
+    from aligner.cli import main
+
     a, b = files(tmp_path, [""], FR[:2])
-    r = CliRunner().invoke(cli, ["align", "-l", a, b], catch_exceptions=False)
-    assert r.exit_code == 0
-    assert [ln.rsplit(":", 1)[0] for ln in r.stdout.splitlines()] == ["[]:[0]", "[]:[1]"]
+    with pytest.raises(SystemExit) as exc:
+        main(["align", "-l", a, b])
+    assert exc.value.code == 2

@@ -60,6 +60,7 @@ class _DocWork:
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
     html_lang: str | None = None
+    keep_all: bool = False  # a side of a bilingual file: every unit is content, none is chrome
 
     def raw_span(self, s: int, e: int) -> tuple[int, int]:
         if self.html is None:
@@ -73,6 +74,12 @@ def _view(doc: Document) -> _DocWork:
 
         h = extract_text(doc.raw)
         return _DocWork(doc, h.text, h, h.regions, html_lang=h.lang)
+    if doc.pieces:  # DOCX, PDF, Markdown, XLIFF...: the reader's content pieces (aligner.load.extract)
+        from aligner.load.extract import View
+
+        v = View(doc.raw, doc.pieces)
+        return _DocWork(doc, v.text, v, list(doc.pre_removed),
+                        keep_all=bool((doc.extraction or {}).get("bilingual")))
     return _DocWork(doc, doc.raw)
 
 
@@ -339,7 +346,8 @@ def _segment_document(work: _DocWork, config: Config) -> None:
         else:
             spans = split_sentences(view, doc.lang, s, e)
             for k, (a, b) in enumerate(spans):
-                if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and ui_phrase_cover(view[a:b]):
+                if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and not work.keep_all \
+                        and ui_phrase_cover(view[a:b]):
                     removed.append((a, b, "interface"))
                 else:
                     add_sentence(a, b, extra, "sentence")
@@ -349,7 +357,7 @@ def _segment_document(work: _DocWork, config: Config) -> None:
     for s, e, reason in removed:
         rs, re_ = work.raw_span(s, e)
         out.append(Removed(rs, re_, doc.raw[rs:re_], reason))
-    if work.html is not None:  # HTML: markup outside sentences and removed lines
+    if work.html is not None:  # HTML (or a reader's view): markup outside sentences and removed lines
         taken = sorted([(x.raw_start, x.raw_end) for x in sentences] + [(r.start, r.end) for r in out])
         out.extend(_uncovered_regions(doc.raw, work.regions, taken))
     out.sort(key=lambda r: r.start)
@@ -421,6 +429,9 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
     for w in works:
         try:
             _outside_chrome(w)
+            if w.keep_all:
+                for ln in w.lines:
+                    ln.reason = None
             _segment_document(w, config)
         except Exception as exc:  # a bug must cost one document, not the run
             _fail(w.doc, exc)
