@@ -244,8 +244,9 @@ class OutputTransaction:
             with open(tx.path("aligned.jsonl"), "w") as fh: ...   # any writer, streamed or not
             tx.commit(summary)                                      # summary.json written by commit
 
-    Leaving the block without `commit` (an exception, a Ctrl-C) removes the staging
-    folder and leaves OUT as it was. `lock` may be an `OutputLock` the caller already
+    The staged files become the folder's whole output: a contract file, or a file of the
+    previous manifest, that is not staged again is removed at the commit. Leaving the block
+    without `commit` (an exception, a Ctrl-C) removes the staging folder and leaves OUT as it was. `lock` may be an `OutputLock` the caller already
     holds (a run locks OUT before its work starts); otherwise the transaction takes one.
     """
 
