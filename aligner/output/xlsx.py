@@ -75,5 +75,29 @@ def write_xlsx(fh: IO[bytes], records: Iterable[dict[str, Any]], *, signature: d
     for key, value in (signature or {}).items():
         meta.append([key, _cell(value if isinstance(value, (str, int, float, bool)) or value is None
                                 else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))])
-    wb.save(fh)
+    _save_reproducibly(wb, fh)
     return n
+
+
+# The same input must give the same bytes (reruns, resumed runs and the staging test compare them), but
+# openpyxl stamps the save time into docProps/core.xml and into every zip entry: both are pinned here.
+_FIXED_TIME = "1980-01-01T00:00:00Z"
+
+
+def _save_reproducibly(wb, fh: IO[bytes]) -> None:
+    import io
+    import re
+    import zipfile
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.encode(), data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
