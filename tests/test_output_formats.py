@@ -182,3 +182,19 @@ def test_export_xlsx_and_passages(run_dir, tmp_path):
     written = [json.loads(x) for x in (run_dir / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
     strip = lambda p: {k: v for k, v in p.items() if k not in ("schema", "run")}  # noqa: E731
     assert [strip(p) for p in exported] == [strip(p) for p in written]
+
+
+def test_xlsx_bytes_do_not_depend_on_the_clock(monkeypatch):
+    need_openpyxl = pytest.importorskip("openpyxl")
+    import time
+
+    from aligner.output.xlsx import write_xlsx
+
+    result = sample_result()
+    a, b = io.BytesIO(), io.BytesIO()
+    write_xlsx(a, result.records, signature={"id": "x"})
+    time.sleep(2.1)  # zip entry times have a 2-second resolution
+    write_xlsx(b, result.records, signature={"id": "x"})
+    assert a.getvalue() == b.getvalue()
+    wb = need_openpyxl.load_workbook(io.BytesIO(a.getvalue()))
+    assert wb["beads"].max_row == len(result.records) + 1
