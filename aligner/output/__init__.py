@@ -29,7 +29,9 @@ from aligner.output.staging import CONTRACT_FILES
 
 __all__ = ["write_outputs", "signature_id", "flag_records"]
 
-FILES = (*CONTRACT_FILES[:-1], "aligned.xlf", "aligned.xlsx", "passages.jsonl", CONTRACT_FILES[-1])
+# the contract's files, and the review/exchange files this package adds (aligned.<xx>-<yy>.xlf too, per further pair)
+REVIEW_FILES = ("aligned.xlf", "aligned.xlsx", "passages.jsonl")
+FILES = (*CONTRACT_FILES[:-1], *REVIEW_FILES, CONTRACT_FILES[-1])
 
 
 def flag_records(result: Any) -> list[dict[str, Any]]:
@@ -64,8 +66,8 @@ def write_outputs(result, out: Path, *, lock=None) -> dict[str, Path]:
     kept = [r for r in result.records if r.get("keep")]
 
     with OutputTransaction(out, lock=lock) as tx:
-        def staged(name: str):
-            return atomic_open(tx.path(name), shown=out / name)
+        def staged(name: str, mode: str = "w"):
+            return atomic_open(tx.path(name), mode, shown=out / name)
 
         def jsonl(name: str, records) -> None:
             write_jsonl(tx.path(name), records, shown=out / name)
@@ -78,38 +80,40 @@ def write_outputs(result, out: Path, *, lock=None) -> dict[str, Path]:
             write_tmx(fh, kept, signature=signature)
         with staged("aligned.tsv") as fh:
             write_tsv(fh, kept)
-        write_review_files(tx, out, result, kept, flags, signature, run_id)
+        write_review_files(result, kept, flags, signature, run_id, staged, jsonl)
         summary = summarise(result, run_id)
         with staged("report.html") as fh:
             write_report(fh, result, summary=summary, flags=flags)
         return tx.commit(summary)
 
 
-def write_review_files(tx, out: Path, result, kept, flags, signature, run_id) -> dict[str, Path]:
-    """aligned.xlf (one per language pair), aligned.xlsx and passages.jsonl (see docs/outputs.md)."""
+def write_review_files(result, kept, flags, signature, run_id, staged, jsonl) -> list[str]:
+    """aligned.xlf (one per language pair), aligned.xlsx and passages.jsonl (see docs/outputs.md).
+
+    `staged(name, mode)` opens a file of the output transaction, `jsonl(name, records)` writes one.
+    """
     from aligner.output.passages import passage_records
     from aligner.output.xliff import records_by_language_pair, write_xliff
 
-    paths: dict[str, Path] = {}
+    names = []
     groups = records_by_language_pair(kept)
     for k, ((src, tgt), recs) in enumerate(groups.items() or [(("und", "und"), [])]):
         name = "aligned.xlf" if k == 0 else f"aligned.{src}-{tgt}.xlf"
-        paths[name] = out / name
-        with atomic_open(tx.path(name), shown=out / name) as fh:
+        with staged(name) as fh:
             write_xliff(fh, recs, flags=flags, signature=signature)
-    paths["passages.jsonl"] = out / "passages.jsonl"
-    write_jsonl(tx.path("passages.jsonl"), (stamp(p, run_id) for p in passage_records(result.aligned, result.records)),
-                shown=out / "passages.jsonl")
+        names.append(name)
+    jsonl("passages.jsonl", (stamp(p, run_id) for p in passage_records(result.aligned, result.records)))
+    names.append("passages.jsonl")
     try:
         import openpyxl  # noqa: F401
     except ImportError:  # the review sheet needs the `formats` extra; everything else is written
         import logging
 
         logging.getLogger("aligner.output").warning("aligned.xlsx not written: pip install 'aligner[formats]'")
-        return paths
+        return names
     from aligner.output.xlsx import write_xlsx
 
-    paths["aligned.xlsx"] = out / "aligned.xlsx"
-    with atomic_open(tx.path("aligned.xlsx"), "wb", shown=out / "aligned.xlsx") as fh:
+    with staged("aligned.xlsx", "wb") as fh:
         write_xlsx(fh, result.records, signature=signature)
-    return paths
+    names.append("aligned.xlsx")
+    return names

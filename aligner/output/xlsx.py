@@ -4,12 +4,16 @@ Sheet "beads": one row per bead (kept and dropped, so a reviewer sees what was l
 columns id, source, target, score (a red-yellow-green colour scale), type, flags, keep,
 drop reason, src_lang, tgt_lang, src_doc, tgt_doc; the header row is frozen and has filters,
 long texts wrap. Sheet "run": the run's signature (tool, version, encoder, thresholds).
-A reviewer's edits of `keep` can be read back with openpyxl (or pandas).
+A reviewer's edits of `keep` can be read back with openpyxl (or pandas). The same beads give the
+same bytes (no save time inside), like the other outputs.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from typing import IO, Any, Iterable
 
 COLUMNS = ("id", "source", "target", "score", "type", "flags", "keep", "drop_reason", "src_lang", "tgt_lang",
@@ -75,29 +79,30 @@ def write_xlsx(fh: IO[bytes], records: Iterable[dict[str, Any]], *, signature: d
     for key, value in (signature or {}).items():
         meta.append([key, _cell(value if isinstance(value, (str, int, float, bool)) or value is None
                                 else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))])
-    _save_reproducibly(wb, fh)
+    buf = io.BytesIO()
+    wb.save(buf)
+    fh.write(reproducible(buf.getvalue()))
     return n
 
 
-# The same input must give the same bytes (reruns, resumed runs and the staging test compare them), but
-# openpyxl stamps the save time into docProps/core.xml and into every zip entry: both are pinned here.
 _FIXED_TIME = "1980-01-01T00:00:00Z"
 
 
-def _save_reproducibly(wb, fh: IO[bytes]) -> None:
-    import io
-    import re
-    import zipfile
+def reproducible(data: bytes) -> bytes:
+    """The same workbook bytes for the same content: fixed zip entry times and document dates.
 
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as dst:
+    openpyxl stamps the save time into docProps/core.xml and every zip entry; a run's outputs
+    must not change when nothing but the clock did (the output manifest compares them).
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
+            body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + _FIXED_TIME.encode(), data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + _FIXED_TIME.encode() + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, body)
+    return out.getvalue()
