@@ -77,8 +77,8 @@ class GluedWordCase(Check):
             protected = protected_spans(text)
             for m in WORD_RE.finditer(text):
                 word = m.group()
-                if "'" in word or "’" in word:
-                    continue
+                if "'" in word or "’" in word or word.islower() or word[1:].islower():
+                    continue  # no capital after the first letter: no hump
                 humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
                 if len(humps) != 1:
                     continue
