@@ -63,6 +63,9 @@ class Check:
         self.settings = merged
         self.enabled = bool(merged["enabled"])
         self.level = merged["severity"] or type(self).severity
+        for key, value in merged.items():  # plain attributes: read once per word, `__getattr__` was a hot spot
+            if not hasattr(type(self), key) and key not in self.__dict__:
+                self.__dict__[key] = value
 
     @classmethod
     def all_params(cls) -> dict[str, Any]:
@@ -168,8 +171,13 @@ class Spans(list):
         return self._ends
 
 
+_URL_HINT = re.compile(r"[.@/:]\w")  # every URL, address or domain has one of these followed by a letter or digit
+
+
 def protected_spans(text: str) -> Spans:
     """Spans (URLs, e-mail addresses, domain names) that checks of word shape must leave alone."""
+    if not _URL_HINT.search(text):
+        return Spans()
     return Spans(m.span() for m in URL_EMAIL_RE.finditer(text))
 
 

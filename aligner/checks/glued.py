@@ -20,8 +20,10 @@ def scan_regions(doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in regions]
 
 
+# `left` starts at the start of a word and never gives letters back: without the look-behind and the possessive
+# `++`, a run of letters not followed by a stop was re-scanned from every position in it (quadratic in its length).
 _SENTENCE_JUNCTION = re.compile(
-    r"(?P<left>[^\W\d_]+)(?P<punct>[.!?…]+[\"'»”’)\]]*)(?P<right>[^\W\d_]+(?:['’][^\W\d_]+)?)")
+    r"(?<![^\W\d_])(?P<left>[^\W\d_]++)(?P<punct>[.!?…]+[\"'»”’)\]]*)(?P<right>[^\W\d_]+(?:['’][^\W\d_]+)?)")
 
 
 @register
@@ -77,8 +79,8 @@ class GluedWordCase(Check):
             protected = protected_spans(text)
             for m in WORD_RE.finditer(text):
                 word = m.group()
-                if "'" in word or "’" in word:
-                    continue
+                if "'" in word or "’" in word or word.islower() or word[1:].islower():
+                    continue  # no capital after the first letter: no hump
                 humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
                 if len(humps) != 1:
                     continue

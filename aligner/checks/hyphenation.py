@@ -9,7 +9,9 @@ from aligner.checks.glued import scan_regions
 from aligner.checks.lang import resources
 
 # word, horizontal spaces, a hyphen (not a dash), then a letter right after it
-_SPACED_HYPHEN = re.compile(r"(?P<left>[^\W\d_]+)(?P<gap>[ \t\u00a0]+)-(?P<right>[^\W\d_]+)")
+# (`left` from a word's start, possessive: a long word not followed by a space is scanned once, not from every
+# position in it)
+_SPACED_HYPHEN = re.compile(r"(?<![^\W\d_])(?P<left>[^\W\d_]++)(?P<gap>[ \t\u00a0]++)-(?P<right>[^\W\d_]+)")
 
 
 @register

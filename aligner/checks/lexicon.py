@@ -73,6 +73,8 @@ class Lexicon:
             if not self.knows(lang):
                 return None
             code = self._codes[lang] = _WORDFREQ_LANG.get(lang, lang)
+        if len(word) > MAX_CACHED:  # a letter run this long is no word: asked once, never kept in the cache
+            return float(self._wf.zipf_frequency(word.lower(), code))
         return _zipf_cached(self._wf, word.lower(), code)
 
     # -- language identification -----------------------------------------------------
@@ -94,7 +96,12 @@ class Lexicon:
 
     def confidences(self, text: str) -> dict[str, float]:
         """ISO 639-1 code -> lingua's confidence that `text` is in that language (values sum to 1)."""
+        if len(text) > MAX_CACHED:  # long phrases are rarely asked twice: the cache keeps the short ones
+            return _confidences_cached.__wrapped__(self.detector(), text)
         return _confidences_cached(self.detector(), text)
+
+
+MAX_CACHED = 64  # characters: the caches hold words and short phrases, not whatever a huge token is
 
 
 @lru_cache(maxsize=200_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from aligner.checks.base import Check, register
 from aligner.checks.glued import scan_regions
@@ -14,14 +15,21 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
 _STOPS = {".", "!", "?", "…"}
 
 
+@lru_cache(maxsize=4)
 def _tokens(text: str):
+    """(start, end, token) of `text`, shared by the repetition checks (each region is tokenised once)."""
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=4)
+def _keys(text: str):
+    return [t[2].lower() for t in _tokens(text)]
 
 
 def find_repeats(text: str, max_n: int):
     """(start_token, n) of every sequence of n tokens immediately repeated, longest first, non-overlapping."""
     toks = _tokens(text)
-    keys = [t[2].lower() for t in toks]
+    keys = _keys(text)
     out = []
     i = 0
     while i < len(toks):
@@ -137,7 +145,7 @@ class CoordinatedDuplicate(Check):
         for a, b in scan_regions(doc):
             text = doc.raw[a:b]
             toks = _tokens(text)
-            keys = [t[2].lower() for t in toks]
+            keys = _keys(text)
             i = 0
             while i < len(toks):
                 found = 0

@@ -41,16 +41,20 @@ class LangResources:
     number_words: dict[str, float] = field(default_factory=dict)
 
     def respellings(self, word: str) -> set[str]:
-        w = word.lower()
-        out = set()
-        cur = w
-        for pattern, repl in self.respell:
-            nxt = re.sub(pattern, repl, cur)
-            if nxt != cur:
-                out.add(nxt)
-                cur = nxt
-        out.discard(w)
-        return out
+        return set(_respellings(self.respell, word.lower()))
+
+
+@lru_cache(maxsize=100_000)
+def _respellings(respell: tuple[tuple[str, str], ...], w: str) -> frozenset[str]:
+    out = set()
+    cur = w
+    for pattern, repl in respell:
+        nxt = re.sub(pattern, repl, cur)
+        if nxt != cur:
+            out.add(nxt)
+            cur = nxt
+    out.discard(w)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=None)
