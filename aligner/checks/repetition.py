@@ -74,6 +74,7 @@ class RepeatedWord(_Repetition):
             "Italian and Czech allow only listed words (piano piano, via via; ano ano). Extend with "
             "`allow` (words that may be doubled) or set `reduplication` to 'free' or 'listed'.")
     params = {**_Repetition.params, "max_phrase_tokens": 1, "allow": [], "reduplication": ""}
+    param_choices = {"reduplication": ("", "free", "listed")}  # "": the language's own policy
 
     def find(self, ctx, doc):
         res = resources(doc.lang)

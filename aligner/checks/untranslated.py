@@ -26,6 +26,7 @@ class Untranslated(Check):
     params = {"min_en_zipf": 2.5, "min_zipf_gap": 1.5, "respelled_zipf": 3.0, "min_lingua_margin": 0.0,
               "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
               "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
+    param_choices = {"source_lang": "language"}
 
     def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
         """A score > 0 when `word` looks English rather than `lang`, with the reason."""
