@@ -275,10 +275,11 @@ def _check_encoder(where: str, value: str) -> None:
 
 
 def _check_device(where: str, value: str) -> None:
+    """encoder.device: auto, cpu, cuda, cuda:N or mps (whether torch can use it is checked when the encoder loads)."""
     import re
 
-    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value.strip()):
-        raise ConfigError(f"{where}: unknown device {value!r} (allowed: auto, cpu, cuda, cuda:N, mps)")
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value.strip().lower()):
+        raise ConfigError(f"{where}: expected auto, cpu, cuda, cuda:N or mps, got {value!r}")
 
 
 _EXTRA = {"languages": _check_languages, "categories": _check_categories, "encoder": _check_encoder,

@@ -79,10 +79,11 @@ def test_device_is_a_validated_config_key(tmp_path):
     good = tmp_path / "good.toml"
     good.write_text('[encoder]\ndevice = "cuda:0"\n')
     assert load_config(good).encoder.device == "cuda:0"
-    bad = tmp_path / "bad.toml"
-    bad.write_text("[encoder]\ndevice = 1\n")
-    with pytest.raises(ConfigError, match="device"):
-        load_config(bad)
+    for text in ("[encoder]\ndevice = 1\n", '[encoder]\ndevice = "gpu"\n'):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        with pytest.raises(ConfigError, match="device"):
+            load_config(bad)
 
 
 @pytest.mark.slow
