@@ -91,6 +91,7 @@ class GateConfig:
     categories: list[str] = field(default_factory=list)  # empty: all categories count
     report_on: str = "warning"  # findings at or above this severity are listed in the report
     ignore_fixed: bool = False  # findings the cleaning stage fixed do not count
+    baseline: str = ""  # earlier flags.jsonl / output folder: only findings not in it count ("" = none)
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
+from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 _OPENERS = re.compile(r"[.!?…:;\"'«»“”„‘’(\[\-–—/]\s*$")
 
@@ -71,6 +73,8 @@ class MidSentenceCapital(Check):
         return score, reasons
 
     def find(self, ctx, doc):
+        if resources(doc.lang).capitalises_nouns:
+            return  # German capitalises every noun: a mid-sentence capital is the rule there
         doc_lower: dict[str, int] = {}
         doc_caps: dict[str, int] = {}  # capitalised inside sentences
         for s in doc.sentences:
@@ -84,7 +88,7 @@ class MidSentenceCapital(Check):
         for s in doc.sentences:
             if is_heading(doc, s):
                 continue
-            raw = doc.raw[s.raw_start:s.raw_end]
+            raw = reader_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []

@@ -7,13 +7,14 @@ import re
 
 from aligner.checks.base import Check, LETTERS_RE, WORD_RE, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 
 def scan_regions(doc) -> list[tuple[int, int]]:
     """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them)."""
     regions: list[list[int]] = []
     for s in sorted(doc.sentences, key=lambda s: s.raw_start):
-        if regions and not doc.raw[regions[-1][1]:s.raw_start].strip():
+        if regions and not reader_view(doc)[regions[-1][1]:s.raw_start].strip():
             regions[-1][1] = max(regions[-1][1], s.raw_end)
         else:
             regions.append([s.raw_start, s.raw_end])
@@ -39,7 +40,7 @@ class GluedSentence(Check):
 
     def find(self, ctx, doc):
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in _SENTENCE_JUNCTION.finditer(text):
                 left, right = m.group("left"), m.group("right")
@@ -59,7 +60,7 @@ class GluedSentence(Check):
 class GluedWordCase(Check):
     code = "glued-word-case"
     category = "glued"
-    severity = "warning"
+    severity = "error"
     fixable = True
     summary = "Two words are glued together: a lower-case letter is directly followed by a capital."
     help = ("A word that ends and the next that starts with a capital, with no space ('propagovatDobrá', "
@@ -72,7 +73,7 @@ class GluedWordCase(Check):
     def find(self, ctx, doc):
         lex = ctx.lexicon
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in WORD_RE.finditer(text):
                 word = m.group()
@@ -113,17 +114,28 @@ class GluedWordCase(Check):
 class GluedWord(Check):
     code = "glued-word"
     category = "glued"
-    severity = "warning"
+    severity = "error"
     fixable = True
     summary = "An unknown lower-case word is two common words without the space between them."
     help = ("'silamaging' is not a word, 'sila maging' is. A lower-case word is split only when the word list "
             "of the language does not know it, it occurs no more than once in the corpus, and both halves are "
-            "frequent words (Zipf frequency >= `min_part_zipf`; very short halves need `short_part_zipf`) that "
-            "are not bound affixes of the language (Tagalog pinaka-, -ng; Czech nej-, ...). Needs the `wordfreq` "
-            "word lists; silent for a language they do not cover.")
+            "frequent words (Zipf frequency >= `min_part_zipf`; very short halves need `short_part_zipf`, halves "
+            "of `long_part_length` letters or more `long_part_zipf`: a long known word is rarely a chance "
+            "match, as in 'forma|abitualmente') that are not bound affixes of the language (Tagalog pinaka-, "
+            "-ng; Czech nej-, ...). Languages that write compounds as one word (German, Dutch, the Nordic "
+            "languages...: `compounding` in their resources) are skipped: there an unknown word made of two "
+            "known ones is normal. Needs the `wordfreq` word lists; silent for a language they do not cover.")
     params = {"autofix": False, "min_length": 7, "max_word_zipf": 1.0, "min_part_zipf": 4.5, "min_part_length": 3,
-              "short_part_zipf": 6.0, "max_corpus_count": 1,
+              "short_part_zipf": 6.0, "long_part_length": 7, "long_part_zipf": 3.0, "max_corpus_count": 1,
               "max_english_zipf": 2.0}
+
+    def _part_zipf(self, part: str) -> float:
+        """How frequent a half must be: very short halves match by chance, long ones rarely do."""
+        if len(part) < self.min_part_length:
+            return self.short_part_zipf
+        if len(part) >= self.long_part_length:
+            return self.long_part_zipf
+        return self.min_part_zipf
 
     def _derived(self, lex, res, word, lang, depth: int = 0) -> bool:
         """A known word plus a bound affix of the language (kamay + -an), or a known word with a repeated
@@ -149,9 +161,11 @@ class GluedWord(Check):
         if lex is None or not lex.knows(doc.lang):
             return
         res = resources(doc.lang)
+        if res.compounding:
+            return
         counts = ctx.corpus_words(doc.lang).any_case
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in LETTERS_RE.finditer(text):
                 word = m.group()
@@ -172,10 +186,7 @@ class GluedWord(Check):
                     if left in res.bound_prefixes or right in res.bound_suffixes:
                         continue
                     zl, zr = lex.zipf(left, doc.lang), lex.zipf(right, doc.lang)
-                    ok = all(
-                        z >= (self.short_part_zipf if len(p) < self.min_part_length else self.min_part_zipf)
-                        for p, z in ((left, zl), (right, zr))
-                    )
+                    ok = all(z >= self._part_zipf(p) for p, z in ((left, zl), (right, zr)))
                     if ok and (best is None or min(zl, zr) > best[0]):
                         best = (min(zl, zr), left, right)
                 if best:

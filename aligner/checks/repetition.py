@@ -7,6 +7,7 @@ import re
 from aligner.checks.base import Check, register
 from aligner.checks.glued import scan_regions
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
 
@@ -53,9 +54,9 @@ class _Repetition(Check):
         `include_removed` (reported for the record, already fixed: that text is not in the dataset)."""
         regions = [(a, b, False) for a, b in scan_regions(doc)]
         if self.include_removed:
-            regions += [(r.start, r.end, True) for r in doc.removed if doc.raw[r.start:r.end].strip()]
+            regions += [(r.start, r.end, True) for r in doc.removed if reader_view(doc)[r.start:r.end].strip()]
         for a, b, removed in sorted(regions):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             for toks, i, n in find_repeats(text, self.max_phrase_tokens):
                 yield a, text, toks, i, n, removed
 
@@ -132,7 +133,7 @@ class CoordinatedDuplicate(Check):
         conj = set(res.conjunctions) or {"and", "or"}
         allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             toks = _tokens(text)
             keys = [t[2].lower() for t in toks]
             i = 0

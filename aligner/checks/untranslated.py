@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 
 @register
@@ -22,10 +23,13 @@ class Untranslated(Check):
             "finding (a phrase). Loanwords the language has adopted (customer, manager, call center, email... "
             "listed per language in aligner/checks/lang/<lang>.py, extend with `extra_loanwords`) are not "
             "errors. Acronyms, URLs and numbers are ignored, and so are capitalised words outside headings unless "
-            "the document also writes them in lower case (names: Mary, Picasso).")
+            "the document also writes them in lower case (names: Mary, Picasso). A run of `error_words` or more "
+            "English words (a clause or sentence left in English) is reported at `error_severity`: single words "
+            "can be terms the language uses as they are, a run that long cannot.")
     params = {"min_en_zipf": 2.5, "min_zipf_gap": 1.5, "respelled_zipf": 3.0, "min_lingua_margin": 0.0,
               "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
-              "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
+              "min_letters": 3, "extra_loanwords": [], "source_lang": "en",
+              "error_words": 4, "error_severity": "error"}
 
     def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
         """A score > 0 when `word` looks English rather than `lang`, with the reason."""
@@ -59,7 +63,7 @@ class Untranslated(Check):
         loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
         lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
         for s in doc.sentences:
-            raw = doc.raw[s.raw_start:s.raw_end]
+            raw = reader_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
             words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
@@ -104,7 +108,11 @@ class Untranslated(Check):
                 margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
                 if margin > self.min_lingua_margin:
                     reason = scored[i][2] if i == j else "English words"
+                    n_words = j - i + 1
+                    long_run = self.error_words > 0 and n_words >= self.error_words
                     yield self.flag(doc, s.raw_start + a, s.raw_start + b,
-                                    f"'{phrase}' looks untranslated ({reason}) in a {lang} text.",
-                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i)
+                                    f"'{phrase}' looks untranslated ({reason}"
+                                    f"{f', {n_words} words' if long_run else ''}) in a {lang} text.",
+                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i,
+                                    severity=self.error_severity if long_run else None)
                 i = j + 1

@@ -30,8 +30,16 @@ FILES = ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "alig
 
 def flag_records(result: Any) -> list[dict[str, Any]]:
     """flags.jsonl records (with line/column positions) of a RunResult, unstamped."""
+    from aligner.output.baseline import finding_fingerprint
+
     indexes = {d.doc: LineIndex(d.raw) for d in result.documents}
-    return [flag_record(f, indexes.get(f.doc)) for f in result.flags]
+    raws = {d.doc: d.raw for d in result.documents}
+    out = []
+    for f in result.flags:
+        rec = flag_record(f, indexes.get(f.doc))
+        rec["fingerprint"] = finding_fingerprint(rec, raws.get(f.doc))  # identity for `check --baseline`
+        out.append(rec)
+    return out
 
 
 def write_outputs(result, out: Path) -> dict[str, Path]:

@@ -37,6 +37,11 @@ class LangResources:
     # Coordinating conjunctions ("and", "or") and words that may stand on both sides of one (more and more).
     conjunctions: frozenset[str] = frozenset()
     coordinated_ok: frozenset[str] = frozenset()
+    # Compounds are written as one word (German Datenbankverwaltung): an unknown word made of two known
+    # ones is normal there, so the glued-word split test does not run.
+    compounding: bool = False
+    # Nouns are capitalised (German): a capital mid-sentence is no evidence of a casing error.
+    capitalises_nouns: bool = False
     # Number words, for the number check (lower case -> value).
     number_words: dict[str, float] = field(default_factory=dict)
 
