@@ -20,9 +20,9 @@ REGRESSIONS = [
      "He is often called upon to resolve conflicts involving customer complaints about service or merchandise."),
     # a paragraph (two consecutive sentences) missing from the translation
     ("missing-paragraph",
-     "L'ambito dei reclami è normalmente grande, quindi il manager presenta comunemente vari scenari al personale "
-     "per dimostrare come i conflitti possano essere meglio risolti.Le soluzioni creative suggerite dal personale "
-     "possono spesso derivare da queste sessioni di gioco di ruolo.",
+     "Se l'azienda accetta resi, rimborsi e scambi, il responsabile del servizio clienti educa comunemente anche il "
+     "personale su queste procedure.Normalmente spiega le restrizioni e le eccezioni su queste transazioni e "
+     "descrive i documenti coinvolti per garantire il rispetto delle politiche e delle procedure del negozio.\n\n",
      ""),
     # a new glued word without a case change
     ("glued-word", "Il gestore forma abitualmente il personale", "Il gestore formaabitualmente il personale"),

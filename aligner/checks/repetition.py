@@ -70,10 +70,14 @@ class RepeatedWord(_Repetition):
     code = "repeated-word"
     summary = "A word is written twice in a row."
     help = ("'zpracování zpracování': machine translation doubled a word; the fix keeps one. Reduplication "
-            "that the language uses on purpose is not flagged: in Tagalog full reduplication of a content word "
-            "is grammatical (araw araw, isa isa, unti unti), only function words (ang ang, sa sa) are errors; "
-            "Italian and Czech allow only listed words (piano piano, via via; ano ano). Extend with "
-            "`allow` (words that may be doubled) or set `reduplication` to 'free' or 'listed'.")
+            "that the language uses on purpose is not flagged. Tagalog (`reduplication = \"hyphen\"`) writes full "
+            "reduplication with a hyphen (araw-araw, isa-isa, unti-unti: Komisyon sa Wikang Filipino, "
+            "Ortograpiyang Pambansa 2014, use of the hyphen in repeated words): a space-separated doubled content "
+            "word is flagged with the hyphenated form as its fix, a doubled function word (ang ang, sa sa) with "
+            "one copy; the legitimate sequences of two identical particles (the adverb 'na' followed by the "
+            "linker 'na') are listed in `reduplicated_ok`. Italian and Czech allow only listed words (piano "
+            "piano, via via; ano ano). Extend with `allow` (words that may be doubled) or set `reduplication` to "
+            "'free', 'listed' or 'hyphen'.")
     params = {**_Repetition.params, "max_phrase_tokens": 1, "allow": [], "reduplication": ""}
 
     def find(self, ctx, doc):
@@ -90,6 +94,13 @@ class RepeatedWord(_Repetition):
             if policy == "free" and key not in res.function_words:
                 continue
             start, end = a + toks[i][0], a + toks[i + 1][1]
+            if policy == "hyphen" and key not in res.function_words:
+                # full reduplication is written with a hyphen (tl araw-araw): the space is the artifact
+                second = text[toks[i + 1][0]:toks[i + 1][1]]
+                yield self.flag(doc, start, end, f"'{word} {second}': a reduplicated word is written with a hyphen "
+                                f"in {doc.lang}{self._where(removed)}.", fix=f"{word}-{second}", score=1.0,
+                                fixed=removed)
+                continue
             yield self.flag(doc, start, end, f"'{word}' is written twice{self._where(removed)}.",
                             fix=text[toks[i][0]:toks[i][1]], score=1.0, fixed=removed)
 

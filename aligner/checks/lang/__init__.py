@@ -22,7 +22,8 @@ class LangResources:
     # Words that are never legitimately doubled (articles, prepositions, particles...).
     function_words: frozenset[str] = frozenset()
     # "free": full reduplication of a content word is grammatical (Tagalog: araw araw, isa isa);
-    # "listed": only the words of `reduplicated_ok` may be doubled (Italian piano piano).
+    # "listed": only the words of `reduplicated_ok` may be doubled (Italian piano piano);
+    # "hyphen": reduplication is written with a hyphen (Tagalog araw-araw), a doubled word with a space is not.
     reduplication: str = "listed"
     reduplicated_ok: frozenset[str] = frozenset()
     # Prefixes written with a hyphen before a vowel-initial or foreign root (Tagalog pag-iwas):

@@ -22,8 +22,12 @@ FUNCTION_WORDS = {
     "isang", "ay", "nito", "niya", "kanyang", "kanilang", "dahil", "upang", "kaya",
 }
 
-# Full reduplication of a content word is grammatical in Tagalog (araw araw, isa isa, unti unti).
-REDUPLICATION = "free"
+# Full reduplication of a word is grammatical in Tagalog and written with a hyphen (araw-araw, isa-isa,
+# unti-unti, sari-sari): Komisyon sa Wikang Filipino, Ortograpiyang Pambansa (2014), "Gamit ng gitling",
+# pag-uulit ng salitang-ugat. The same word twice with a space is an artifact, except where two different
+# particles share a form: the adverb 'na' (already, now) followed by the linker 'na' (handa na na umuwi).
+REDUPLICATION = "hyphen"
+REDUPLICATED_OK = {"na"}
 
 HYPHEN_PREFIXES = {
     "pag", "mag", "nag", "ipag", "ipang", "pang", "pam", "pan", "mang", "nang", "makipag", "nakipag",
