@@ -66,3 +66,11 @@ def test_coordinated_duplicate_caught(text, lang, evidence):
 ])
 def test_coordinated_duplicate_not_on_idioms(text, lang):
     assert flags_for(text, lang, "coordinated-duplicate") == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Customer service\n\nCustomer service is the support a company gives to the people who buy from it.", "en"),
+    ("Servizio clienti\n\nServizio clienti è il supporto che un'azienda offre a chi compra.", "it"),
+])
+def test_heading_and_the_next_sentence_are_not_a_doubled_phrase(text, lang):
+    assert flags_for(text, lang, "repeated-phrase") == [] and flags_for(text, lang, "repeated-word") == []

@@ -70,14 +70,60 @@ Document checks read the raw text of the sentences (removed chrome is left out, 
 report repeats inside it as already fixed) so a junction is found even where the segmenter split it. Pair checks
 run on the beads of parallel pairs and carry the bead id (`bead`) of aligned.jsonl.
 
+## What the checks read
+
+Checks read the text a reader sees, at the offsets of the source (`aligner/checks/view.py`): HTML tags,
+comments and attributes are blanked (a check never reads `class`, `span` or `strong` out of a tag) and
+entities count as their character. Text that is not meant to be translated is masked and skipped by every
+language check (untranslated, wrong-language, casing, glued words, repetition): inline code, commands, file
+names, options and placeholders, from the markup (`code`, `tt`, `kbd`, `samp`, `var`, `pre`, `translate="no"`,
+DocBook/Sphinx classes such as `literal`, `command`, `filename`, `option`, `replaceable`, `userinput`, `screen`,
+`package`) and in any text (Markdown backticks, `/paths/like/this`, `--options`, `$VARIABLES`, `{name}`, `%s`,
+`<placeholder>`, `snake_case`, `file.ext` names). The HTML loader removes tables of contents (`class="toc"`),
+consent banners, ads, share and subscribe boxes by their markup in every language, and cookie/consent lines by
+what they say (a 'cookie' word with a consent, refusal, settings or privacy word of any supported language:
+`aligner/data/consent_stems.json`), so both sides of a pair lose the same structure lines.
+
+## What fails the gate by default
+
+`aligner check` fails on findings at or above `gate.fail_on` = `error`. The severities are chosen so that an
+error is something a reviewer would reject in any translation, and a warning something worth a look that
+correct text also shows now and then (measured below on clean text):
+
+| finding | severity | why |
+|---|---|---|
+| `wrong-language`: a sentence of 5+ words in another language | error | lingua must be confident (>= 0.9) and the word lists must agree; on clean text it fires on quotations in another language, which a translation should not carry unmarked either |
+| `untranslated` run of 4+ English words (`error_words`) | error | a clause left in English; a single English word is a warning, since terms are used as they are (input, root, display) |
+| `omission` of a passage: 2+ consecutive sentences without counterpart (`passage_sentences`) | error | a paragraph missing from one side; a single sentence without counterpart is a warning (translations drop or add a sentence here and there) |
+| `glued-word`, `glued-word-case` | error | a lost space inside a sentence; the split must give two frequent words of the language and the whole must be unknown, and compounding languages (German) are skipped |
+| `number-mismatch`, `partial-omission`, `low-similarity` | error | content differs between the two sides of a bead |
+| `mojibake`, `replacement-character` | error | characters lost or garbled |
+| everything else | warning or info | stylistic, or fixed safely in the cleaned text (glued sentences, affix hyphens, doubled words) |
+
+A new glued *sentence* stays a warning: the fix (a space) is always applied and the segmenter splits there anyway.
+
+**Baseline.** A corpus that already has findings gates on what is new: `aligner check --baseline PREVIOUS`
+(an earlier output folder or its flags.jsonl) counts only findings not in it. A finding's identity is its
+check code, its document and a fingerprint of its words and four words of context on each side, read from the
+reader's text (`fingerprint` in flags.jsonl); what does not match by fingerprint is matched by (code, document,
+flagged text) while such findings remain, so an edit in the finding's own sentence does not make it new either.
+Each identity is counted: one more occurrence of the same finding is new. A corpus folder's own
+`aligner-baseline.jsonl` is used by default (the bundled corpus carries one: its artifacts are kept on purpose;
+`--no-baseline` ignores it). SARIF output sets `baselineState` (`new`, `unchanged`, `absent`) and
+`partialFingerprints`; `--format github` annotates new findings only. The end-to-end test
+`tests/test_gate_regressions.py` adds real regressions to a copy of the bundled corpus (an English sentence, a
+Spanish sentence, a missing paragraph, `formaabitualmente`, untranslated words): the copy fails by default on
+each of them, the untouched copy passes, and with `--baseline` only the new findings count.
+
 ## Languages
 
-Language knowledge lives in `aligner/checks/lang/<iso 639-1>.py` (shipped: `tl`, `it`, `cs`, `en`). To add a
+Language knowledge lives in `aligner/checks/lang/<iso 639-1>.py` (shipped: `tl`, `it`, `cs`, `en`, `de`, `fr`). To add a
 language, copy `it.py` to `<code>.py` and fill what applies: `LOANWORDS` (English words the language has
 adopted), `FUNCTION_WORDS` (never legitimately doubled), `REDUPLICATION` (`free` or `listed`) and
 `REDUPLICATED_OK`, `HYPHEN_PREFIXES` (prefixes joined by a hyphen; enables `affix-hyphen-space`),
 `BOUND_PREFIXES`/`BOUND_SUFFIXES` (affixes a `glued-word` split must not produce, and derivations it must
-recognise), `RESPELL` (how English words are respelled: `tion` → `syon`), `NUMBER_WORDS`. Everything is
+recognise), `RESPELL` (how English words are respelled: `tion` → `syon`), `NUMBER_WORDS`, `CAPITALISES_NOUNS`
+(German: `mid-sentence-capital` does not run), `COMPOUNDING` (German: `glued-word` does not run), `ADOPTED_GAP`. Everything is
 optional; a language without a module gets the language-independent checks and conservative behaviour. Word
 frequencies come from the `wordfreq` package (tl via `fil`, it, cs and about forty more), language
 identification from lingua restricted to `segment.languages`. Users extend lists without touching the package

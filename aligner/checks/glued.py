@@ -22,7 +22,15 @@ def scan_regions(doc) -> list[tuple[int, int]]:
 
 
 _SENTENCE_JUNCTION = re.compile(
-    r"(?P<left>[^\W\d_]+)(?P<punct>[.!?…]+[\"'»”’)\]]*)(?P<right>[^\W\d_]+(?:['’][^\W\d_]+)?)")
+    r"(?P<left>[^\W\d_]+)(?P<close>[\"'»”’)\]]?)(?P<punct>[.!?…]+[\"'»”’)\]]*)"
+    r"(?P<right>[«“„\"'(]?[^\W\d_]+(?:['’][^\W\d_]+)?)")
+_CAPITAL_TLD = re.compile(r"\.[A-Z][a-z]$")  # a two-letter country code written as a word: .It, .De
+
+
+def _real_urls(text: str) -> list[tuple[int, int]]:
+    """URL/e-mail/domain spans, except a 'domain' whose last part is a capitalised word: 'servizio.It',
+    'nito.De' are sentence junctions before a short word, not .it / .de addresses."""
+    return [sp for sp in protected_spans(text) if not _CAPITAL_TLD.search(text[sp[0]:sp[1]])]
 
 
 @register
@@ -35,24 +43,29 @@ class GluedSentence(Check):
     help = ("Machine-translated pages often lose the space between sentences ('nito.Ang', 'priorità.È'). "
             "The fix inserts the space. Abbreviations (U.S., e.g., Ph.D.), decimals, file names, URLs and "
             "e-mail addresses are left alone: the word before the stop must end in two lower-case letters and "
-            "the word after it must look like the start of a sentence.")
+            "the word after it must look like the start of a sentence (a capital, also after an opening quote or "
+            "bracket; a short word such as 'Sa' or 'It' counts: 'nito.Sa', 'servizio.It' are junctions, not "
+            "domain names). A closing quote or bracket may stand before or after the stop ('detto\".Poi', "
+            "'così.\"Poi').")
     params = {"min_left_letters": 2}
 
     def find(self, ctx, doc):
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
-            protected = protected_spans(text)
+            protected = _real_urls(text)
             for m in _SENTENCE_JUNCTION.finditer(text):
                 left, right = m.group("left"), m.group("right")
+                word = right.lstrip("«“„\"'(")
                 if len(left) < self.min_left_letters or not left[-self.min_left_letters:].islower():
                     continue
-                if not right[0].isupper() or (len(right) > 1 and not right[1:].islower()):
+                if not word or not word[0].isupper() or (len(word) > 1 and not word[1:].islower()):
                     continue
                 if overlaps(m.span(), protected):
                     continue
                 start, end = a + m.start(), a + m.end()
-                fix = left + m.group("punct") + " " + right
-                yield self.flag(doc, start, end, f"Missing space between two sentences: '{left}{m.group('punct')}' "
+                stop = m.group("close") + m.group("punct")
+                fix = left + stop + " " + right
+                yield self.flag(doc, start, end, f"Missing space between two sentences: '{left}{stop}' "
                                 f"and '{right}'.", fix=fix, score=1.0)
 
 

@@ -43,6 +43,23 @@ def find_repeats(text: str, max_n: int):
     return out
 
 
+def _paragraph_regions(doc) -> list[tuple[int, int]]:
+    """Raw runs of sentences of one paragraph (a heading is its own): a heading followed by a sentence that starts
+    with the same words ('Customer service' / 'Customer service is...') is not a doubled phrase."""
+    out: list[list[int]] = []
+    prev = None
+    view = reader_view(doc)
+    for s in sorted(doc.sentences, key=lambda s: s.raw_start):
+        same = prev is not None and prev.paragraph == s.paragraph and prev.kind == s.kind == "sentence" \
+            and not view[prev.raw_end:s.raw_start].strip()
+        if same:
+            out[-1][1] = max(out[-1][1], s.raw_end)
+        else:
+            out.append([s.raw_start, s.raw_end])
+        prev = s
+    return [(a, b) for a, b in out]
+
+
 class _Repetition(Check):
     category = "repetition"
     severity = "warning"
@@ -52,7 +69,7 @@ class _Repetition(Check):
     def _repeats(self, doc):
         """(offset, text, tokens, i, n, removed) of each repeat in the sentences, and in removed chrome when
         `include_removed` (reported for the record, already fixed: that text is not in the dataset)."""
-        regions = [(a, b, False) for a, b in scan_regions(doc)]
+        regions = [(a, b, False) for a, b in _paragraph_regions(doc)]
         if self.include_removed:
             regions += [(r.start, r.end, True) for r in doc.removed if reader_view(doc)[r.start:r.end].strip()]
         for a, b, removed in sorted(regions):
@@ -89,8 +106,8 @@ class RepeatedWord(_Repetition):
                 continue
             word = toks[i][2]
             key = word.lower()
-            if not any(ch.isalpha() for ch in key) or key in allowed:
-                continue
+            if not any(ch.isalpha() for ch in key) or key in allowed or len(key) < 2:
+                continue  # a single letter twice is a list label or an initial (V V), not a doubled word
             if policy == "free" and key not in res.function_words:
                 continue
             start, end = a + toks[i][0], a + toks[i + 1][1]
@@ -112,13 +129,17 @@ class RepeatedPhrase(_Repetition):
     help = ("'Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu', 'Jak můžeme pomoci? Jak můžeme pomoci?': a "
             "sequence of two or more words repeated right after itself (ignoring case). The fix keeps one copy. "
             "Longer repeats are matched first, up to `max_phrase_tokens` tokens. With `include_removed` "
-            "(default) repeats inside text the segmenter removed as chrome are reported too, as already fixed.")
+            "(default) repeats inside text the segmenter removed as chrome are reported too, as already fixed. "
+            "A repeat whose copies each end with a comma ('Oui, oui,', 'Weiter, weiter,') is emphasis, not an "
+            "artifact.")
     params = {**_Repetition.params, "max_phrase_tokens": 12, "min_tokens": 2}
 
     def find(self, ctx, doc):
         for a, text, toks, i, n, removed in self._repeats(doc):
             if n < self.min_tokens:
                 continue
+            if toks[i + n - 1][2] in (",", ";"):
+                continue  # 'Oui, oui,' / 'Weiter, weiter,': emphatic repetition set off by commas (epizeuxis)
             start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]
             first = text[toks[i][0]:toks[i + n - 1][1]]
             yield self.flag(doc, start, end, f"'{first}' is written twice{self._where(removed)}.", fix=first,

@@ -233,8 +233,8 @@ def _corpus_of_output(out: Path) -> Path | None:
         paths = [str(r["path"]) for _, r in iter_jsonl(out / "documents.jsonl") if r.get("path")]
     except (InputError, KeyError, TypeError):
         return None
-    if not paths:
-        return None
+    if not paths or not all(Path(p).is_file() for p in paths):
+        return None  # not made from files that are here (moved, or a synthetic run)
     try:
         root = Path(os.path.commonpath([os.path.dirname(p) or "." for p in paths]))
     except ValueError:  # mixed absolute and relative paths

@@ -38,6 +38,10 @@ class LangResources:
     # Coordinating conjunctions ("and", "or") and words that may stand on both sides of one (more and more).
     conjunctions: frozenset[str] = frozenset()
     coordinated_ok: frozenset[str] = frozenset()
+    # How far below its English frequency an English word may be in the language's word list and still count
+    # as adopted by the untranslated check (None: the check's `adopted_gap`). Word lists built from
+    # code-switched media (Filipino) hold much English, so the bar is higher there.
+    adopted_gap: float | None = None
     # Compounds are written as one word (German Datenbankverwaltung): an unknown word made of two known
     # ones is normal there, so the glued-word split test does not run.
     compounding: bool = False

@@ -7,7 +7,9 @@ FUNCTION_WORDS = {
 
 REDUPLICATION = "listed"
 # Reduplication French uses on purpose (petit à petit is not adjacent; these are).
-REDUPLICATED_OK = {"très", "non", "oui", "si", "bien", "vite", "tout", "fort", "pareil", "bof", "ah", "oh"}
+# nous nous / vous vous: subject and reflexive pronoun (nous nous sommes levés).
+REDUPLICATED_OK = {"très", "non", "oui", "si", "bien", "vite", "tout", "fort", "pareil", "bof", "ah", "oh", "nous",
+                   "vous"}
 
 BOUND_PREFIXES = {"re", "ré", "dé", "pré", "anti", "super", "sur", "sous", "auto", "multi", "inter", "co", "contre",
                   "in", "im", "mi", "semi", "ultra", "extra"}
