@@ -139,7 +139,7 @@ class GluedWord(Check):
             "languages...: `compounding` in their resources) are skipped: there an unknown word made of two "
             "known ones is normal. Needs the `wordfreq` word lists; silent for a language they do not cover.")
     params = {"autofix": False, "min_length": 7, "max_word_zipf": 1.0, "min_part_zipf": 4.5, "min_part_length": 3,
-              "short_part_zipf": 6.0, "long_part_length": 7, "long_part_zipf": 3.0, "max_corpus_count": 1,
+              "short_part_zipf": 6.5, "long_part_length": 7, "long_part_zipf": 3.0, "max_corpus_count": 1,
               "max_english_zipf": 2.0}
 
     def _part_zipf(self, part: str) -> float:

@@ -47,6 +47,8 @@ class LangResources:
     compounding: bool = False
     # Nouns are capitalised (German): a capital mid-sentence is no evidence of a casing error.
     capitalises_nouns: bool = False
+    # Words the language capitalises by rule wherever they stand (English days and months).
+    capitalised: frozenset[str] = frozenset()
     # Number words, for the number check (lower case -> value).
     number_words: dict[str, float] = field(default_factory=dict)
 

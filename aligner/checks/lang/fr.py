@@ -11,9 +11,10 @@ REDUPLICATION = "listed"
 REDUPLICATED_OK = {"très", "non", "oui", "si", "bien", "vite", "tout", "fort", "pareil", "bof", "ah", "oh", "nous",
                    "vous"}
 
-BOUND_PREFIXES = {"re", "ré", "dé", "pré", "anti", "super", "sur", "sous", "auto", "multi", "inter", "co", "contre",
+BOUND_PREFIXES = {"en", "em", "re", "ré", "dé", "pré", "anti", "super", "sur", "sous", "auto", "multi", "inter", "co", "contre",
                   "in", "im", "mi", "semi", "ultra", "extra"}
-BOUND_SUFFIXES = {"ment", "ement", "ons", "ez", "ent", "ais", "ait", "ions", "iez"}
+# verb endings (the future is the infinitive + -ai, -as, -a, -ons, -ez, -ont: fier + ont = fieront) and -ment
+BOUND_SUFFIXES = {"ment", "ement", "ons", "ez", "ent", "ais", "ait", "ions", "iez", "ont", "ai", "as", "aient"}
 
 RESPELL = [
     (r"ty$", "té"),
