@@ -19,3 +19,11 @@ class EncoderError(AlignerError):
 
 class GateFailed(AlignerError):
     """The quality gate found findings at or above the failing severity."""
+
+
+class OutputLocked(InputError):
+    """Another run holds the lock of the output folder."""
+
+
+class IncompleteOutput(InputError):
+    """An output folder does not hold one whole run (interrupted while moving files, or files of two runs)."""

@@ -87,7 +87,23 @@ def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
 
 def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
         encoder=None, write: bool = True) -> RunResult:
-    """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`."""
+    """Run the pipeline on a corpus folder; write the contract's files into `out` when `write`.
+
+    `out` is locked before any work, so a second run into the same folder stops at once
+    (OutputLocked) instead of racing this one; the files are moved into place together at
+    the end (aligner.output.staging).
+    """
+    if not (write and out is not None):
+        return _run(corpus, out, config=config, encoder=encoder, write=write)
+    from aligner.output.staging import OutputLock
+
+    check_output_folder(out)
+    with OutputLock(out) as lock:
+        return _run(corpus, out, config=config, encoder=encoder, write=write, lock=lock)
+
+
+def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
+         encoder=None, write: bool = True, lock=None) -> RunResult:
     from aligner.align import align_documents
     from aligner.checks import run_checks
     from aligner.checks.clean import apply_cleaning
@@ -143,7 +159,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
 
         with timed("write"):
             try:
-                write_outputs(result, Path(out))
+                write_outputs(result, Path(out), lock=lock)
             except OSError as exc:
                 raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     return result

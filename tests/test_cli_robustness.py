@@ -317,7 +317,7 @@ def test_corpus_without_parallel_pairs_gives_complete_empty_outputs(tmp_path, in
     (OSError(28, "No space left on device"), "aligned.tmx: No space left on device", True),
 ], ids=["ctrl-c-fresh-folder", "disk-full-over-previous-run"])
 def test_interrupted_run_leaves_no_half_written_file(tmp_path, in_process, monkeypatch, exc, message, previous):
-    """A writer that dies half-way leaves every file whole: the old version or the new one, no temp files."""
+    """A writer that dies half-way leaves the folder as it was: no new file, no temp files, no staging folder."""
     import aligner.output.tmx
 
     corpus = _write_corpus(tmp_path / "corpus", {"en.txt": (EN.encode(),), "de.txt": (DE.encode(),)})
@@ -339,7 +339,9 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path, in_process, monke
     # Ctrl-C: click turns KeyboardInterrupt into Abort, which the CLI reports as "aborted" (exit 2)
     assert code == 2 and "Traceback" not in err, err
     assert message in err
-    names = sorted(p.name for p in out.iterdir())
+    # a fresh folder that never received a committed run is removed again
+    assert previous or not out.exists(), sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")], names
     for name in names:  # what is there is whole
         if name.endswith(".jsonl"):
@@ -348,4 +350,5 @@ def test_interrupted_run_leaves_no_half_written_file(tmp_path, in_process, monke
         assert (out / name).read_bytes() == data, f"{name} was touched by the failed run"
     if not previous:
         assert "aligned.tmx" not in names and "summary.json" not in names
-    assert _jsonl(out / "aligned.jsonl"), "the run should have got as far as the beads"
+    # nothing of the failed run reaches the folder: its files were staged, never moved in
+    assert "aligned.jsonl" not in names, "a half-written run left files beside the previous ones"

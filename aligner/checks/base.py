@@ -9,6 +9,7 @@ everywhere: the registry key is the `code`, which is also the config key
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Iterator
@@ -46,6 +47,8 @@ class Check:
     summary: ClassVar[str] = ""  # one line, for SARIF shortDescription and `--help`
     help: ClassVar[str] = ""  # a paragraph for translators (SARIF help)
     params: ClassVar[dict[str, Any]] = {}  # own settings and their defaults
+    # settings whose values are restricted beyond their type: name -> allowed values, or "language"
+    param_choices: ClassVar[dict[str, Any]] = {}
     fixable: ClassVar[bool] = False  # produces `fix` suggestions
 
     def __init__(self, settings: dict[str, Any] | None = None):
@@ -109,6 +112,8 @@ def validate_settings(code: str, settings: Any, *, where: str) -> None:
                 raise ConfigError(f"{name}: expected a number, got {value!r}")
             if isinstance(default, int) and not isinstance(value, int):
                 raise ConfigError(f"{name}: expected an integer, got {value!r}")
+            if not math.isfinite(value) or value < 0:  # counts, thresholds, weights, Zipf values, margins
+                raise ConfigError(f"{name}: expected a number >= 0, got {value!r}")
         elif isinstance(default, str):
             if not isinstance(value, str):
                 raise ConfigError(f"{name}: expected a string, got {value!r}")
@@ -118,6 +123,13 @@ def validate_settings(code: str, settings: Any, *, where: str) -> None:
         elif isinstance(default, dict):
             if not isinstance(value, dict):
                 raise ConfigError(f"{name}: expected a table, got {value!r}")
+        allowed = cls.param_choices.get(key)
+        if allowed == "language":
+            from aligner.config import check_language
+
+            check_language(name, value)
+        elif allowed is not None and value not in allowed:
+            raise ConfigError(f"{name}: expected one of {', '.join(map(repr, allowed))}, got {value!r}")
 
 
 # -- shared helpers ---------------------------------------------------------------

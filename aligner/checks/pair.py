@@ -94,6 +94,7 @@ class Omission(Check):
             "passage of `passage_sentences` or more consecutive sentences without counterpart (a paragraph "
             "missing from a translation) is reported at `passage_severity`.")
     params = {"passage_sentences": 2, "passage_severity": "error"}
+    param_choices = {"passage_severity": ("info", "warning", "error")}
 
     def find_pair(self, ctx, ap):
         from aligner.errors import ConfigError

@@ -96,6 +96,7 @@ class RepeatedWord(_Repetition):
             "piano, via via; ano ano). Extend with `allow` (words that may be doubled) or set `reduplication` to "
             "'free', 'listed' or 'hyphen'.")
     params = {**_Repetition.params, "max_phrase_tokens": 1, "allow": [], "reduplication": ""}
+    param_choices = {"reduplication": ("", "free", "listed", "hyphen")}  # "": the language's own policy
 
     def find(self, ctx, doc):
         res = resources(doc.lang)

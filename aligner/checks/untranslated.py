@@ -35,6 +35,7 @@ class Untranslated(Check):
               "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
               "min_letters": 3, "extra_loanwords": [], "source_lang": "en",
               "error_words": 4, "error_severity": "error", "adopted_zipf": 3.0, "adopted_gap": 1.0}
+    param_choices = {"source_lang": "language", "error_severity": ("info", "warning", "error")}
 
     def _adopted(self, lex, low: str, lang: str) -> bool:
         """The language's own text uses the word (or, for an English plural, its singular: Filipino and Italian

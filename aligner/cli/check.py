@@ -42,9 +42,12 @@ def _default_target() -> str:
 @output_option("Write the report to this file (atomically), or - for stdout.")
 @click.option("--out", "out_dir", type=click.Path(readable=False), default=None, metavar="DIR",
               help="When TARGET is a corpus: also write the run's output files here (as `aligner run --out`).")
+@click.option("--verify", type=click.Choice(["quick", "full", "none"]), default="full", show_default=True,
+              help="Check first that an output folder holds one whole run: SHA-256 of every file (full), "
+                   "sizes and run ids (quick), or not at all.")
 @encoder_options
 def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, baseline,
-              no_baseline, fmt, output, out_dir, encoder, no_cache, cache_dir, threads):
+              no_baseline, fmt, output, out_dir, verify, encoder, no_cache, cache_dir, threads):
     """Gate TARGET for CI: exit 0 if it passes, 1 if it fails, 2 on a usage or input error.
 
     TARGET is the output folder of `aligner run` (with flags.jsonl and summary.json), or
@@ -87,7 +90,7 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         encoder__name=encoder, encoder__cache=False if no_cache else None,
         encoder__cache_dir=cache_dir, encoder__threads=threads,
     )
-    result = check(target, config=cfg, out=out_dir, baseline="" if no_baseline else baseline)
+    result = check(target, config=cfg, out=out_dir, verify=verify, baseline="" if no_baseline else baseline)
     write_text(output, render(result, fmt))
     if output != "-":
         note(f"{fmt} report written to {output}")

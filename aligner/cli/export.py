@@ -18,7 +18,10 @@ from aligner.output.export import EXPORT_FORMATS
 @click.option("--all", "include_dropped", is_flag=True, help="Include the beads the cleaning stage dropped.")
 @click.option("--lang-pair", default=None, metavar="XX-YY",
               help="Only beads between these languages, oriented XX -> YY (e.g. tl-it).")
-def export_cmd(source, fmt, output, min_score, include_dropped, lang_pair):
+@click.option("--verify", type=click.Choice(["quick", "full", "none"]), default="quick", show_default=True,
+              help="Check first that SOURCE holds one whole run: sizes and run ids (quick), "
+                   "also SHA-256 hashes (full), or not at all.")
+def export_cmd(source, fmt, output, min_score, include_dropped, lang_pair, verify):
     """Export the aligned beads of SOURCE (an output folder of `aligner run` or its aligned.jsonl; default: out).
 
     By default only the kept beads (the cleaned dataset) are exported; --all adds
@@ -37,7 +40,8 @@ def export_cmd(source, fmt, output, min_score, include_dropped, lang_pair):
     dest = output if output is not None else ("aligned" if fmt == "moses" else "-")
     if dest != "-":
         writable_target(dest, "file")
-    info = export(source, fmt, dest, min_score=min_score, kept_only=not include_dropped, lang_pair=lang_pair)
+    info = export(source, fmt, dest, min_score=min_score, kept_only=not include_dropped, lang_pair=lang_pair,
+                  verify=verify)
     where = ", ".join(info["files"]) or "stdout"
     extra = f" ({info['skipped_one_sided']} one-sided beads skipped)" if info.get("skipped_one_sided") else ""
     note(f"exported {info['records']} beads as {fmt} to {where}{extra}")

@@ -11,7 +11,8 @@ from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, e
 @click.command("run", context_settings=CONTEXT_SETTINGS)
 @click.argument("corpus", type=click.Path(readable=False), default="corpus")
 @click.option("-o", "--out", "--output", "out", type=click.Path(readable=False), default="out", show_default=True, metavar="DIR",
-              help="Output folder (created if needed; each file is replaced atomically).")
+              help="Output folder (created if needed; locked during the run; the new files replace "
+                   "the old ones together at the end).")
 @config_option
 @encoder_options
 @click.option("--min-score", type=float, default=None,

@@ -42,8 +42,12 @@ def _check_entry(where: str, entry: Any) -> dict[str, str]:
             raise ConfigError(f"{where}: unknown manifest key '{key}' (known: {', '.join(KEYS)})")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}.{key}: expected a non-empty string, got {value!r}")
-        if key == "lang" and not _LANG.match(value):
-            raise ConfigError(f"{where}.lang: expected an ISO 639-1 code such as 'tl' or 'cs', got {value!r}")
+        if key == "lang":
+            if not _LANG.match(value):
+                raise ConfigError(f"{where}.lang: expected an ISO 639-1 code such as 'tl' or 'cs', got {value!r}")
+            from aligner.config import check_language
+
+            check_language(f"{where}.lang", value)
         out[key] = value.strip()
     return out
 

@@ -9,9 +9,10 @@
 - report.html (self-contained review page) and summary.json (counts, timings,
   the full signature under its run id).
 
-Each file goes through a temporary sibling and `os.replace`, so an interrupted run
-leaves either the previous file or the new one, never half of one. summary.json is
-written last: its presence and run id say the folder is complete and consistent.
+All files are written into a staging folder inside `out` and moved into place together
+at the end (aligner.output.staging), behind a lock on `out`: an interrupted run leaves
+the previous output whole, and summary.json, moved in last with the size and SHA-256 of
+every file, says the folder is complete and consistent.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aligner.output.atomic import atomic_open, write_json, write_jsonl
+from aligner.output.atomic import atomic_open, write_jsonl
 from aligner.output.records import LineIndex, flag_record, signature_id, stamp, summarise
+from aligner.output.staging import CONTRACT_FILES
 
 __all__ = ["write_outputs", "signature_id", "flag_records"]
 
-FILES = ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "aligned.tmx", "aligned.tsv",
-         "report.html", "summary.json")
+FILES = CONTRACT_FILES
 
 
 def flag_records(result: Any) -> list[dict[str, Any]]:
@@ -42,9 +43,15 @@ def flag_records(result: Any) -> list[dict[str, Any]]:
     return out
 
 
-def write_outputs(result, out: Path) -> dict[str, Path]:
-    """documents/pairs/aligned/flags JSONL, TMX, TSV, report.html, summary.json; returns name -> path."""
+def write_outputs(result, out: Path, *, lock=None) -> dict[str, Path]:
+    """documents/pairs/aligned/flags JSONL, TMX, TSV, report.html, summary.json; returns name -> path.
+
+    The files are written into a staging folder inside `out` and moved into place together
+    (aligner.output.staging): an error, a kill or a full disk leaves `out` as it was.
+    `lock`: an `OutputLock` on `out` the caller already holds (else one is taken here).
+    """
     from aligner.output.report import write_report
+    from aligner.output.staging import OutputTransaction
     from aligner.output.tmx import write_tmx
     from aligner.output.tsv import write_tsv
 
@@ -53,23 +60,27 @@ def write_outputs(result, out: Path) -> dict[str, Path]:
         from aligner.errors import InputError
 
         raise InputError(f"{out}: exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
     run_id = signature_id(result.signature)
     signature = {"id": run_id, **result.signature}
     flags = flag_records(result)
     kept = [r for r in result.records if r.get("keep")]
-    paths = {name: out / name for name in FILES}
 
-    write_jsonl(paths["documents.jsonl"], (stamp(d.to_dict(), run_id) for d in result.documents))
-    write_jsonl(paths["pairs.jsonl"], (stamp(p.to_dict(), run_id) for p in result.pairs))
-    write_jsonl(paths["aligned.jsonl"], (stamp(r, run_id) for r in result.records))
-    write_jsonl(paths["flags.jsonl"], (stamp(f, run_id) for f in flags))
-    with atomic_open(paths["aligned.tmx"]) as fh:
-        write_tmx(fh, kept, signature=signature)
-    with atomic_open(paths["aligned.tsv"]) as fh:
-        write_tsv(fh, kept)
-    summary = summarise(result, run_id)
-    with atomic_open(paths["report.html"]) as fh:
-        write_report(fh, result, summary=summary, flags=flags)
-    write_json(paths["summary.json"], summary)
-    return paths
+    with OutputTransaction(out, lock=lock) as tx:
+        def staged(name: str):
+            return atomic_open(tx.path(name), shown=out / name)
+
+        def jsonl(name: str, records) -> None:
+            write_jsonl(tx.path(name), records, shown=out / name)
+
+        jsonl("documents.jsonl", (stamp(d.to_dict(), run_id) for d in result.documents))
+        jsonl("pairs.jsonl", (stamp(p.to_dict(), run_id) for p in result.pairs))
+        jsonl("aligned.jsonl", (stamp(r, run_id) for r in result.records))
+        jsonl("flags.jsonl", (stamp(f, run_id) for f in flags))
+        with staged("aligned.tmx") as fh:
+            write_tmx(fh, kept, signature=signature)
+        with staged("aligned.tsv") as fh:
+            write_tsv(fh, kept)
+        summary = summarise(result, run_id)
+        with staged("report.html") as fh:
+            write_report(fh, result, summary=summary, flags=flags)
+        return tx.commit(summary)

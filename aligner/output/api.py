@@ -178,8 +178,42 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise InputError(f"{path}:{lineno + 1}: not UTF-8 ({exc.reason})") from None
 
 
+def verify_source(file: Path, mode: str = "quick") -> dict[str, Any] | None:
+    """Verify the output folder `file` (an aligned.jsonl) belongs to, when it is one; its summary or None.
+
+    A file whose folder has no summary.json, or whose summary does not list it (an exported
+    or hand-made JSONL), is read as it is.
+    """
+    from aligner.output.staging import SUMMARY, verify_output
+
+    folder = file.parent
+    if mode == "none" or not (folder / SUMMARY).is_file() and not _interrupted(folder):
+        return None
+    summary = verify_output(folder, mode="none")
+    files = summary.get("files") if isinstance(summary, dict) else None
+    if isinstance(files, dict) and file.name not in files:
+        return summary
+    return verify_output(folder, mode=mode)
+
+
+def aligned_source(path: str | Path, verify: str = "quick") -> Path:
+    """The aligned.jsonl of `path` (a file, or an output folder), its folder verified (`verify_source`)."""
+    if Path(path).is_dir():  # first: an interrupted folder may lack aligned.jsonl, and the error should say why
+        verify_source(Path(path) / "aligned.jsonl", verify)
+        return resolve_file(path, "aligned.jsonl")
+    file = resolve_file(path, "aligned.jsonl")
+    verify_source(file, verify)
+    return file
+
+
+def _interrupted(folder: Path) -> bool:
+    from aligner.output.staging import interrupted
+
+    return interrupted(folder)
+
+
 def read_aligned(path: str | Path, *, min_score: float | None = None, kept_only: bool = True,
-                 lang_pair: str | tuple[str, str] | None = None) -> Iterator[AlignedRecord]:
+                 lang_pair: str | tuple[str, str] | None = None, verify: str = "quick") -> Iterator[AlignedRecord]:
     """Stream the beads of an aligned.jsonl file (or of the one in an output folder).
 
     - `min_score`: keep beads whose alignment score is at least this;
@@ -187,10 +221,14 @@ def read_aligned(path: str | Path, *, min_score: float | None = None, kept_only:
     - `lang_pair`: "xx-yy" (or a tuple): only beads between these two languages, always
       oriented xx -> yy (a bead aligned yy -> xx comes back with its sides swapped).
 
+    - `verify`: when the file is part of an output folder of `aligner run`, check first that
+      the folder holds one whole run (`IncompleteOutput` otherwise): "quick" (sizes and run
+      id stamps, the default), "full" (also the SHA-256 of every file) or "none".
+
     Raises InputError for a missing file or a malformed line (naming file and line).
     """
     wanted = parse_lang_pair(lang_pair)
-    file = resolve_file(path, "aligned.jsonl")
+    file = aligned_source(path, verify)
 
     def generate() -> Iterator[AlignedRecord]:
         for lineno, d in iter_jsonl(file):

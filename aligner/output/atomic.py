@@ -21,21 +21,24 @@ from aligner.errors import InputError
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8") -> Iterator[IO]:
+def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8",
+                shown: str | Path | None = None) -> Iterator[IO]:
     """Open `path` for writing through a temporary sibling file, replaced on success only.
 
     `mode` is "w" (text, UTF-8, "\\n" line ends on every platform) or "wb". An OSError while
-    writing or replacing (disk full, destination is a folder) becomes an InputError naming `path`.
+    writing or replacing (disk full, destination is a folder) becomes an InputError naming `path`
+    (or `shown`: the final name of a file written into a staging folder).
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open supports 'w' and 'wb', not {mode!r}")
     path = Path(path)
+    shown = path if shown is None else shown
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot write {shown}: {exc.strerror or exc}") from None
     try:
         if mode == "wb":
             fh = os.fdopen(fd, "wb")
@@ -54,7 +57,7 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str = "utf-8") -
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         if isinstance(exc, OSError):  # disk full, destination is a folder...: a clear error, not a traceback
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise InputError(f"cannot write {shown}: {exc.strerror or exc}") from exc
         raise
 
 
@@ -82,10 +85,10 @@ def json_line(record: dict[str, Any]) -> str:
     return json_dumps(record) + "\n"
 
 
-def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]], *, shown: str | Path | None = None) -> int:
     """Write records one per line, atomically; return how many."""
     n = 0
-    with atomic_open(path) as fh:
+    with atomic_open(path, shown=shown) as fh:
         for record in records:
             fh.write(json_line(record))
             n += 1

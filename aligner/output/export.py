@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from aligner.errors import InputError
-from aligner.output.api import AlignedRecord, read_aligned, resolve_file
+from aligner.output.api import AlignedRecord, aligned_source, read_aligned
 
 EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "moses")
 
@@ -45,12 +45,14 @@ def moses_groups(records: Iterable[AlignedRecord]) -> dict[tuple[str, str], list
 
 
 def export(source: str | Path, fmt: str, dest: str | Path | IO[str] = "-", *, min_score: float | None = None,
-           kept_only: bool = True, lang_pair: str | tuple[str, str] | None = None) -> dict[str, Any]:
+           kept_only: bool = True, lang_pair: str | tuple[str, str] | None = None,
+           verify: str = "quick") -> dict[str, Any]:
     """Export the beads of an output folder (or aligned.jsonl) as `fmt` into `dest`.
 
     `dest` is a path, "-" for stdout, or an open text file; for `moses` it is the base
     name of the two files (`<dest>.<src>` and `<dest>.<tgt>`; with several language
-    pairs `<dest>.<src>-<tgt>.<src>` ...). Returns {"records": n, "files": [...]}.
+    pairs `<dest>.<src>-<tgt>.<src>` ...). `verify` checks the output folder first, as in
+    `read_aligned`. Returns {"records": n, "files": [...]}.
     """
     from aligner.output.atomic import atomic_open, json_line
     from aligner.output.tmx import write_tmx
@@ -58,8 +60,9 @@ def export(source: str | Path, fmt: str, dest: str | Path | IO[str] = "-", *, mi
 
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
-    aligned_file = resolve_file(source, "aligned.jsonl")
-    records = read_aligned(aligned_file, min_score=min_score, kept_only=kept_only, lang_pair=lang_pair)
+    aligned_file = aligned_source(source, verify)
+    records = read_aligned(aligned_file, min_score=min_score, kept_only=kept_only, lang_pair=lang_pair,
+                           verify="none")  # verified just above
 
     if fmt == "moses":
         if dest in ("-", None) or not isinstance(dest, (str, Path)):

@@ -16,7 +16,6 @@ become annotations on the pull request).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,24 +179,29 @@ def evaluate(flags: Iterable[dict[str, Any]], *, config: GateConfig | None = Non
 
 
 def is_output_folder(path: Path) -> bool:
-    return path.is_dir() and ((path / "flags.jsonl").is_file() or (path / "summary.json").is_file())
+    from aligner.output.staging import interrupted
+
+    return path.is_dir() and ((path / "flags.jsonl").is_file() or (path / "summary.json").is_file()
+                              or interrupted(path))
 
 
-def load_output(out: str | Path) -> tuple[list[dict], list[dict], dict | None]:
-    """(flags, documents, signature) from an `aligner run` output folder."""
+def load_output(out: str | Path, *, verify: str = "full") -> tuple[list[dict], list[dict], dict | None]:
+    """(flags, documents, signature) from an `aligner run` output folder.
+
+    The folder is verified first (aligner.output.staging.verify_output; "full" hashes every
+    file): a folder a run was interrupted in, or holding files of two runs, is an
+    IncompleteOutput error, not a gate verdict on half the data.
+    """
     from aligner.output.api import iter_jsonl
+    from aligner.output.staging import verify_output
 
     out = Path(out)
+    summary = verify_output(out, mode=verify)
     if not (out / "flags.jsonl").is_file():
         raise InputError(f"{out}: no flags.jsonl (is it a complete output folder of `aligner run`?)")
     flags = [r for _, r in iter_jsonl(out / "flags.jsonl")]
     documents = [r for _, r in iter_jsonl(out / "documents.jsonl")] if (out / "documents.jsonl").is_file() else []
-    signature = None
-    if (out / "summary.json").is_file():
-        try:
-            signature = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("signature")
-        except (OSError, ValueError, AttributeError) as exc:
-            raise InputError(f"{out / 'summary.json'}: not a valid summary ({exc})") from None
+    signature = summary.get("signature") if isinstance(summary, dict) else None
     return flags, documents, signature
 
 
@@ -243,11 +247,12 @@ def _corpus_of_output(out: Path) -> Path | None:
 
 
 def check(target: str | Path, *, config=None, out: str | Path | None = None, encoder=None,
-          baseline: str | Path | None = None) -> GateResult:
+          verify: str = "full", baseline: str | Path | None = None) -> GateResult:
     """Gate an output folder of `aligner run`, or run the pipeline on a corpus folder first.
 
     `config` is a full `aligner.config.Config` (its `gate` section decides). With a
-    corpus, `out` (optional) receives the run's files. `baseline`: an earlier output
+    corpus, `out` (optional) receives the run's files. `verify` ("full", "quick", "none"):
+    how an output folder is checked to hold one whole run before it is gated. `baseline`: an earlier output
     folder or flags.jsonl whose findings do not count ("" for none; default: `gate.baseline`,
     else a corpus folder's own `aligner-baseline.jsonl`).
     """
@@ -266,7 +271,7 @@ def check(target: str | Path, *, config=None, out: str | Path | None = None, enc
 
         base_records = load_baseline(base_path)  # read first: a bad baseline fails before a long run
     if is_output_folder(target):
-        flags, documents, signature = load_output(target)
+        flags, documents, signature = load_output(target, verify=verify)
     else:
         from aligner.output import flag_records
         from aligner.output.records import signature_id
