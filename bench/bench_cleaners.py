@@ -174,6 +174,11 @@ json.dump(out, sys.stdout)
 
 
 PEERS = ["bicleaner-hardrules", "opusfilter"]
+# Their declared dependencies include native builds (fasttext, kenlm, pycld2) that need compilers and models; the
+# rules run here need none of them (the driver stubs fastspell/kenlm and turns those rules off), so the peers
+# are installed without dependencies and with the pure-Python ones they import.
+PEER_DEPS = ["regex", "pyyaml", "toolwrapper", "joblib", "sacremoses", "numpy", "pandas", "tqdm",
+             "lingua-language-detector", "beautifulsoup4", "graphviz", "morfessor", "rapidfuzz", "scikit-learn"]
 
 
 def default_venv() -> Path:
@@ -191,10 +196,11 @@ def ensure_venv(venv: Path) -> str | None:
     proc = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True)
     if proc.returncode != 0:
         return f"could not create {venv}: {proc.stderr.strip()[-200:]}"
-    proc = subprocess.run([str(py), "-m", "pip", "install", "-q", *PEERS], capture_output=True, text=True,
-                          timeout=3600)
-    if proc.returncode != 0:
-        return f"pip install {' '.join(PEERS)} failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}"
+    for args in (["--no-deps", *PEERS], PEER_DEPS):
+        proc = subprocess.run([str(py), "-m", "pip", "install", "-q", *args], capture_output=True, text=True,
+                              timeout=3600)
+        if proc.returncode != 0:
+            return f"pip install {' '.join(args)} failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}"
     return f"created {venv}"
 
 

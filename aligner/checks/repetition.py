@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from aligner.checks.base import Check, register
 from aligner.checks.glued import scan_regions
@@ -58,6 +59,18 @@ def _paragraph_regions(doc) -> list[tuple[int, int]]:
             out.append([s.raw_start, s.raw_end])
         prev = s
     return [(a, b) for a, b in out]
+
+
+@lru_cache(maxsize=None)
+def _commonest(lang: str | None, n: int = 100) -> frozenset[str]:
+    """The language's `n` most frequent words (wordfreq), empty when unknown: pronouns, question words..."""
+    try:
+        import wordfreq
+        from aligner.checks.lexicon import _WORDFREQ_LANG
+
+        return frozenset(wordfreq.top_n_list(_WORDFREQ_LANG.get(lang, lang), n)) if lang else frozenset()
+    except (ImportError, LookupError, ValueError):
+        return frozenset()
 
 
 class _Repetition(Check):
@@ -157,13 +170,15 @@ class CoordinatedDuplicate(Check):
             "leaving 'i clienti o i clienti'. Flagged when one to four identical words stand on both sides of a "
             "coordinating conjunction of the language (its `conjunctions`; English ones are used as a fallback). "
             "Idioms of repetition are not flagged: words the language may double (`reduplicated_ok`) and its "
-            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba). No fix: "
+            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba), and a "
+            "single word among the language's 100 commonest (how and how, du und du). No fix: "
             "the lost synonym cannot be recovered.")
     params = {"max_tokens": 4, "allow": []}
 
     def find(self, ctx, doc):
         res = resources(doc.lang)
         conj = set(res.conjunctions) or {"and", "or"}
+        common = _commonest(doc.lang)  # 'how and how', 'du und du': emphasis, not a lost synonym
         allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
@@ -176,7 +191,7 @@ class CoordinatedDuplicate(Check):
                     unit = keys[i:i + n]
                     if keys[i + n] in conj and keys[i + n + 1:i + 2 * n + 1] == unit \
                             and all(any(ch.isalpha() for ch in k) for k in unit) \
-                            and not (n == 1 and unit[0] in allowed) and not set(unit) & _STOPS:
+                            and not (n == 1 and (unit[0] in allowed or unit[0] in common)) and not set(unit) & _STOPS:
                         found = n
                         break
                 if found:
