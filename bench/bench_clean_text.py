@@ -44,7 +44,14 @@ def shared_dir() -> Path:
 
 
 def _paragraphs(lines: list[str], per: int = 5) -> str:
-    return "\n\n".join(" ".join(lines[k:k + per]) for k in range(0, len(lines), per)) + "\n"
+    """Paragraphs of `per` lines; a line without final punctuation (a title, a caption) ends its paragraph, so
+    that 'Harmonie' and the sentence after it are not run together."""
+    paras: list[list[str]] = [[]]
+    for ln in lines:
+        paras[-1].append(ln)
+        if len(paras[-1]) >= per or not ln.rstrip(" \"'»”)").endswith((".", "!", "?", "…", ":", ";")):
+            paras.append([])
+    return "\n\n".join(" ".join(p) for p in paras if p) + "\n"
 
 
 def build_corpus(dst: Path, limit: int) -> list[dict]:

@@ -130,6 +130,8 @@ try:
     # both are disabled by the flags below, so empty stand-ins satisfy the imports.
     fs = types.ModuleType("fastspell"); fs.FastSpell = type("FastSpell", (), {}); sys.modules.setdefault("fastspell", fs)
     sys.modules.setdefault("kenlm", types.ModuleType("kenlm"))
+    ft = types.ModuleType("fasttext"); ft.FastText = type("FastText", (), {"eprint": staticmethod(lambda *a, **k: None)})
+    sys.modules.setdefault("fasttext", ft)  # only the language id and LM rules use it (turned off below)
     from hardrules.bicleaner_hardrules import main as hr_main
     with tempfile.TemporaryDirectory() as tmp:
         inp, outp = os.path.join(tmp, "in.tsv"), os.path.join(tmp, "out.tsv")
@@ -178,7 +180,8 @@ PEERS = ["bicleaner-hardrules", "opusfilter"]
 # rules run here need none of them (the driver stubs fastspell/kenlm and turns those rules off), so the peers
 # are installed without dependencies and with the pure-Python ones they import.
 PEER_DEPS = ["regex", "pyyaml", "toolwrapper", "joblib", "sacremoses", "numpy", "pandas", "tqdm",
-             "lingua-language-detector", "beautifulsoup4", "graphviz", "morfessor", "rapidfuzz", "scikit-learn"]
+             "lingua-language-detector", "beautifulsoup4", "graphviz", "morfessor", "rapidfuzz", "scikit-learn",
+             "iso639-lang", "ruamel.yaml", "subword-nmt", "xxhash"]
 
 
 def default_venv() -> Path:
