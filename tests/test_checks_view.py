@@ -86,3 +86,25 @@ def test_consent_banner_markup_is_removed_in_any_language():
 def test_table_of_contents_markup_is_navigation():
     html = '<html><body><div class="toc"><p>1. Introduzione</p></div><p>Il testo vero.</p></body></html>'
     assert "Introduzione" not in extract_text(html).text
+
+
+def test_admonition_labels_are_structure_in_every_language():
+    for label in ("Note", "Nota", "Anmerkung"):
+        html = (f'<html><body><div class="note"><table><tr><th>{label}</th></tr><tr><td><p>Il testo della nota.</p>'
+                '</td></tr></table></div></body></html>')
+        text = extract_text(html).text
+        assert label not in text and "Il testo della nota." in text
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("KISS (keep it simple stupid), cioè mantenere le cose semplici.", "keep it simple stupid"),
+    ("Sostituito da « Debian GNU/Linux: Guide to Installation and Usage » nel 2008.", "Guide to Installation and Usage"),
+])
+def test_language_checks_skip_acronym_expansions_and_quoted_titles(text, masked):
+    from aligner.checks.view import language_view
+
+    d = _doc(text, fmt="text")
+    start = text.index(masked)
+    assert set(language_view(d)[start:start + len(masked)]) <= {LITERAL, " "}
+    assert LITERAL not in reader_view(d)[start:start + len(masked)]  # the shape checks still read it
+    assert flags_for(text, "it", "untranslated") == []

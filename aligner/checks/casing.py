@@ -7,7 +7,7 @@ import re
 
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
-from aligner.checks.view import reader_view
+from aligner.checks.view import language_view
 
 _OPENERS = re.compile(r"[.!?…:;\"'«»“”„‘’(\[\-–—/]\s*$")
 
@@ -91,7 +91,7 @@ class MidSentenceCapital(Check):
         for s in doc.sentences:
             if is_heading(doc, s):
                 continue
-            raw = reader_view(doc)[s.raw_start:s.raw_end]
+            raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []

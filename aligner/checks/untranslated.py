@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
-from aligner.checks.view import reader_view
+from aligner.checks.view import language_view
 
 
 @register
@@ -90,7 +90,7 @@ class Untranslated(Check):
         loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
         lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
         for s in doc.sentences:
-            raw = reader_view(doc)[s.raw_start:s.raw_end]
+            raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
             words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]

@@ -9,7 +9,9 @@
   code, commands, file names, options and placeholders, from the HTML markup (`code`, `tt`, `kbd`,
   `samp`, `var`, `pre`, classes such as `literal`, `command`, `filename`: aligner.load.html) and, in
   any text, Markdown backticks, file paths, `--options`, `$VARIABLES`, `%s`/`{name}`/`<name>`
-  placeholders, `snake_case` identifiers and file names with an extension.
+  placeholders, `snake_case` identifiers and file names with an extension;
+- `language_view(doc)` also masks an acronym's expansion in parentheses (KISS (keep it simple stupid)) and
+  short quoted titles or examples (at most 12 words): what untranslated, wrong-language and casing read.
 
 Language checks (untranslated, wrong language, casing, glued words, repetition) read this view, so
 a command left in English or a package name is not an "untranslated word" and markup never is.
@@ -48,6 +50,22 @@ def _code_like_spans(text: str) -> list[tuple[int, int]]:
 
 
 # extensions of file names written in prose (sources.list, grub.cfg, index.html); others are left to the checks
+# An acronym's expansion in parentheses is quoted, not translated: KISS (keep it simple stupid), RTFM (read the
+# fine manual); so are short quoted titles and examples: « Guide to Installation and Usage », "Debian Reference".
+_GLOSS = re.compile(r"\b[A-Z]{2,}\s*\(([^()\n]{3,80})\)")
+_QUOTED = re.compile(r"«\s*([^«»\n]{2,100}?)\s*»|“([^“”\n]{2,100})”|\"([^\"\n]{2,100})\"")
+MAX_QUOTED_WORDS = 12
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    out = [m.span(1) for m in _GLOSS.finditer(text)]
+    for m in _QUOTED.finditer(text):
+        k = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        if len(m.group(k).split()) <= MAX_QUOTED_WORDS:
+            out.append(m.span(k))
+    return out
+
+
 _EXTENSIONS = {
     "list", "conf", "cfg", "ini", "txt", "md", "html", "htm", "xml", "json", "yaml", "yml", "toml", "py", "sh",
     "c", "h", "cpp", "js", "ts", "css", "deb", "rpm", "tar", "gz", "bz2", "xz", "zip", "iso", "img", "log",
@@ -60,6 +78,21 @@ def _mask(chars: list[str], start: int, end: int) -> None:
     for k in range(start, end):
         if not chars[k].isspace():
             chars[k] = LITERAL
+
+
+def language_view(doc) -> str:
+    """The reader view with quoted titles/examples and acronym expansions masked too: what the language checks
+    (untranslated, wrong-language, casing) read. The shape checks (glue, hyphens, repetition) read `reader_view`,
+    where a quote still ends a sentence ('«basta».Poi')."""
+    cached = doc.__dict__.get("_language_view")
+    if cached is not None and cached[0] is doc.raw:
+        return cached[1]
+    chars = list(reader_view(doc))
+    for s, e in _quoted_spans("".join(chars)):
+        _mask(chars, s, e)
+    view = "".join(chars)
+    doc.__dict__["_language_view"] = (doc.raw, view)
+    return view
 
 
 def reader_view(doc) -> str:
@@ -97,5 +130,5 @@ def reader_view(doc) -> str:
 
 
 def reader_text(doc, start: int, end: int) -> str:
-    """The reader's text of raw[start:end] with do-not-translate parts left out, whitespace collapsed."""
-    return " ".join(reader_view(doc)[start:end].replace(LITERAL, " ").split())
+    """The reader's text of raw[start:end] with do-not-translate and quoted parts left out, whitespace collapsed."""
+    return " ".join(language_view(doc)[start:end].replace(LITERAL, " ").split())

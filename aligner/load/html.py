@@ -49,6 +49,10 @@ SKIP_CLASS_WORDS = {
     "subscribe": "navigation", "related": "navigation", "pagination": "navigation", "navheader": "navigation",
     "navfooter": "navigation",
 }
+# Admonitions (DocBook/Sphinx note, warning, tip...): their label ("Note", "Nota", "Anmerkung") is a structure line,
+# left out in every language alike so that the two sides of a pair keep the same lines.
+ADMONITION_CLASSES = {"note", "warning", "tip", "caution", "important", "admonition", "hint", "attention", "danger"}
+ADMONITION_LABELS = {"th", "h3", "h4", "h5", "h6", "strong", "b"}
 # Elements and class words of text that is not to be translated (code, commands, file names, placeholders).
 LITERAL_ELEMENTS = {"code", "tt", "kbd", "samp", "var", "pre"}
 LITERAL_CLASS_WORDS = {
@@ -151,7 +155,9 @@ class _Extractor(HTMLParser):
         self.raw_ends: list[int] = []
         self.is_data: list[bool] = []
         self.regions: list[tuple[int, int, str]] = []
-        self.stack: list[tuple[str, str | None, bool]] = []  # (tag, skip reason opened by it, literal)
+        self.stack: list[tuple[str, str | None, bool, bool]] = []  # (tag, skip reason, literal, admonition)
+        self.admonition_depth = 0
+        self.admonition_label_done = False
         self.skip: list[str] = []
         self.lang: str | None = None
         self.pending_break = ""
@@ -219,6 +225,14 @@ class _Extractor(HTMLParser):
         if tag in ("title", "h1") and tag not in self.titles and self._title_tag is None:
             self._title_tag, self._title_text = tag, []
         reason = None if self.skip else _skip_reason(tag, attrs)
+        classes = {w for n, v in attrs if n == "class" and v for w in _CLASS_SPLIT.split(v.lower())}
+        admonition = tag in ("div", "aside", "section") and bool(classes & ADMONITION_CLASSES)
+        if admonition:
+            self.admonition_label_done = False
+        elif (reason is None and not self.skip and self.admonition_depth and not self.admonition_label_done
+              and (tag in ("th",) or (tag in ADMONITION_LABELS and "title" in classes))):
+            reason = "navigation"  # the admonition's label: a structure line
+            self.admonition_label_done = True
         self._region(pos, end, self.skip[-1] if self.skip else (reason or "markup"))
         if tag in BLOCK_ELEMENTS:
             self._break("\n\n")
@@ -227,11 +241,13 @@ class _Extractor(HTMLParser):
         if tag in VOID_ELEMENTS or raw.endswith("/>"):
             return
         literal = _is_literal(tag, attrs)
-        self.stack.append((tag, reason, literal))
+        self.stack.append((tag, reason, literal, admonition))
         if reason:
             self.skip.append(reason)
         if literal:
             self.literal_depth += 1
+        if admonition:
+            self.admonition_depth += 1
 
     def handle_startendtag(self, tag, attrs):
         pos = self._pos()
@@ -251,13 +267,15 @@ class _Extractor(HTMLParser):
             if text:
                 self.titles[tag] = text
             self._title_tag = None
-        if any(t == tag for t, _, _ in self.stack):
+        if any(t == tag for t, _, _, _ in self.stack):
             while self.stack:
-                t, reason, literal = self.stack.pop()
+                t, reason, literal, admonition = self.stack.pop()
                 if reason:
                     self.skip.pop()
                 if literal:
                     self.literal_depth -= 1
+                if admonition:
+                    self.admonition_depth -= 1
                 if t == tag:
                     break
         self._region(pos, self._tag_end(pos), reason_here)
