@@ -147,7 +147,37 @@ Tatoeba (1,000 sentences per language side, documents of 50), Text+Berg de/fr (s
 yearbook digitised from print) and the short HTML articles of bench/data/clean/ (headings, a list, names, days,
 months, countries) in all eight supported languages.
 
-@@CLEAN@@
+| source | sentences | flags | per 1,000 | by code |
+|---|---|---|---|---|
+| Tatoeba cs | 1,013 | 0 | 0.0 | |
+| Tatoeba de | 1,055 | 2 | 1.9 | untranslated 2 |
+| Tatoeba en | 5,143 | 7 | 1.4 | repeated-phrase 4, mid-sentence-capital 2, coordinated-duplicate 1 |
+| Tatoeba fr | 1,035 | 4 | 3.9 | untranslated 3, repeated-phrase 1 |
+| Tatoeba it | 1,006 | 0 | 0.0 | |
+| Tatoeba tl | 1,026 | 5 | 4.9 | mid-sentence-capital 2, untranslated 2, repeated-word 1 |
+| Text+Berg de | 907 | 14 | 15.4 | boilerplate 9, glued-word-case 3, untranslated 2 |
+| Text+Berg fr | 907 | 39 | 43.0 | mid-sentence-capital 18, boilerplate 9, wrong-language 7, untranslated 4, glued-sentence 1 |
+| written, 8 languages (HTML) | 104 | 0 | 0.0 | |
+| all | 12,196 | 71 | 5.8 | mid-sentence-capital 22, boilerplate 18, untranslated 13, wrong-language 7, repeated-phrase 5, glued-word-case 3, coordinated-duplicate 1, repeated-word 1, glued-sentence 1 |
+
+A first run of this bench during this work (300 sentences per Tatoeba side) gave 15.8 flags per 1,000, among them
+`nous nous`, `V V`, `Oui, oui,`, `en|cordons`, `fier|ont`, `Claire`, `May`, `Earth`; fixed by French reflexive
+pronouns and verb endings, single letters, comma-separated emphasis, other documents' lower case no longer
+enough as casing evidence, English days and months.
+
+Targets not met, and what the remaining flags are:
+- glued / repetition / boilerplate (target 0): 29. Real artifacts of the digitised yearbook: `derTraversierung`,
+  `Berg führerAspirant`, `mitTricounibe` (lost spaces), `calendrier?Départ`. Correct text flagged: `who is alone
+  is alone` (en and fr Tatoeba), `pronounce "pronounce"`, `anybody see you? Anybody see you?` (two Tatoeba
+  sentences that are one after the other in the test set), `sleep and sleep`; the Tagalog `aga aga`, flagged
+  because Tagalog writes `aga-aga` (KWF orthography; a spelling finding). 18 boilerplate (info, reported as
+  removed): bylines (`Michel Piola , Vernier`) and titles that the German and the French yearbook print
+  identically, which the segmenter removes as lines repeated across documents.
+- other kinds (target <= 1 per 1,000): mid-sentence-capital 1.8 (18 of 22 in Text+Berg fr, mostly sentence
+  starts that the one-sentence-per-line source splits oddly, and nouns French capitalises: `Allemands`,
+  `Suisse`); untranslated 1.1 (`pretty`, `pronounce`, `cheeseburgers`, `marshmallow`: English words the
+  sentences really contain, and `harp`, `ladder` in Tagalog); wrong-language 0.6, all seven German
+  advertisement lines printed inside the French yearbook (correct findings).
 
 ### Untranslated words: precision and recall on injected English words
 
@@ -157,7 +187,21 @@ it was (110 words of the customer-service register, 36 of them found in the bund
 frequency-based adoption; *after*: the defaults (adoption derived from wordfreq's frequency lists, no hand list
 for Tagalog, the language's own spelling preferred: rekord, resolusyon).
 
-@@UNTRANSLATED@@
+| lang | setting | injected | found | recall | flags | precision |
+|---|---|---|---|---|---|---|
+| tl | before | 441 | 258 | 0.585 | 261 | 0.989 |
+| tl | after | 441 | 202 | 0.458 | 204 | 0.990 |
+| it | before | 448 | 369 | 0.824 | 370 | 0.997 |
+| it | after | 448 | 359 | 0.801 | 359 | 1.000 |
+| cs | before | 445 | 388 | 0.872 | 388 | 1.000 |
+| cs | after | 445 | 381 | 0.856 | 381 | 1.000 |
+
+Replacing the hand list by frequency-derived adoption costs recall, most in Tagalog (0.585 -> 0.458): wordfreq's
+Filipino list comes largely from code-switched media, so many everyday English words (table, window, homework)
+pass as adopted there. A tighter Tagalog bar (`ADOPTED_GAP = 0.5`) recovered the recall (0.567 on the first 400
+sentences) but made `customer`, `staff`, `call` untranslated, which Filipino text uses constantly; it is not
+the default. The words the old list protected because they occur in the bundled articles (`overhead`,
+`warranty`) are now found untranslated there, as they are.
 
 ### Real documents: Debian's reference manual (en, it, de, fr)
 
@@ -165,7 +209,33 @@ for Tagalog, the language's own spelling preferred: rekord, resolusyon).
 `apt-get install debian-reference-en debian-reference-it debian-reference-de debian-reference-fr` (the manual is
 not in the repository). The same pages through the code before this work (main at the time) and after:
 
-@@REAL@@
+| | before (main) | after |
+|---|---|---|
+| pages, sentences | 8, 812 | 8, 736 (tables of contents, navigation and admonition labels now removed in every language) |
+| same-page pairs found parallel | 12 of 12 | 12 of 12 |
+| flags | 1,188 (1,463 per 1,000 sentences) | 303 (412 per 1,000) |
+| flags on markup (starting or ending inside a tag or entity) | 714 (`class`, `literal`, ...) | 25, all `boilerplate` reports of removed navigation whose span began on a tag; now trimmed to text: 0 expected |
+| warning or worse per 1,000 sentences | 1,379 | 298 |
+| untranslated | 907 | 119 (17 errors: English sentences) |
+| mid-sentence-capital | 92 (German nouns) | 8 |
+| omission | 76 | 60 |
+
+The target of <= 10 warnings per 1,000 sentences is not met. A random sample of 50 warnings or worse of the
+after run (`--sample 50 --seed 1`), judged by hand: **20 real, 30 not**, short of the 40 the issue asks for.
+Real: the French translation carries whole English sentences and paragraphs the translator left (`The source
+of the English original document is currently written in DocBook XML files.`, `All command examples are run
+under the English locale`, `It gives you enough rope to hang yourself.`, `This makes its documentation
+difficult to be current and correct.`: samples 6, 7, 16, 17, 22, 27, 29, 30, 31, 37, 40, 41, 44, 45, 48), and
+content present in one translation only (translator credits in fr/it, a sentence the Italian lacks: 25, 32,
+34, 49, 50). Not real: the admonition labels `Nota`/`Anmerkung` kept in it/de while en/fr's `Note` was removed
+as repeated (11 samples: 4, 10, 11, 15, 20, 21, 26, 33, 36, 42, 47; fixed after the sample: admonition labels
+are structure lines now), an acronym's English expansion `KISS (keep it simple stupid)`, `RTFM (read the fine
+manual)` (3, 12, 23, 39; fixed after the sample), names and titles (`Larry Greenfield`, `Common UNIX Printing
+System`, `Debian Reference`, `« Guide to Installation and Usage »`: 1, 2, 8, 24, 35, 38; quoted titles fixed
+after the sample), terms (`root`-Shell, `Build`-Scripten, the suite `stable`: 18, 19, 28), headings whose
+length or numbering differs (5, 13, 14, 43), a bead whose similarity is low though it is a translation (9), and
+German `die die` (relative pronoun + article, 46).
+
 """
 
 
