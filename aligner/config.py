@@ -133,6 +133,7 @@ class GateConfig:
     categories: list[str] = setting(factory=list, check="categories")  # empty: all categories count
     report_on: str = setting("warning", choices=SEVERITY_NAMES)  # findings at or above this severity are listed in the report
     ignore_fixed: bool = setting(False)  # findings the cleaning stage fixed do not count
+    baseline: str = setting("")  # earlier flags.jsonl / output folder: only findings not in it count ("" = none)
 
 
 @dataclass

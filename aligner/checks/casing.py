@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
+from aligner.checks.lang import resources
+from aligner.checks.view import language_view
 
 _OPENER_CHARS = frozenset(".!?…:;\"'«»“”„‘’([-–—/")
 
@@ -42,12 +44,14 @@ class MidSentenceCapital(Check):
     summary = "A common word is capitalised in the middle of a sentence."
     help = ("Evidence that a capitalised word inside a sentence is a common word and not a name, added up and "
             "compared with `threshold`: the same document writes it in lower case elsewhere (strongest), other "
-            "documents of the language do, the aligned translation of the sentence has no capitalised word in "
+            "documents of the language do (which counts only together with evidence of the document itself or its "
+            "translation: names are also words, Bill, May, Claire), the aligned translation of the sentence has no capitalised word in "
             "its middle (names keep their capital across languages; a shared capital counts against), and the "
             "word list of the language knows the word. Never flagged: the first word of a sentence or after "
             "a colon, quote or bracket, words of fewer than `min_letters` letters, a capitalised word next to "
             "another (a name phrase: New York City), a word the document capitalises at least half as often as "
-            "it lower-cases it (a name: Tom), acronyms and words with inner capitals, and headings and titles, where "
+            "it lower-cases it (a name: Tom), acronyms and words with inner capitals, words the language capitalises by rule (English days and months: "
+            "`CAPITALISED` in its resources; German capitalises every noun and is not checked), and headings and titles, where "
             "English-style title case is common and a matter of style, not an error. The fix lower-cases the word "
             "(not applied by default: set `autofix = true`).")
     params = {"autofix": False, "threshold": 1.0, "doc_weight": 1.0, "corpus_weight": 0.75,
@@ -80,6 +84,9 @@ class MidSentenceCapital(Check):
         return score, reasons
 
     def find(self, ctx, doc):
+        res = resources(doc.lang)
+        if res.capitalises_nouns:
+            return  # German capitalises every noun: a mid-sentence capital is the rule there
         doc_lower: dict[str, int] = {}
         doc_caps: dict[str, int] = {}  # capitalised inside sentences
         for s in doc.sentences:
@@ -93,7 +100,7 @@ class MidSentenceCapital(Check):
         for s in doc.sentences:
             if is_heading(doc, s):
                 continue
-            raw = doc.raw[s.raw_start:s.raw_end]
+            raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []
@@ -116,8 +123,11 @@ class MidSentenceCapital(Check):
                     continue
                 if overlaps(m.span(), protected):
                     continue
+                if low in res.capitalised:
+                    continue  # capitalised by the language's rules (English Friday, May)
                 score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)
-                if score >= self.threshold and reasons:
+                if score >= self.threshold and any(not r.endswith("documents") for r in reasons):
+                    # other documents alone are no evidence: names that are also words (Bill, May, Claire)
                     hits.append((idx, m, score, reasons))
             # one finding per run of capitalised common words (Coordinator ng Serbisyo ng Customer)
             groups: list[list] = []

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from aligner.checks.base import Check, WORD_RE, register
+from aligner.checks.view import reader_text
 
 
 @register
 class WrongLanguage(Check):
     code = "wrong-language"
     category = "language"
-    severity = "warning"
+    severity = "error"
     summary = "A sentence is in another language than its document."
     help = ("The language identifier (lingua, restricted to `segment.languages`) is asked about every "
             "sentence of at least `min_words` words that the segmenter did not already place in the document's "
@@ -39,14 +40,15 @@ class WrongLanguage(Check):
         for s in doc.sentences:
             if segmented and s.lang == doc.lang:
                 continue
-            if len(WORD_RE.findall(s.text)) < self.min_words:
+            text = reader_text(doc, s.raw_start, s.raw_end)  # what a reader sees, code and commands left out
+            if len(WORD_RE.findall(text)) < self.min_words:
                 continue
-            conf = ctx.lexicon.confidences(s.text)
+            conf = ctx.lexicon.confidences(text)
             if not conf:
                 continue
             top = max(conf, key=conf.get)
             if top != doc.lang and conf[top] >= self.min_confidence and conf.get(doc.lang, 0.0) < self.max_doc_lang_confidence \
-                    and (not self.lexicon_check or self._lexicon_agrees(ctx.lexicon, s.text, top, doc.lang)):
+                    and (not self.lexicon_check or self._lexicon_agrees(ctx.lexicon, text, top, doc.lang)):
                 yield self.flag(doc, s.raw_start, s.raw_end,
                                 f"This sentence is in '{top}' (confidence {conf[top]:.2f}), not in the document's "
                                 f"language '{doc.lang}'.", score=conf[top], sentence=s.i)

@@ -31,6 +31,12 @@ def _default_target() -> str:
               help="List findings of this severity or worse [config gate.report_on; default: warning].")
 @click.option("--ignore-fixed/--count-fixed", default=None,
               help="Whether findings the cleaning stage fixed count [config gate.ignore_fixed; default: count].")
+@click.option("--baseline", type=click.Path(readable=False), default=None, metavar="PREVIOUS",
+              help="An earlier output folder or flags.jsonl: only findings not in it count; SARIF marks "
+                   "new/unchanged/absent, github annotates new ones only [config gate.baseline; default: a "
+                   "corpus folder's own aligner-baseline.jsonl].")
+@click.option("--no-baseline", is_flag=True, default=False,
+              help="Ignore any configured or corpus baseline: every finding counts.")
 @format_option(FORMATS, "text",
                "Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
 @output_option("Write the report to this file (atomically), or - for stdout.")
@@ -40,8 +46,8 @@ def _default_target() -> str:
               help="Check first that an output folder holds one whole run: SHA-256 of every file (full), "
                    "sizes and run ids (quick), or not at all.")
 @encoder_options
-def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, fmt, output,
-              out_dir, verify, encoder, no_cache, cache_dir, threads):
+def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, baseline,
+              no_baseline, fmt, output, out_dir, verify, encoder, no_cache, cache_dir, threads):
     """Gate TARGET for CI: exit 0 if it passes, 1 if it fails, 2 on a usage or input error.
 
     TARGET is the output folder of `aligner run` (with flags.jsonl and summary.json), or
@@ -61,6 +67,7 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
       aligner check out -f sarif -o aligner.sarif    # for GitHub code scanning
       aligner check out -f junit -o aligner-junit.xml
       aligner check out -f github                    # annotations in a GitHub Actions job
+      aligner check out --baseline main-out --fail-on warning   # fail only on new findings
     """
     from aligner.output.gate import check, is_output_folder, render
 
@@ -72,6 +79,10 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         writable_target(out_dir, "dir")
     if output != "-":
         writable_target(output, "file")
+    if baseline is not None and no_baseline:
+        raise click.UsageError("--baseline and --no-baseline exclude each other")
+    if baseline is not None:
+        require_path(baseline, "any", "baseline (an earlier output folder or flags.jsonl)")
     cfg = build_config(
         config_path, search_from=target,
         gate__fail_on=fail_on, gate__max_findings=max_findings,
@@ -80,7 +91,7 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         encoder__name=encoder, encoder__cache=False if no_cache else None,
         encoder__cache_dir=cache_dir, encoder__threads=threads,
     )
-    result = check(target, config=cfg, out=out_dir, verify=verify)
+    result = check(target, config=cfg, out=out_dir, verify=verify, baseline="" if no_baseline else baseline)
     write_text(output, render(result, fmt))
     if output != "-":
         note(f"{fmt} report written to {output}")

@@ -37,10 +37,17 @@ FILES = (*CONTRACT_FILES[:-1], *REVIEW_FILES, CONTRACT_FILES[-1])
 def flag_records(result: Any) -> list[dict[str, Any]]:
     """flags.jsonl records (with line/column positions) of a RunResult, unstamped."""
     from aligner.load.extract import add_locator
+    from aligner.output.baseline import finding_fingerprint
 
     indexes = {d.doc: LineIndex(d.raw) for d in result.documents}
+    raws = {d.doc: d.raw for d in result.documents}
     extractions = {d.doc: d.extraction for d in result.documents if d.extraction}
-    return [add_locator(flag_record(f, indexes.get(f.doc)), extractions.get(f.doc)) for f in result.flags]
+    out = []
+    for f in result.flags:
+        rec = flag_record(f, indexes.get(f.doc))
+        rec["fingerprint"] = finding_fingerprint(rec, raws.get(f.doc))  # identity for `check --baseline`
+        out.append(add_locator(rec, extractions.get(f.doc)))
+    return out
 
 
 def write_outputs(result, out: Path, *, lock=None) -> dict[str, Path]:

@@ -362,8 +362,9 @@ def _segment_document(work: _DocWork, config: Config) -> None:
         out.extend(_uncovered_regions(doc.raw, work.regions, taken))
     out.sort(key=lambda r: r.start)
     doc.removed = out
-    if sentences and not doc.manifest.get("title"):
-        doc.title = sentences[0].text
+    if not doc.manifest.get("title"):  # HTML: the page's own title (og:title, <h1>, <title>), never a body line
+        html_title = getattr(work.html, "title", None) if work.html is not None else None
+        doc.title = html_title or (sentences[0].text if sentences else doc.title)
 
 
 def _uncovered_regions(raw: str, regions, taken) -> list[Removed]:
