@@ -104,7 +104,7 @@ def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | N
 
 def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
          encoder=None, write: bool = True, lock=None) -> RunResult:
-    from aligner.align import align_documents
+    from aligner.align import try_align_documents
     from aligner.checks import run_checks
     from aligner.checks.clean import apply_cleaning
     from aligner.embed import get_encoder
@@ -122,7 +122,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     with timed("load"):
         documents = load_corpus(corpus, config=config)
     if not documents:
-        raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
+        raise InputError(f"{corpus}: no documents found in the corpus folder (.txt, .html, .htm, .docx, .odt, .md, .pdf, .srt, .xlf, .xliff, .po; hidden files are skipped)")
     with timed("segment"):
         segment_corpus(documents, config=config)
     ok_docs = [d for d in documents if d.ok]
@@ -133,22 +133,37 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     with timed("embed"):
         embeddings = embed_documents(ok_docs, encoder)
     with timed("roles"):
-        label_roles(ok_docs, encoder, config=config.pair)
+        label_roles(ok_docs, encoder, config=config.pair, embeddings=embeddings)
     with timed("pair"):
         pair_stats: dict[str, Any] = {}
-        pairs = pair_documents(ok_docs, embeddings, config=config.pair, stats=pair_stats)
+        from aligner.pair.priors import apply_priors, split_bilingual  # bilingual files, names, manifest
+
+        mono, bilingual = split_bilingual(ok_docs)
+        pairs = apply_priors(pair_documents(mono, embeddings, config=config.pair, stats=pair_stats), mono,
+                             config=config) + bilingual
     aligned: list[AlignedPair] = []
+    problems: list[tuple[Document, str, str]] = []  # a pair whose alignment failed: reported, the run goes on
     by_id = {d.doc: d for d in ok_docs}
     with timed("align"):
         for p in pairs:
             if p.relation != "parallel":
                 continue
             src, tgt = by_id[p.src_doc], by_id[p.tgt_doc]
-            beads = align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
-                                    encoder=encoder, config=config.align)
+            from aligner.pair.priors import prior_beads  # a bilingual file's units, subtitles in sync
+
+            beads = prior_beads(p, src, tgt, embeddings[src.doc], embeddings[tgt.doc], config=config.align)
+            problem = None
+            if beads is None:
+                beads, problem = try_align_documents(src, tgt, embeddings[src.doc], embeddings[tgt.doc],
+                                                     encoder=encoder, config=config.align)
+            if problem:
+                p.evidence["error"] = problem
+                problems.append((src, "alignment", problem))
+                continue
             aligned.append(AlignedPair(p, src, tgt, beads))
     with timed("checks"):
-        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config)
+        flags = run_checks(documents, aligned, encoder=encoder, embeddings=embeddings, config=config,
+                           problems=problems)
     with timed("clean"):
         records = apply_cleaning(documents, aligned, flags, config=config)
 

@@ -24,6 +24,7 @@ BENCHES = [
     ("Text+Berg de-fr alignment F1", "bench_textberg.py", []),
     ("Tatoeba documents alignment F1", "bench_tatoeba_docs.py", []),
     ("other cleaners vs ours on the seeds", "bench_cleaners.py", []),
+    ("output commit and verification", "bench_output_commit.py", []),
 ]
 
 

@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
-import re
-
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
 from aligner.checks.view import language_view
 
-_OPENERS = re.compile(r"[.!?…:;\"'«»“”„‘’(\[\-–—/]\s*$")
+_OPENER_CHARS = frozenset(".!?…:;\"'«»“”„‘’([-–—/")
+
+
+def _after_opener(text: str, pos: int) -> bool:
+    """Is the last non-blank character before `pos` sentence punctuation, a quote or a bracket? Looks back
+    over blanks only (not over the whole prefix, which made the check quadratic in the sentence length)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i > 0 and text[i - 1] in _OPENER_CHARS
 
 
 def _capitalised(word: str) -> bool:
@@ -19,8 +26,9 @@ def _capitalised(word: str) -> bool:
 def _mid_capitals(text: str) -> list[str]:
     """Capitalised words of `text` that are not at its start or after sentence punctuation."""
     out = []
+    first = len(text) - len(text.lstrip())  # the first non-blank character
     for m in WORD_RE.finditer(text):
-        if m.start() == 0 or not text[:m.start()].strip() or _OPENERS.search(text[:m.start()]):
+        if m.start() <= first or _after_opener(text, m.start()):
             continue
         if _capitalised(m.group()):
             out.append(m.group().lower())
@@ -49,6 +57,7 @@ class MidSentenceCapital(Check):
     params = {"autofix": False, "threshold": 1.0, "doc_weight": 1.0, "corpus_weight": 0.75,
               "counterpart_weight": 0.75, "lexicon_weight": 0.25, "max_gap_words": 1,
               "min_letters": 3, "name_ratio": 2}
+    needs = frozenset({"words"})
 
     def _score(self, ctx, doc, word, counterpart, doc_lower, corpus_lower):
         low = word.lower()
@@ -84,7 +93,7 @@ class MidSentenceCapital(Check):
             for m in WORD_RE.finditer(s.text):
                 if m.group().islower():
                     doc_lower[m.group()] = doc_lower.get(m.group(), 0) + 1
-                elif m.start() > 0 and _capitalised(m.group()) and not _OPENERS.search(s.text[:m.start()]):
+                elif m.start() > 0 and _capitalised(m.group()) and not _after_opener(s.text, m.start()):
                     doc_caps[m.group().lower()] = doc_caps.get(m.group().lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
@@ -98,7 +107,7 @@ class MidSentenceCapital(Check):
             words = list(WORD_RE.finditer(raw))
             for idx, m in enumerate(words):
                 word = m.group()
-                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _OPENERS.search(raw[:m.start()]):
+                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _after_opener(raw, m.start()):
                     continue
                 # a capitalised neighbour makes a name phrase (New York City, Labor Statistics)
                 if any(0 <= k < len(words) and _capitalised(words[k].group()) and k != 0

@@ -51,7 +51,18 @@ EXAMPLES = {
                      "Italian naturally longer than Tagalog: the ratio is calibrated per pair"),
     "low-similarity": ("a bead pairing a sentence with an unrelated one",
                        "translations with different word order or paraphrase"),
+    "check-error": ("a check that raised on one document: `The check 'glued-word' failed (ValueError: …)`; a pair "
+                    "whose alignment failed: `The alignment stage failed: …`",
+                    "documents every check finished on"),
+    "check-skipped": ("a Japanese page: `Skipped for this ja document: repeated-word, … ('ja' is written without "
+                      "spaces between words …); glued-word, untranslated (wordfreq cannot split 'ja' text into words "
+                      "here …)`",
+                      "documents in a language every check can handle (one record per document, not per check)"),
 }
+
+NEEDS = {"words": "a language written with spaces between words",
+         "wordlist": "a usable word-frequency list of the document's language",
+         "langid": "the document's language among `segment.languages`"}
 
 INTRO = """# Checks
 
@@ -128,6 +139,19 @@ optional; a language without a module gets the language-independent checks and c
 frequencies come from the `wordfreq` package (tl via `fil`, it, cs and about forty more), language
 identification from lingua restricted to `segment.languages`. Users extend lists without touching the package
 through settings (`extra_loanwords`, `allow`, `extra_prefixes`).
+
+## When a check cannot run
+
+One bad document never stops a run. A check that raises on a document (or a pair) costs only its own findings
+there: the runner records a `check-error` finding on that document naming the check and the error, logs it, and
+goes on; a pair whose alignment fails gets no beads, an `error` in its pairs.jsonl evidence and a `check-error`
+finding. A check whose needs (listed under each check as **Needs**) the document's language cannot meet is
+skipped for that document, and one `check-skipped` record (severity info) per document lists the checks skipped
+and why: Japanese, Chinese, Thai and other languages written without spaces have no word segmenter here;
+wordfreq has no list for Thai and needs optional tokenizers for Japanese and Chinese (mecab-python3 and ipadic,
+jieba) and Korean; `wrong-language` compares only the configured languages. Both records are ordinary findings
+(`[checks.check-error] severity`, `enabled`, `aligner lint --ignore check-skipped`); `--select` does not hide
+them.
 
 Headings and titles are exempt from `mid-sentence-capital`: English-style title case is common in translated
 headings and is a matter of style. `untranslated` does look at headings (`Record Keepers`).
@@ -260,6 +284,8 @@ def render() -> str:
         caught, ok = EXAMPLES.get(code, ("", ""))
         if caught:
             out += [f"- Caught: {caught}", f"- Not flagged: {ok}", ""]
+        if c.needs:
+            out += [f"**Needs** {'; '.join(NEEDS[n] for n in sorted(c.needs))} (else skipped, see `check-skipped`)", ""]
         params = {"enabled": True, "severity": c.severity, **c.all_params()}
         settings = ", ".join(f"`{k}` = `{_toml(v)}`" for k, v in params.items())
         out += [f"Settings: {settings}", ""]

@@ -82,6 +82,7 @@ class GluedWordCase(Check):
             "(YouTube, McDonald, PowerPoint) unless both halves are common words of the language, more frequent "
             "there than in English, and the whole is unknown, identifiers with several humps, URLs and e-mail addresses.")
     params = {"min_left_letters": 3, "min_half_zipf": 2.5, "capitalised_half_zipf": 3.5}
+    needs = frozenset({"words"})
 
     def find(self, ctx, doc):
         lex = ctx.lexicon
@@ -123,6 +124,11 @@ class GluedWordCase(Check):
                                 score=1.0 if zl is None else min(zl, zr))
 
 
+# Longer letter runs are not two common words glued (they are URLs, base64, runs of one letter): the split and
+# derivation search, quadratic in the word's length, is not tried on them.
+MAX_SPLIT_WORD = 40
+
+
 @register
 class GluedWord(Check):
     code = "glued-word"
@@ -141,6 +147,7 @@ class GluedWord(Check):
     params = {"autofix": False, "min_length": 7, "max_word_zipf": 1.0, "min_part_zipf": 4.5, "min_part_length": 3,
               "short_part_zipf": 6.5, "long_part_length": 7, "long_part_zipf": 3.0, "max_corpus_count": 1,
               "max_english_zipf": 2.0}
+    needs = frozenset({"words", "wordlist"})
 
     def _part_zipf(self, part: str) -> float:
         """How frequent a half must be: very short halves match by chance, long ones rarely do."""
@@ -182,7 +189,7 @@ class GluedWord(Check):
             protected = protected_spans(text)
             for m in LETTERS_RE.finditer(text):
                 word = m.group()
-                if len(word) < self.min_length or not word.islower():
+                if not self.min_length <= len(word) <= MAX_SPLIT_WORD or not word.islower():
                     continue
                 if m.end() < len(text) and text[m.end()] in "'’-" or m.start() > 0 and text[m.start() - 1] in "'’-@#_/.":
                     continue

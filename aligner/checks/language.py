@@ -13,12 +13,14 @@ class WrongLanguage(Check):
     severity = "error"
     summary = "A sentence is in another language than its document."
     help = ("The language identifier (lingua, restricted to `segment.languages`) is asked about every "
-            "sentence of at least `min_words` words; a sentence is flagged only when it is confident "
+            "sentence of at least `min_words` words that the segmenter did not already place in the document's "
+            "language (`sentence_lang`, by its function words or the same identifier); a sentence is flagged only when it is confident "
             "(>= `min_confidence`) that the sentence is in another language and gives the document's language "
             "less than `max_doc_lang_confidence`. Short lines are skipped: identification of a few words is "
             "unreliable, and the word lists must agree (the words are more frequent in the other language than in "
             "the document's; `lexicon_check`). Untranslated words inside a sentence are the `untranslated` check's business.")
     params = {"min_words": 5, "min_confidence": 0.9, "max_doc_lang_confidence": 0.05, "lexicon_check": True}
+    needs = frozenset({"langid"})
 
     def _lexicon_agrees(self, lex, text, top, lang) -> bool:
         """Second opinion from the word lists: the words are more frequent in `top` than in `lang`."""
@@ -32,7 +34,12 @@ class WrongLanguage(Check):
     def find(self, ctx, doc):
         if ctx.lexicon is None or not doc.lang:
             return
+        # The segmenter gave every sentence its language (function words, else the same identifier): a sentence
+        # it placed in the document's language is not asked again (one identifier call per sentence, not two).
+        segmented = getattr(getattr(ctx.config, "segment", None), "sentence_lang", "off") != "off"
         for s in doc.sentences:
+            if segmented and s.lang == doc.lang:
+                continue
             text = reader_text(doc, s.raw_start, s.raw_end)  # what a reader sees, code and commands left out
             if len(WORD_RE.findall(text)) < self.min_words:
                 continue

@@ -29,7 +29,7 @@ def find_repeats(text: str, max_n: int):
     while i < len(toks):
         found = 0
         for n in range(min(max_n, (len(toks) - i) // 2), 0, -1):
-            if keys[i:i + n] == keys[i + n:i + 2 * n]:
+            if keys[i + n] == keys[i] and keys[i:i + n] == keys[i + n:i + 2 * n]:  # cheap test first
                 # the copies must be separated by whitespace only
                 gap = text[toks[i + n - 1][1]:toks[i + n][0]]
                 inner_stop = any(k in _STOPS for k in keys[i:i + n - 1])  # a unit never spans a sentence end
@@ -78,6 +78,7 @@ class _Repetition(Check):
     severity = "warning"
     fixable = True
     params = {"max_phrase_tokens": 12, "include_removed": True}
+    needs = frozenset({"words"})
 
     def _repeats(self, doc):
         """(offset, text, tokens, i, n, removed) of each repeat in the sentences, and in removed chrome when
@@ -174,6 +175,7 @@ class CoordinatedDuplicate(Check):
             "single word among the language's 100 commonest (how and how, du und du). No fix: "
             "the lost synonym cannot be recovered.")
     params = {"max_tokens": 4, "allow": []}
+    needs = frozenset({"words"})
 
     def find(self, ctx, doc):
         res = resources(doc.lang)
@@ -188,8 +190,10 @@ class CoordinatedDuplicate(Check):
             while i < len(toks):
                 found = 0
                 for n in range(min(self.max_tokens, (len(toks) - i - 1) // 2), 0, -1):
+                    if keys[i + n] not in conj or keys[i + n + 1] != keys[i]:
+                        continue  # cheap test first: the unit is only built when it can match
                     unit = keys[i:i + n]
-                    if keys[i + n] in conj and keys[i + n + 1:i + 2 * n + 1] == unit \
+                    if keys[i + n + 1:i + 2 * n + 1] == unit \
                             and all(any(ch.isalpha() for ch in k) for k in unit) \
                             and not (n == 1 and (unit[0] in allowed or unit[0] in common)) and not set(unit) & _STOPS:
                         found = n

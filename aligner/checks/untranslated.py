@@ -36,6 +36,13 @@ class Untranslated(Check):
               "min_letters": 3, "extra_loanwords": [], "source_lang": "en",
               "error_words": 4, "error_severity": "error", "adopted_zipf": 3.0, "adopted_gap": 1.0}
     param_choices = {"source_lang": "language", "error_severity": ("info", "warning", "error")}
+    needs = frozenset({"words", "wordlist"})
+
+    def unavailable(self, ctx, doc):
+        why = super().unavailable(ctx, doc)
+        if why is None and doc.lang != self.source_lang and ctx.lexicon is not None:
+            why = ctx.lexicon.why_unknown(self.source_lang)
+        return why
 
     def _adopted(self, lex, low: str, lang: str) -> bool:
         """The language's own text uses the word (or, for an English plural, its singular: Filipino and Italian

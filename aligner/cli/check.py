@@ -62,6 +62,7 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
     Examples:
       aligner check out                              # gate a finished run
       aligner check corpus --fail-on warning         # run the pipeline, then gate
+      aligner check locales --fail-on warning        # gate .po/.xlf translation files (unit id, line)
       aligner check out --category untranslated --category number --max-findings 3
       aligner check out -f sarif -o aligner.sarif    # for GitHub code scanning
       aligner check out -f junit -o aligner-junit.xml

@@ -353,7 +353,8 @@ def format_text(result: GateResult, cwd: Path | None = None) -> str:
         fixed = " [fixed in cleaned text]" if f.get("fixed") else ""
         evidence = f' "{_one_line(f.get("text"))}"' if f.get("text") else ""
         lines.append(f"{_where(f, cwd)}:{f.get('line', 1)}:{f.get('column', 1)}: {f.get('severity')} "
-                     f"{f.get('code')} [{f.get('category')}] {_one_line(f.get('message'))}{evidence}{fixed}{mark}")
+                     f"{f.get('code')} [{f.get('category')}] {_one_line(f.get('message'))}{evidence}{fixed}{mark}"
+                     + (f" ({f['where']})" if f.get("where") else ""))
     if unchanged:
         lines.append(f"({unchanged} finding(s) unchanged since the baseline not listed)")
     lines.append(f"aligner check: {result.verdict}: {result.summary}")

@@ -152,8 +152,10 @@ def ends_with_final_punctuation(text: str) -> bool:
 
 
 def is_all_caps(text: str, *, max_words: int = 6) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and len(text.split()) <= max_words and all(ch.isupper() for ch in letters if ch.lower() != ch.upper())
+    """Short and written in capitals only. Letters without case (Arabic, CJK, Thai...) are neither: a line of
+    them is never "all caps"."""
+    cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
+    return len(cased) >= 3 and len(text.split()) <= max_words and all(ch.isupper() for ch in cased)
 
 
 def is_copyright(text: str) -> bool:
