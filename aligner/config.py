@@ -70,6 +70,7 @@ class EncoderConfig:
     batch_size: int = setting(32, lo=1, hi=65536)
     progress: str = setting("auto", choices=PROGRESS_MODES)  # progress bar on stderr: auto (long jobs on a terminal), always, never
     allow_download: bool = setting(False)  # st: models may be fetched from the hub (default: local files only)
+    device: str = setting("auto", check="device")  # st: models: auto (CUDA where torch sees a GPU, else CPU), cpu, cuda, cuda:N, mps
 
 
 @dataclass
@@ -101,6 +102,7 @@ class PairConfig:
     exhaustive_max_docs: int = setting(100, lo=0)
     max_pair_records: int = setting(50_000, lo=0)  # above this many cross-language pairs only candidates are reported
     # Roles (aligner.pair.roles): a user vocabulary merged over the shipped one, and the acceptance threshold.
+    roles: bool = setting(True)  # label each document's job role; false for a corpus that is not about job roles
     roles_file: str | None = setting(None, kind="path", nullable=True)
     role_threshold: float = setting(0.5, lo=0.0, hi=1.0)  # on the calibrated role score below
     role_floor: float = setting(0.85, lo=-1.0, hi=1.0)  # title-to-role-name similarity mapped to score 0 (e5-small "query:" space) ...
@@ -132,6 +134,7 @@ class GateConfig:
     categories: list[str] = setting(factory=list, check="categories")  # empty: all categories count
     report_on: str = setting("warning", choices=SEVERITY_NAMES)  # findings at or above this severity are listed in the report
     ignore_fixed: bool = setting(False)  # findings the cleaning stage fixed do not count
+    baseline: str = setting("")  # earlier flags.jsonl / output folder: only findings not in it count ("" = none)
 
 
 @dataclass
@@ -286,7 +289,16 @@ def _check_encoder(where: str, value: str) -> None:
                           "or st:<model id or local path>)")
 
 
-_EXTRA = {"languages": _check_languages, "categories": _check_categories, "encoder": _check_encoder}
+def _check_device(where: str, value: str) -> None:
+    """encoder.device: auto, cpu, cuda, cuda:N or mps (whether torch can use it is checked when the encoder loads)."""
+    import re
+
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value.strip().lower()):
+        raise ConfigError(f"{where}: expected auto, cpu, cuda, cuda:N or mps, got {value!r}")
+
+
+_EXTRA = {"languages": _check_languages, "categories": _check_categories, "encoder": _check_encoder,
+          "device": _check_device}
 
 
 def _check_setting(where: str, value: Any, f: dataclasses.Field) -> Any:

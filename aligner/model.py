@@ -109,8 +109,16 @@ class Document:
     problem: str | None = None
     n_flags: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
-    format: str = "text"  # "text" or "html" (raw is then the HTML source)
+    format: str = "text"  # "text", "html" (raw is the HTML source), or a reader: docx, odt, pdf, markdown, srt, xliff, po
     warnings: list[str] = field(default_factory=list)  # non-fatal problems (e.g. unexpected language)
+    # Files that are not plain text (DOCX, PDF, XLIFF...): `raw` is the extracted text and `extraction`
+    # says how it was read, what was not extracted and where each block of `raw` is in the original
+    # (aligner.load.extract); `pre_removed` holds the (start, end, reason) spans the reader already
+    # knows are not content (code blocks, running headers...), which segmentation records as removed,
+    # and `pieces` the (start, end, block) spans of content that segmentation reads as the text.
+    extraction: dict[str, Any] | None = None
+    pre_removed: list[tuple[int, int, str]] = field(default_factory=list, repr=False)
+    pieces: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -136,6 +144,7 @@ class Document:
             "sentences": [s.to_dict() for s in self.sentences],
             "removed": [r.to_dict() for r in self.removed],
             "flags": self.n_flags,
+            **({"extraction": self.extraction} if self.extraction else {}),
         }
 
 

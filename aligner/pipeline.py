@@ -78,7 +78,7 @@ class RunSignature:
             "config": config.source,
         }
         pair = dataclasses.asdict(config.pair)
-        role_keys = ("roles_file", "role_threshold", "role_floor", "role_ceiling")
+        role_keys = ("roles", "roles_file", "role_threshold", "role_floor", "role_ceiling")
         roles_file = config.pair.roles_file
         roles_digest = None
         if roles_file and Path(roles_file).is_file():
@@ -89,12 +89,14 @@ class RunSignature:
             "embed": {"encoder": encoder_signature},
             "roles": {"encoder": encoder_signature, "roles": {k: pair[k] for k in role_keys},
                       "roles_file": roles_digest},
-            "pair": {k: v for k, v in pair.items() if k not in role_keys},
-            "align": {"align": dataclasses.asdict(config.align), "encoder": encoder_signature},
+            "pair": {"pair": {k: v for k, v in pair.items() if k not in role_keys},
+                     "languages": list(config.segment.languages)},  # name priors read the configured languages
+            # format 2: (index, beads, pair flags, what the stage added to the pair); a work folder of format 1 reruns
+            "align": {"align": dataclasses.asdict(config.align), "encoder": encoder_signature, "format": 2},
             "check": {"checks": config.checks},
             "records": {"clean": dataclasses.asdict(config.clean)},
         }
-        after = {"segment": ["scan"], "embed": ["segment"], "roles": ["segment"], "pair": ["embed"],
+        after = {"segment": ["scan"], "embed": ["segment"], "roles": ["segment", "embed"], "pair": ["embed"],
                  "align": ["pair"], "check": ["align", "roles"], "records": ["check"]}
         keys: dict[str, str] = {}
         for stage in STAGES:
@@ -196,16 +198,39 @@ class State:
 
         return self.memo("doc_shard", make)
 
+    def shard_of(self, doc_id: str) -> int:
+        """The shard of a document: its file's (the two documents of a bilingual file, `<id>#source` and
+        `<id>#target`, come from one file)."""
+        shards = self.doc_shard()
+        if doc_id in shards:
+            return shards[doc_id]
+        return shards[doc_id.rpartition("#")[0]]
+
     def segmented(self, doc_id: str) -> Document:
-        return self.records()(self.folder("segment") / f"{self.doc_shard()[doc_id]:06d}.rec").get(doc_id)
+        return self.records()(self.folder("segment") / f"{self.shard_of(doc_id):06d}.rec").get(doc_id)
 
     def checked(self, doc_id: str):
-        return self.records()(self.folder("check") / f"{self.doc_shard()[doc_id]:06d}.rec").get(doc_id)
+        return self.records()(self.folder("check") / f"{self.shard_of(doc_id):06d}.rec").get(doc_id)
+
+    def aligned_extra(self) -> dict[int, dict[str, Any]]:
+        """parallel index -> what the align stage learnt of the pair: evidence it added, a failure."""
+        from aligner.engine.work import read_pickle
+
+        def make():
+            B = self.config.engine.batch_size
+            out: dict[int, dict[str, Any]] = {}
+            for b in range((len(self.parallel()) + B - 1) // B):
+                for index, _, _, extra in read_pickle(self.folder("align") / f"{b:06d}.pkl"):
+                    if extra:
+                        out[index] = extra
+            return out
+
+        return self.memo("aligned_extra", make)
 
     def embeddings(self, doc_id: str):
         from aligner.engine.work import read_array, read_pickle
 
-        k = self.doc_shard()[doc_id]
+        k = self.shard_of(doc_id)
         meta = self.memo(f"embed-meta-{k}", lambda: read_pickle(self.folder("embed") / f"{k:06d}.meta"))
         arr = self.memo(f"embed-arr-{k}", lambda: read_array(self.folder("embed") / f"{k:06d}.npy"))
         if doc_id not in meta:
@@ -306,7 +331,8 @@ def _segment_unit(state: State, k: int) -> dict[str, int]:
         if d.ok:
             by_lang.setdefault(d.lang, []).append(d)
     write_pickle(out / f"{k:06d}.words", {lang: WordStats.of(ds) for lang, ds in by_lang.items()})
-    info = [DocInfo(d.doc, d.lang, len(d.sentences), sum(len(s.text) for s in d.sentences), needs_labelling(d))
+    info = [DocInfo(d.doc, d.lang, len(d.sentences), sum(len(s.text) for s in d.sentences), needs_labelling(d),
+                    path=d.path, manifest=_prior_manifest(d), bilingual=(d.extraction or {}).get("bilingual") or None)
             for d in docs if d.ok]
     write_pickle(out / f"{k:06d}.info", info)
     write_records(out / f"{k:06d}.rec", ((d.doc, d) for d in docs))  # last: marks the unit done
@@ -348,15 +374,17 @@ def _roles_unit(state: State, k: int) -> dict[str, int]:
     languages = read_pickle(state.folder("roles") / "languages.pkl")
     encoder = state.get_encoder()
     t_enc = state.encode_seconds()
-    label_roles(docs, encoder, config=state.config.pair, languages=languages)
+    embeddings = {d.doc: e for d in docs if (e := state.embeddings(d.doc)) is not None}
+    label_roles(docs, encoder, config=state.config.pair, languages=languages, embeddings=embeddings)
     write_pickle(state.folder("roles") / f"{k:06d}.pkl", {d.doc: (d.role, d.role_score) for d in docs})
     return {"unit": k, "items": len(docs), "encode_s": state.encode_seconds() - t_enc}
 
 
 def _align_unit(state: State, b: int) -> dict[str, int]:
-    from aligner.align import align_documents
+    from aligner.align import try_align_documents
     from aligner.checks import build_checks, check_context, check_pairs
     from aligner.engine.work import write_pickle
+    from aligner.pair.priors import prior_beads
 
     batch = state.parallel()[b * state.config.engine.batch_size:(b + 1) * state.config.engine.batch_size]
     encoder = state.get_encoder()
@@ -367,18 +395,32 @@ def _align_unit(state: State, b: int) -> dict[str, int]:
     for index, p in batch:
         src, tgt = state.segmented(p.src_doc), state.segmented(p.tgt_doc)
         e_src, e_tgt = state.embeddings(src.doc), state.embeddings(tgt.doc)
-        beads = align_documents(src, tgt, e_src, e_tgt, encoder=encoder, config=state.config.align)
+        before = dict(p.evidence)
+        # a bilingual file's units, subtitles in sync; else by content (a failure costs this pair only)
+        beads = prior_beads(p, src, tgt, e_src, e_tgt, config=state.config.align)
+        problem = None
+        if beads is None:
+            beads, problem = try_align_documents(src, tgt, e_src, e_tgt, encoder=encoder, config=state.config.align)
+        if problem:
+            p.evidence["error"] = problem
+        extra = {}
+        if p.evidence != before:
+            extra["evidence"] = p.evidence
+        if problem:
+            extra["problem"] = problem
+            out.append((index, [], [], extra))
+            continue
         ap = AlignedPair(p, src, tgt, beads)
         ctx = check_context([src, tgt], [ap], encoder=encoder, embeddings={src.doc: e_src, tgt.doc: e_tgt},
                             config=state.config, lexicon=state.lexicon())
-        out.append((index, beads, check_pairs(ctx, checks, [ap])))
+        out.append((index, beads, check_pairs(ctx, checks, [ap]), extra))
         beads_total += len(beads)
     write_pickle(state.folder("align") / f"{b:06d}.pkl", out)
     return {"unit": b, "items": len(batch), "beads": beads_total, "encode_s": state.encode_seconds() - t_enc}
 
 
 def _check_unit(state: State, k: int) -> dict[str, int]:
-    from aligner.checks import build_checks, check_context, check_documents, settle_flags
+    from aligner.checks import build_checks, check_context, check_documents, problem_flags, settle_flags
     from aligner.checks.clean import apply_fixes
     from aligner.engine.work import RecordFile, read_pickle, write_records
 
@@ -398,11 +440,18 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
     batches: dict[int, dict[int, Any]] = {}
     counterparts: dict[tuple[str, int], str] = {}
     pair_flags = []
+    problems = []  # (document, stage, message): a pair whose alignment failed, reported on its source document
+    by_id = {d.doc: d for d in docs}
     for i, p in touching:
         b = i // B
         if b not in batches:
-            batches[b] = {index: (beads, flags) for index, beads, flags in read_pickle(state.folder("align") / f"{b:06d}.pkl")}
-        beads, flags = batches[b][i]
+            batches[b] = {index: (beads, flags, extra)
+                          for index, beads, flags, extra in read_pickle(state.folder("align") / f"{b:06d}.pkl")}
+        beads, flags, extra = batches[b][i]
+        if extra.get("problem"):
+            if p.src_doc in by_id:
+                problems.append((by_id[p.src_doc], "alignment", extra["problem"]))
+            continue
         src = next((d for d in docs if d.doc == p.src_doc), None) or state.segmented(p.src_doc)
         tgt = next((d for d in docs if d.doc == p.tgt_doc), None) or state.segmented(p.tgt_doc)
         for bead in beads:
@@ -417,7 +466,7 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
     checks = state.memo("checks", lambda: build_checks(state.config))
     ctx = check_context(docs, [], encoder=None, embeddings=None, config=state.config, lexicon=state.lexicon(),
                         corpus_words=_WordsView(words), counterparts=counterparts)
-    flags = settle_flags(docs, check_documents(ctx, checks, docs) + pair_flags)
+    flags = settle_flags(docs, problem_flags(state.config, problems) + check_documents(ctx, checks, docs) + pair_flags)
     apply_fixes(docs, flags, config=state.config)
     per_doc: dict[str, list] = {d.doc: [] for d in docs}
     for f in flags:
@@ -445,9 +494,12 @@ def _records_unit(state: State, b: int) -> dict[str, int]:
 
     B = state.config.engine.batch_size
     batch = state.parallel()[b * B:(b + 1) * B]
-    aligned = {index: beads for index, beads, _ in read_pickle(state.folder("align") / f"{b:06d}.pkl")}
+    aligned = {index: beads for index, beads, _, extra in read_pickle(state.folder("align") / f"{b:06d}.pkl")
+               if not extra.get("problem")}
     records = []
     for index, p in batch:
+        if index not in aligned:  # its alignment failed: no beads (a check-error record says why)
+            continue
         src, src_flags = state.checked(p.src_doc)
         tgt, tgt_flags = state.checked(p.tgt_doc)
         ap = AlignedPair(p, src, tgt, aligned[index])
@@ -467,10 +519,22 @@ class DocInfo:
     n_chars: int
     needs_role: bool = True
     ok: bool = True
+    path: str = ""
+    manifest: dict = field(default_factory=dict)  # what the priors read of it (translation_of)
+    bilingual: dict | None = None  # a side of a bilingual file: its extraction's "bilingual" entry
 
     @property
     def sentences(self) -> range:
         return range(self.n_sentences)
+
+    @property
+    def extraction(self) -> dict:
+        return {"bilingual": self.bilingual} if self.bilingual else {}
+
+
+def _prior_manifest(doc: Document) -> dict:
+    other = (doc.manifest or {}).get("translation_of") if isinstance(doc.manifest, dict) else None
+    return {"translation_of": other} if other else {}
 
 
 class _Embeddings:
@@ -547,7 +611,7 @@ def _plan(corpus: str | Path, config: Config) -> Plan:
     if not root.exists():
         raise InputError(f"corpus folder not found: {root}")
     if not root.is_dir():
-        raise InputError(f"the corpus must be a folder of .txt/.html files, got a file: {root}")
+        raise InputError(f"the corpus must be a folder of documents, got a file (use `aligner align SRC TGT` for two files): {root}")
     files = find_files(root)
     ids = assign_ids(files)
     manifest = read_manifest(root, ids)
@@ -619,7 +683,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     t0 = time.perf_counter()
     plan = _plan(corpus, config)
     if not plan.files:
-        raise InputError(f"{corpus}: no .txt, .html or .htm files found in the corpus folder (hidden files are skipped)")
+        raise InputError(f"{corpus}: no documents found in the corpus folder (.txt, .html, .htm, .docx, .odt, .md, .pdf, .srt, .xlf, .xliff, .po; hidden files are skipped)")
     timings["load"] = round(time.perf_counter() - t0, 4)
 
     work_dir = work_dir or config.engine.work_dir or None
@@ -745,6 +809,7 @@ def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, A
     """Document pairing, the one global stage: document summaries and memory-mapped vectors only."""
     from aligner.engine.work import PickleStream, read_pickle, write_pickle
     from aligner.pair import pair_documents
+    from aligner.pair.priors import make_prior, split_bilingual
 
     t0 = time.perf_counter()
     folder = state.folder("pair")
@@ -755,15 +820,24 @@ def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, A
         return read_pickle(folder / "stats.pkl")
     log.info("pair: 1 units to run, 0 reused")
     infos = [i for k in shards for i in read_pickle(state.folder("segment") / f"{k:06d}.info")]
+    # bilingual files pair with themselves only; names and the manifest are priors on the content's verdict
+    mono, bilingual = split_bilingual(infos)
+    prior = make_prior(mono, config=state.config)
     stats: dict[str, Any] = {}
     parallel: list[tuple[int, DocPair]] = []
     with PickleStream(folder / "pairs.stream") as stream:
-        def sink(p: DocPair) -> None:
+        def add(p: DocPair) -> None:
             stream.add(p)
             if p.relation == "parallel":
                 parallel.append((len(parallel), p))
 
-        pair_documents(infos, _Embeddings(state), config=state.config.pair, stats=stats, sink=sink)
+        def sink(p: DocPair) -> None:
+            prior(p)
+            add(p)
+
+        pair_documents(mono, _Embeddings(state), config=state.config.pair, stats=stats, sink=sink)
+        for p in bilingual:
+            add(p)
     write_pickle(folder / "stats.pkl", stats)
     write_pickle(folder / "parallel.pkl", parallel)  # last: marks the stage done
     runner.reused["pair"], runner.recomputed["pair"] = 0, 1
@@ -794,9 +868,18 @@ class LazyRunResult(RunResult):
                 rf.close()
 
     def iter_pairs(self) -> Iterator[DocPair]:
+        """Pairs in pairs.jsonl order, with the evidence the align stage added (subtitle timing, an error)."""
         from aligner.engine.work import iter_pickles
 
-        yield from iter_pickles(self._state.folder("pair") / "pairs.stream")
+        extra = self._state.aligned_extra()
+        n = 0
+        for p in iter_pickles(self._state.folder("pair") / "pairs.stream"):
+            if p.relation == "parallel":
+                evidence = extra.get(n, {}).get("evidence")
+                if evidence is not None:
+                    p.evidence = evidence
+                n += 1
+            yield p
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         from aligner.engine.work import read_pickle
@@ -809,8 +892,9 @@ class LazyRunResult(RunResult):
         from aligner.engine.work import read_pickle
 
         for b in self._batches:
-            for index, beads, _ in read_pickle(self._state.folder("align") / f"{b:06d}.pkl"):
-                yield self._state.parallel()[index][1], beads
+            for index, beads, _, extra in read_pickle(self._state.folder("align") / f"{b:06d}.pkl"):
+                if not extra.get("problem"):  # a pair whose alignment failed is not an aligned pair
+                    yield self._state.parallel()[index][1], beads
 
     def checked(self, doc_id: str):
         return self._state.checked(doc_id)

@@ -82,7 +82,10 @@ def main(argv=None):
     ap.add_argument("--params", default="{}", help="JSON overrides of AlignParams (ablations)")
     ap.add_argument("--encoder", default=DEFAULT_ENCODER,
                     help="registry name as in `aligner encoders` (default e5-small; e.g. st:<model id or path>)")
+    ap.add_argument("--dump-beads", metavar="FILE", default=None,
+                    help="write every bead of every document as JSON, to compare two versions")
     args = ap.parse_args(argv)
+    dump: dict[str, list] = {}
     limit = 60 if args.quick else args.limit
     enc = bench_encoder(args.encoder)
     if args.encoder != DEFAULT_ENCODER:
@@ -112,6 +115,7 @@ def main(argv=None):
                           embed_spans=None if args.no_refine else embed_spans, params=params)
             t_align += time.perf_counter() - t0 - (enc.encode_seconds - e0)
             total += count(gold, beads)
+            dump[f"{name}-{d0}"] = [[list(b.src), list(b.tgt), b.score, b.similarity] for b in beads]
             n_docs += 1
             n_sent += len(src) + len(tgt)
         s = scores_from_counts(total)
@@ -121,6 +125,9 @@ def main(argv=None):
     print(f"\nalignment time (encoding excluded): {t_align:.2f}s; new strings encoded: {enc.encoded} "
           f"({enc.encode_seconds:.0f}s)")
     enc.save()
+    if args.dump_beads:
+        with open(args.dump_beads, "w", encoding="utf-8") as fh:
+            json.dump(dump, fh)
     results_file("tatoeba-quick" if args.quick else "tatoeba", args.encoder).write_text(
         json.dumps({"encoder": args.encoder, **table}, indent=1))
 

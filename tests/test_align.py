@@ -520,3 +520,27 @@ def test_every_pass_charges_the_contrast_skip_cost(skip_cost, expected):
     empty = _Side(X[:0], np.zeros(0), None)
     empty.prepare({1})
     assert _estimate_scoring(empty, tgt, AlignParams(skip_cost=skip_cost)).contrast_skip == expected
+
+
+@pytest.mark.parametrize("delta, expected", [
+    (0.0, [(1, 1), (0, 1), (1, 1)]),  # tgt 1 lowers the 1-2 bead's cosine: split off as one-sided
+    (0.5, [(1, 2), (1, 1)]),  # ... but not by more than 0.5: the bead stays
+])
+def test_split_one_sided_takes_an_edge_sentence_out_of_a_merged_side(delta, expected):
+    from aligner.align.contrast import _split_one_sided
+    from aligner.align.core import _Side
+
+    rng = np.random.default_rng(3)
+    a, b, c = (v / np.linalg.norm(v) for v in rng.normal(size=(3, 16)))
+    X = np.stack([a, b]).astype(np.float32)
+    Y = np.stack([a, c, b]).astype(np.float32)  # tgt 1 (c) is unrelated to everything
+    src, tgt = _Side(X, np.full(2, 50.0), None), _Side(Y, np.full(3, 50.0), None)
+    src.prepare({1, 2})
+    tgt.prepare({1, 2})
+    stats: dict = {}
+    assert _split_one_sided([(1, 2), (1, 1)], src, tgt, delta, stats) == expected
+    assert stats["split_one_sided"] == len(expected) - 2
+
+
+def test_split_one_sided_is_off_by_default():
+    assert AlignParams().split_one_sided is None

@@ -70,18 +70,25 @@ def test_bad_options_exit_2(tmp_path, encoder, args):
     assert exc.value.code == 2
 
 
-def test_non_utf8_input_is_a_clear_error(tmp_path, encoder):
+def test_undecodable_input_is_a_clear_error(tmp_path, encoder, capsys):
+    """Bytes no text encoding explains stop `aligner align` with exit 2 and the problem, no traceback.
+    (A UTF-16 BOM followed by anything decodes as UTF-16, as in `aligner run`: not this case.)"""
     from aligner.cli import main
 
     a, b = files(tmp_path, DE, FR)
-    (tmp_path / "de.txt").write_bytes(b"\xff\xfe\xfa broken")
+    (tmp_path / "de.txt").write_bytes(b"\x00\x01\x02\x03\x04 broken \x00\xff")
     with pytest.raises(SystemExit) as exc:
         main(["align", "-l", a, b])
     assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "de.txt" in err and "binary" in err and "Traceback" not in err and "internal error" not in err
 
 
-def test_empty_source_file(tmp_path, encoder):
+def test_empty_source_file_is_an_input_error(tmp_path, encoder):
+    """An empty file is a problem to report (exit 2, one line), not 0-1 beads and exit 0 (issue 12)."""
+    from aligner.cli import main
+
     a, b = files(tmp_path, [""], FR[:2])
-    r = CliRunner().invoke(cli, ["align", "-l", a, b], catch_exceptions=False)
-    assert r.exit_code == 0
-    assert [ln.rsplit(":", 1)[0] for ln in r.stdout.splitlines()] == ["[]:[0]", "[]:[1]"]
+    with pytest.raises(SystemExit) as exc:
+        main(["align", "-l", a, b])
+    assert exc.value.code == 2

@@ -43,9 +43,15 @@ def tatoeba_flags():
     return run_checks(docs, [], encoder=None, embeddings={}, config=Config())
 
 
+# Tagalog writes full reduplication with a hyphen (KWF, Ortograpiyang Pambansa): Tatoeba's 'Ang aga aga nilang
+# dumating.' is the one space-separated reduplication in the 1,000 tl sentences; flagged with 'aga-aga' as fix.
+SPELLING = {("tl", "repeated-word", "aga aga", "aga-aga")}
+
+
 @pytest.mark.parametrize("code", STRUCTURAL)
 def test_no_structural_flag_on_correct_sentences(tatoeba_flags, code):
-    assert [f.text for f in tatoeba_flags if f.code == code] == []
+    found = [(f.lang, f.code, f.text, f.fix) for f in tatoeba_flags if f.code == code]
+    assert [x for x in found if x not in SPELLING] == []
 
 
 @pytest.mark.parametrize("code,max_per_1000", [("untranslated", 5), ("mid-sentence-capital", 5), ("wrong-language", 3)])

@@ -6,6 +6,12 @@ from checkhelp import flags_for
 
 @pytest.mark.parametrize("text,lang,evidence,fix", [
     ("Ang mga tauhan na nagbibigay nito.Ang mga propesyonal na ito ay mahusay.", "tl", "nito.Ang", "nito. Ang"),
+    ("Ang mga tauhan na nagbibigay nito.Sa mga propesyonal ito ay mahusay.", "tl", "nito.Sa", "nito. Sa"),
+    ("Il cliente è soddisfatto del servizio.Il personale lo sa bene.", "it", "servizio.Il", "servizio. Il"),
+    ("Il personale lavora nel servizio.It is not clear why.", "it", "servizio.It", "servizio. It"),
+    ("Il manager disse «basta».Poi il personale uscì.", "it", "basta».Poi", "basta». Poi"),
+    ("Il manager disse: «Basta così.»Poi il personale uscì.", "it", "così.»Poi", "così.» Poi"),
+    ("Ang sabi niya ay (hindi ngayon).Bukas na lang.", "tl", "ngayon).Bukas", "ngayon). Bukas"),
     ("La soddisfazione è la massima priorità.È spesso chiamato a risolvere.", "it", "priorità.È", "priorità. È"),
     ("Il tono dei reclami è grande.L'ambito è normale.", "it", "grande.L'ambito", "grande. L'ambito"),
     ("Vedoucí odpovídá za správu.Zákaznický servis je důležitý.", "cs", "správu.Zákaznický", "správu. Zákaznický"),

@@ -24,3 +24,18 @@ def test_spaced_affix_hyphen_caught(evidence, fix):
 ])
 def test_correct_hyphens_and_dashes_unflagged(text, lang):
     assert flags_for(text, lang, "affix-hyphen-space") == []
+
+
+@pytest.mark.parametrize("text,flagged", [
+    ("Ang mga produkto ay magkakaiba -iba ang presyo.", True),    # the word before the hyphen ends with "iba"
+    ("Ang mga produkto ay sarisari -sari ang presyo.", True),
+    ("Ang mga produkto ay maganda -iba ang presyo.", False),      # not a prefix, does not end with "iba"
+    ("Ang mga produkto ay ibang-iba -iba ang presyo.", False),   # "iba" alone before the hyphen: not longer
+    ("Ang mga kawani ay iba -iba ang oras.", False),             # the whole word is the stem: not a reduplication
+])
+def test_reduplication_needs_the_stem_at_the_end_of_a_longer_word(text, flagged):
+    """The reduplication branch (`low.endswith(right)`, a spot mutation check found it untested)."""
+    flags = flags_for(text, "tl", "affix-hyphen-space")
+    assert bool(flags) is flagged
+    if flagged:
+        assert "reduplicated stem" in flags[0].message

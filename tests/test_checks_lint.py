@@ -53,3 +53,25 @@ def test_lint_exit_codes_through_main(tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["lint", "--lang", "it", "--select", "no-such-check", str(f)])
     assert e.value.code == 2
+
+
+CLEAN_ENGLISH = """Customer service
+
+Customer service is the help a company gives to the people who buy from it. Last Friday, Maria and her
+brother met in London to plan a trip to Italy and Greece in May.
+
+What to pack
+
+The list is short, because they prefer to travel light. On Monday they will book the flights.
+"""
+
+
+def test_lint_passes_a_clean_english_article(tmp_path):
+    """No repeated-phrase across a heading and its paragraph, no mid-sentence-capital on Friday/Italy/May."""
+    f = tmp_path / "article.txt"
+    f.write_text(CLEAN_ENGLISH, encoding="utf-8")
+    html = tmp_path / "article.html"
+    html.write_text("<html><body><h1>Customer service</h1><ul><li>Customer service is help.</li>"
+                    "<li>It matters on Friday in Italy.</li></ul></body></html>", encoding="utf-8")
+    result = _lint([str(f), str(html)])
+    assert result.exit_code == 0, result.output

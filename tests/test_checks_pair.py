@@ -120,3 +120,41 @@ def test_length_ratio_needs_no_vectors():
     ap, enc, emb = _pair(SRC, tgt, [Bead((i,), (i,)) for i in range(7)], _translations())
     flags = run_checks([ap.src, ap.tgt], [ap], encoder=None, embeddings={}, config=Config(), select=["length-ratio"])
     assert [f.text for f in flags] == [tgt[2]]
+
+
+# -- the 1-1 branch of partial-omission (a spot mutation check found it untested) ---------------------------
+
+def _one_to_one_with_extra_content(side: str):
+    """Seven 1-1 beads; in bead 3 one side carries a whole extra clause the other lacks, so that side is much
+    longer than usual for the pair and the bead is less similar than the pair's median."""
+    src, tgt = list(SRC), list(TGT[:7])
+    extra = (" e per questo il responsabile del servizio clienti forma il personale in tutte le tecniche, "
+             "ogni giorno e ogni settimana dell'anno.")
+    tr = _translations()
+    if side == "tgt":
+        tgt[3] = tgt[3].rstrip(".") + extra
+        tr[tgt[3]] = "m3 plus a clause the source does not have about training every day and every week"
+    else:
+        src[3] = src[3].rstrip(".") + " at dahil dito ang tagapamahala ng serbisyo ay nagtuturo sa mga kawani araw-araw."
+        tr[src[3]] = "m3 plus a clause the target does not have about training every day and every week"
+    return _pair(src, tgt, [Bead((i,), (i,)) for i in range(7)], tr)
+
+
+@pytest.mark.parametrize("side", ["tgt", "src"])
+def test_partial_omission_in_a_one_to_one_bead_is_flagged_on_the_longer_side(side):
+    ap, enc, emb = _one_to_one_with_extra_content(side)
+    flags = _run(ap, enc, emb, ["partial-omission"])
+    doc = ap.tgt if side == "tgt" else ap.src
+    assert [(f.doc, f.text, f.sentence) for f in flags] == [(doc.doc, doc.sentences[3].raw_text, 3)]
+    assert "longer than usual" in flags[0].message and flags[0].bead is not None
+
+
+def test_partial_omission_one_to_one_needs_both_lower_similarity_and_an_unusual_length():
+    ap, enc, emb = _one_to_one_with_extra_content("tgt")
+    # same length ratio, but as similar as the others: a long but faithful translation is not flagged
+    ap.beads[3].similarity = max(b.similarity for b in ap.beads)
+    assert _run(ap, enc, emb, ["partial-omission"]) == []
+    # similar length, lower similarity: not this check's business (low-similarity's)
+    ap, enc, emb = _pair(SRC, TGT[:7], [Bead((i,), (i,)) for i in range(7)], _translations())
+    ap.beads[3].similarity = min(b.similarity for b in ap.beads) - 0.2
+    assert _run(ap, enc, emb, ["partial-omission"]) == []

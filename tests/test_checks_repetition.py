@@ -21,13 +21,24 @@ def test_repetition_caught(text, lang, code, evidence, fix):
 
 @pytest.mark.parametrize("text,lang", [
     ("May iba't iba silang gawain araw-araw sa sari-sari store at unti-unti silang natututo.", "tl"),
-    ("Unti unti siyang natuto at araw araw siyang nagsasanay, isa isa ang mga gawain.", "tl"),
+    ("Handa na na umuwi ang mga kawani.", "tl"),
     ("Piano piano il personale impara, e via via migliora.", "it"),
     ("Zákazníci chtějí více a více služeb, ano ano.", "cs"),
     ("Il 10 10 e il 2006 sono numeri.", "it"),
 ])
 def test_legitimate_reduplication_unflagged(text, lang):
     assert flags_for(text, lang, "repeated-word") == [] and flags_for(text, lang, "repeated-phrase") == []
+
+
+@pytest.mark.parametrize("text,evidence,fix", [
+    ("Unti unti siyang natuto.", "Unti unti", "Unti-unti"),
+    ("Araw araw siyang nagsasanay sa tindahan.", "Araw araw", "Araw-araw"),
+    ("Isa isa nilang sinuri ang mga gawain.", "Isa isa", "Isa-isa"),
+    ("Nagbebenta sila ng sari sari na produkto.", "sari sari", "sari-sari"),
+])
+def test_tagalog_space_separated_reduplication_caught_with_the_hyphen_as_fix(text, evidence, fix):
+    """Tagalog writes full reduplication with a hyphen (KWF Ortograpiyang Pambansa): the space is the artifact."""
+    assert [(f.text, f.fix) for f in flags_for(text, "tl", "repeated-word")] == [(evidence, fix)]
 
 
 def test_reduplication_policy_configurable():
@@ -55,3 +66,11 @@ def test_coordinated_duplicate_caught(text, lang, evidence):
 ])
 def test_coordinated_duplicate_not_on_idioms(text, lang):
     assert flags_for(text, lang, "coordinated-duplicate") == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Customer service\n\nCustomer service is the support a company gives to the people who buy from it.", "en"),
+    ("Servizio clienti\n\nServizio clienti è il supporto che un'azienda offre a chi compra.", "it"),
+])
+def test_heading_and_the_next_sentence_are_not_a_doubled_phrase(text, lang):
+    assert flags_for(text, lang, "repeated-phrase") == [] and flags_for(text, lang, "repeated-word") == []

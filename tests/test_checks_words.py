@@ -63,3 +63,40 @@ def test_wrong_language_caught_and_not_on_native_text(text, lang):
     english = "The customer service representative answers questions from customers every single day."
     assert [f.text for f in flags_for(text + english, lang, "wrong-language")] == [english]
     assert flags_for(text.strip(), lang, "wrong-language") == []
+
+
+class _Lexicon:
+    """Word lists and language identifier under the test's control."""
+
+    languages = ("tl", "en")
+
+    def __init__(self, zipf, confidences):
+        self._zipf, self._conf = zipf, confidences
+
+    def knows(self, lang):
+        return lang in ("tl", "en")
+
+    def why_unknown(self, lang):
+        return None if self.knows(lang) else "unknown"
+
+    def zipf(self, word, lang):
+        return self._zipf.get((word.lower(), lang), 0.0)
+
+    def confidences(self, text):
+        return self._conf(text)
+
+
+@pytest.mark.parametrize("identifier,flagged", [({"en": 0.8, "tl": 0.2}, True), ({"en": 0.3, "tl": 0.7}, False),
+                                                ({"en": 0.5, "tl": 0.5}, False)])
+def test_untranslated_needs_the_language_identifier_to_confirm(identifier, flagged):
+    """The word lists say 'irate' is English (Zipf 5 vs 1); the finding is made only when the identifier,
+    asked about the phrase, also prefers English (the confirmation branch, found untested by a mutation check)."""
+    from aligner.checks import run_checks
+    from aligner.config import Config
+    from checkhelp import make_doc
+
+    d = make_doc("Ang mga customer ay irate ngayong umaga sa opisina.", "tl")
+    lex = _Lexicon({("irate", "en"): 5.0, ("irate", "tl"): 1.0},
+                   lambda text: identifier if text == "irate" else {"tl": 1.0})
+    flags = run_checks([d], [], encoder=None, embeddings={}, config=Config(), select=["untranslated"], lexicon=lex)
+    assert [f.text for f in flags] == (["irate"] if flagged else [])

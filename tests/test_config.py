@@ -49,3 +49,23 @@ def test_options_override_file_settings_and_none_means_not_given():
 def test_missing_config_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_aligner_toml_takes_precedence_over_pyproject_in_the_same_folder(tmp_path):
+    """Both files beside each other: aligner.toml is the configuration (the precedence of find_config_file)."""
+    from aligner.config import find_config_file
+
+    (tmp_path / "pyproject.toml").write_text("[tool.aligner.clean]\nmin_score = 0.7\n")
+    (tmp_path / "aligner.toml").write_text("[clean]\nmin_score = 0.4\n")
+    assert find_config_file(tmp_path) == (tmp_path / "aligner.toml").resolve()
+    assert load_config(search_from=tmp_path).clean.min_score == 0.4
+    (tmp_path / "aligner.toml").unlink()
+    assert load_config(search_from=tmp_path).clean.min_score == 0.7
+
+
+def test_pyproject_without_a_tool_aligner_table_is_passed_over(tmp_path):
+    sub = tmp_path / "project"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
+    (tmp_path / "aligner.toml").write_text("[clean]\nmin_score = 0.45\n")
+    assert load_config(search_from=sub).clean.min_score == 0.45

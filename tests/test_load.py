@@ -34,8 +34,9 @@ def test_seed_corpus_loads(corpus_dir):
 
 
 def test_recursive_sorted_and_filtered(tmp_path):
-    """.txt/.html/.htm (any case) recursively; hidden files, other extensions and the manifest are skipped."""
-    docs = load(tmp_path, {"b.txt": "Bee.", "a.HTML": "<p>Ay.</p>", "sub/c.htm": "<p>Ci.</p>", "notes.md": "x",
+    """Known formats (any case) recursively; hidden files, other extensions, the manifest and README.md are skipped."""
+    docs = load(tmp_path, {"b.txt": "Bee.", "a.HTML": "<p>Ay.</p>", "sub/c.htm": "<p>Ci.</p>", "notes.rtf": "x",
+                               "README.md": "# About this corpus",
                            ".hidden.txt": "x", ".git/d.txt": "x", "manifest.jsonl": ""})
     assert list(docs) == ["a", "b", "c"]
     assert docs["a"].format == "html" and docs["b"].format == "text"

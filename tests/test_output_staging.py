@@ -119,6 +119,37 @@ def test_disk_full_over_an_earlier_run_leaves_it_whole(tmp_path, monkeypatch, wh
     verify_output(out, mode="full")
 
 
+def test_a_commit_failing_half_way_leaves_a_folder_tools_refuse(tmp_path, monkeypatch):
+    """An error between the first and the last move (after the old summary.json is gone) must not leave
+    a mix that looks like a hand-made folder: the staging folder stays, marked, and tools refuse."""
+    import aligner
+    import aligner.output.staging as staging
+
+    out = tmp_path / "out"
+    write_outputs(sample_result(), out)
+    real_replace, calls = os.replace, []
+
+    def flaky(src, dst):  # os.replace everywhere; only moves into OUT (the commit) count
+        if Path(dst).parent == out:
+            calls.append(dst)
+        if len(calls) == 3 and Path(dst).parent == out:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(staging.os, "replace", flaky)
+    result = sample_result()
+    result.documents = result.documents[:1]
+    with pytest.raises(InputError, match="the folder is incomplete, run again"):
+        write_outputs(result, out)
+    monkeypatch.undo()
+    assert not (out / "summary.json").exists()
+    with pytest.raises(IncompleteOutput, match="was interrupted"):
+        list(aligner.read_aligned(out))
+    write_outputs(sample_result(), out)  # the next run cleans up and completes
+    verify_output(out, mode="full")
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
 def test_disk_full_on_a_tiny_tmpfs(tmp_path):
     """A real full disk where a tmpfs can be mounted (root in a container); skipped elsewhere."""
     mnt = tmp_path / "tiny"

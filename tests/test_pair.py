@@ -432,3 +432,12 @@ def test_margin_stays_finite_when_neighbourhoods_are_negative():
     margins = margin_matrix(sim, k=2)
     assert np.isfinite(margins).all() and margins.max() < 2.0
     assert margins[0, 0] > margins[0, 1] and margins[2, 2] > margins[2, 1]
+
+
+@pytest.mark.parametrize("score,relation", [
+    (0.5, "parallel"), (0.4999, "comparable"), (0.2, "comparable"), (0.1999, "unrelated"), (1.0, "parallel"),
+])
+def test_relation_thresholds_are_inclusive(score, relation):
+    """parallel >= parallel_threshold, comparable >= comparable_threshold (the boundaries of `relation_for`)."""
+    cfg = PairConfig(parallel_threshold=0.5, comparable_threshold=0.2)
+    assert ev_mod.relation_for(score, cfg) == relation

@@ -192,3 +192,67 @@ def test_lexical_bonus_marks_the_role_named_in_the_title(fake_encoder):
     label_roles([d], fake_encoder, config=FAKE, details=details)
     assert details["a"].lexical == ["customer service coordinator"]
     assert d.role == "customer service coordinator"
+
+
+# --- cost: a handful of encoder calls, and a switch ------------------------------------------------------
+
+class CallSpy:
+    """Records every encode call's texts."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+        self.name, self.dim = inner.name, inner.dim
+
+    def encode(self, texts, *, kind="passage"):
+        self.calls.append(list(texts))
+        return self.inner.encode(texts, kind=kind)
+
+
+def test_body_reuses_the_pipeline_vectors_instead_of_encoding_the_corpus_again(fake_encoder):
+    """With the embed stage's vectors, labelling encodes the vocabulary and the titles only, and the body
+    still decides when the title names no role (same decision as with the bodies encoded again)."""
+    body = ["Career guide 2024", "The receptionist greets visitors.", "A receptionist answers the phone.",
+            "Every receptionist keeps the front desk tidy.", "Receptionist jobs are common."]
+    docs = [doc("a", body), doc("b", ["What does a cashier do?", "Cashiers handle payments at the till."])]
+    spy = CallSpy(fake_encoder)
+    embeddings = {d.doc: fake_encoder.encode([s.text for s in d.sentences]) for d in docs}
+    details: dict[str, RoleDecision] = {}
+    label_roles(docs, spy, config=FAKE, details=details, embeddings=embeddings)
+    assert [d.role for d in docs] == ["receptionist", "cashier"] and details["a"].source == "body"
+    assert len(spy.calls) == 2  # the names, the titles
+    assert not {s.text for d in docs for s in d.sentences[1:]} & {t for call in spy.calls for t in call}
+    again = [doc("a", body), doc("b", ["What does a cashier do?", "Cashiers handle payments at the till."])]
+    label_roles(again, fake_encoder, config=FAKE)
+    assert [d.role for d in again] == [d.role for d in docs]
+
+
+def test_vectors_of_another_length_are_not_trusted(fake_encoder):
+    """A document whose vectors do not match its sentences has its body encoded as before."""
+    d = doc("a", ["Career guide 2024", "The receptionist greets visitors.", "A receptionist answers the phone."])
+    spy = CallSpy(fake_encoder)
+    label_roles([d], spy, config=FAKE, embeddings={"a": fake_encoder.encode(["only one"])})
+    assert ["The receptionist greets visitors.", "A receptionist answers the phone."] in spy.calls
+
+
+def test_roles_off_encodes_nothing_and_keeps_manifest_roles(fake_encoder):
+    """pair.roles = false: a corpus that is not about job roles pays nothing for them."""
+    docs = [doc("a", ["What does a cashier do?"]), doc("b", ["Hello."], manifest={"role": "Night Auditor"})]
+    spy = CallSpy(fake_encoder)
+    details: dict[str, RoleDecision] = {}
+    label_roles(docs, spy, config=PairConfig(roles=False), details=details)
+    assert spy.calls == []
+    assert [(d.role, d.role_score) for d in docs] == [(None, None), ("night auditor", 1.0)]
+    assert [details[k].source for k in ("a", "b")] == ["off", "manifest"]
+
+
+@pytest.mark.parametrize("text, ok", [("[pair]\nroles = false\n", True), ('[pair]\nroles = "no"\n', False)])
+def test_roles_switch_is_a_validated_config_key(tmp_path, text, ok):
+    from aligner.config import load_config
+
+    path = tmp_path / "aligner.toml"
+    path.write_text(text)
+    if ok:
+        assert load_config(path).pair.roles is False
+    else:
+        with pytest.raises(ConfigError, match="roles"):
+            load_config(path)

@@ -12,7 +12,7 @@ import numpy as np
 from aligner.config import AlignConfig
 from aligner.model import Bead, Document
 
-__all__ = ["align_documents", "align_arrays"]
+__all__ = ["align_documents", "align_arrays", "try_align_documents"]
 
 
 def align_arrays(src_emb, tgt_emb, **kwargs) -> list[Bead]:
@@ -53,3 +53,24 @@ def align_documents(src: Document, tgt: Document, src_emb: np.ndarray, tgt_emb: 
         src_par=[s.paragraph for s in src.sentences], tgt_par=[s.paragraph for s in tgt.sentences],
         embed_spans=span_embedder(s_txt, t_txt, encoder), config=config, stats=stats,
     )
+
+
+def try_align_documents(src: Document, tgt: Document, src_emb: np.ndarray, tgt_emb: np.ndarray, *,
+                        encoder=None, config: AlignConfig, stats: dict | None = None) -> tuple[list[Bead], str | None]:
+    """`align_documents` for one pair of a corpus run: (beads, None), or ([], what went wrong) when aligning this
+    pair failed, so that one pair costs its own beads and not the run. Configuration and encoder errors, which
+    would fail every pair, and running out of memory still stop the run."""
+    import logging
+
+    from aligner.errors import ConfigError, EncoderError
+
+    try:
+        return align_documents(src, tgt, src_emb, tgt_emb, encoder=encoder, config=config, stats=stats), None
+    except (ConfigError, EncoderError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug or a degenerate input in one pair
+        log = logging.getLogger("aligner.align")
+        log.warning("%s / %s: alignment failed (%s: %s); the pair has no beads, the run goes on",
+                    src.path, tgt.path, type(exc).__name__, exc)
+        log.debug("%s / %s: alignment traceback", src.path, tgt.path, exc_info=exc)
+        return [], f"aligning {src.doc} with {tgt.doc} failed ({type(exc).__name__}: {exc}); please report it"

@@ -14,7 +14,7 @@ from typing import Iterable
 from aligner.checks.base import _REGISTRY, Check, Context, bead_id, validate_settings
 
 _MODULES = ("boilerplate", "encoding", "glued", "hyphenation", "repetition", "untranslated", "casing",
-            "language", "pair")
+            "language", "pair", "meta")
 
 __all__ = ["Check", "registry", "get_check", "validate_check_settings", "run_checks", "build_checks", "bead_id",
            "check_context", "check_documents", "check_pairs", "settle_flags"]
@@ -80,11 +80,21 @@ def build_checks(config=None, *, select: Iterable[str] | None = None, ignore: It
     return out
 
 
-def run_checks(documents, aligned, *, encoder, embeddings, config, select=None, ignore=None, lexicon=None):
-    """All enabled checks over documents and aligned pairs -> list[Flag]; sets doc.n_flags."""
+def run_checks(documents, aligned, *, encoder, embeddings, config, select=None, ignore=None, lexicon=None,
+               problems=None):
+    """All enabled checks over documents and aligned pairs -> list[Flag]; sets doc.n_flags.
+
+    Each check runs on each document (or pair) on its own: an exception inside it becomes a `check-error`
+    finding on that document naming the check, and the run goes on. A check whose needs the document's
+    language cannot meet (`Check.needs`) is skipped there, and one `check-skipped` record per document says
+    which and why. `problems`: (document, stage, message) of failures in earlier stages (an alignment that
+    failed for a pair), reported as `check-error` findings too.
+    """
     ctx = check_context(documents, aligned, encoder=encoder, embeddings=embeddings, config=config, lexicon=lexicon)
     checks = build_checks(config, select=select, ignore=ignore)
-    flags = check_documents(ctx, checks, ctx.documents) + check_pairs(ctx, checks, ctx.aligned)
+    flags = (problem_flags(config, problems, ignore=ignore)
+             + check_documents(ctx, checks, ctx.documents, ignore=ignore)
+             + check_pairs(ctx, checks, ctx.aligned, ignore=ignore))
     return settle_flags(ctx.documents, flags)
 
 
@@ -106,25 +116,60 @@ def check_context(documents, aligned, *, encoder, embeddings, config, lexicon=No
     return ctx
 
 
-def check_documents(ctx, checks, documents) -> list:
-    """Flags of the document-scope checks, document by document, check by check."""
-    flags = []
+def _runnable(checks):
+    from aligner.checks.meta import CHECK_ERROR, CHECK_SKIPPED
+
+    return [c for c in checks if c.code not in (CHECK_ERROR, CHECK_SKIPPED)]
+
+
+def problem_flags(config, problems, *, ignore=None) -> list:
+    """`check-error` findings for (document, stage, message) failures of earlier stages (a failed alignment)."""
+    from aligner.checks.meta import CHECK_ERROR
+
+    on_error = _meta_check(CHECK_ERROR, config, ignore)
+    if on_error is None:
+        return []
+    return [_record(on_error, doc, f"The {stage} stage failed: {message}") for doc, stage, message in problems or ()]
+
+
+def check_documents(ctx, checks, documents, *, ignore=None) -> list:
+    """Flags of the document-scope checks, document by document, check by check (each guarded)."""
+    from aligner.checks.meta import CHECK_ERROR, CHECK_SKIPPED
+
+    on_error = _meta_check(CHECK_ERROR, ctx.config, ignore)
+    on_skip = _meta_check(CHECK_SKIPPED, ctx.config, ignore)
+    checks = _runnable(checks)
+    flags: list = []
     for doc in documents:
         if not doc.ok:
             continue
+        skipped: dict[str, list[str]] = {}  # reason -> check codes
         for check in checks:
-            if check.scope == "document":
-                flags.extend(check.find(ctx, doc))
+            if check.scope != "document":
+                continue
+            why = _guarded(lambda: check.unavailable(ctx, doc), check, doc, on_error, flags)
+            if why:
+                skipped.setdefault(why, []).append(check.code)
+            elif why is None:
+                _guarded(lambda: check.find(ctx, doc), check, doc, on_error, flags)
+        if skipped and on_skip is not None and doc.sentences:
+            parts = [f"{', '.join(codes)} ({why})" for why, codes in skipped.items()]
+            flags.append(_record(on_skip, doc, f"Skipped for this {doc.lang or 'unidentified'} document: "
+                                 f"{'; '.join(parts)}."))
     return flags
 
 
-def check_pairs(ctx, checks, aligned) -> list:
-    """Flags of the pair-scope checks, pair by pair, check by check."""
-    flags = []
+def check_pairs(ctx, checks, aligned, *, ignore=None) -> list:
+    """Flags of the pair-scope checks, pair by pair, check by check (each guarded)."""
+    from aligner.checks.meta import CHECK_ERROR
+
+    on_error = _meta_check(CHECK_ERROR, ctx.config, ignore)
+    flags: list = []
     for ap in aligned:
-        for check in checks:
+        for check in _runnable(checks):
             if check.scope == "pair":
-                flags.extend(check.find_pair(ctx, ap))
+                _guarded(lambda: check.find_pair(ctx, ap), check, ap.src, on_error, flags,
+                         where=f"the pair {ap.src.doc} / {ap.tgt.doc}")
     return flags
 
 
@@ -138,3 +183,57 @@ def settle_flags(documents, flags) -> list:
     for doc in documents:
         doc.n_flags = counts.get(doc.doc, 0)
     return flags
+
+
+def _meta_check(code, config, ignore):
+    """The runner's own record maker for `code` (check-error, check-skipped), with its settings; None when
+    disabled or ignored. Not subject to `select`: a crash must be reported whatever was selected."""
+    cls = registry()[code]
+    if code in set(ignore or ()) or cls.category in set(ignore or ()):
+        return None
+    check = cls((getattr(config, "checks", None) or {}).get(code))
+    return check if check.enabled else None
+
+
+_STOP = (KeyboardInterrupt, SystemExit, MemoryError)
+
+
+def _guarded(call, check, doc, on_error, flags, *, where=None):
+    """Run `call` (a check's find, find_pair or unavailable) for one document or pair. Its findings go into
+    `flags` (those yielded before an error are kept); an exception becomes a `check-error` finding on `doc`.
+    Returns what `call` returned (fully consumed when it is an iterable of flags), or False after an error."""
+    import logging
+
+    try:
+        result = call()
+        if result is None or isinstance(result, str):
+            return result
+        for f in result:
+            flags.append(f)
+        return None
+    except _STOP:
+        raise
+    except Exception as exc:  # a bug in one check costs that check's findings on one document, not the run
+        log = logging.getLogger("aligner.checks")
+        subject = where or doc.path
+        log.warning("%s: the check '%s' failed (%s: %s); reported as %s, the run goes on",
+                    subject, check.code, type(exc).__name__, exc, "check-error")
+        log.debug("%s: traceback of the check '%s'", subject, check.code, exc_info=exc)
+        if on_error is not None:
+            on = f" on {where}" if where else ""
+            flags.append(_record(on_error, doc, f"The check '{check.code}' failed{on} ({type(exc).__name__}: "
+                                 f"{_short(exc)}); its findings here are missing. Please report it "
+                                 "(-vv shows the traceback)."))
+        return False
+
+
+def _record(meta, doc, message):
+    """A finding about the whole document (zero-width at its start, no sentence), like `document-error`."""
+    f = meta.flag(doc, 0, 0, message)
+    f.sentence = None
+    return f
+
+
+def _short(exc: Exception, limit: int = 200) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

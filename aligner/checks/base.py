@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Iterator
 
@@ -50,12 +52,20 @@ class Check:
     # settings whose values are restricted beyond their type: name -> allowed values, or "language"
     param_choices: ClassVar[dict[str, Any]] = {}
     fixable: ClassVar[bool] = False  # produces `fix` suggestions
+    # What the check needs from a document's language; without it the runner skips the check for that
+    # document and says why in one `check-skipped` record. "words": the language writes words apart
+    # (not Japanese, Chinese, Thai...); "wordlist": a usable word-frequency list of the document's
+    # language; "langid": the document's language is among those the language identifier compares.
+    needs: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, settings: dict[str, Any] | None = None):
         merged = {**COMMON_PARAMS, **self.all_params(), **(settings or {})}
         self.settings = merged
         self.enabled = bool(merged["enabled"])
         self.level = merged["severity"] or type(self).severity
+        for key, value in merged.items():  # plain attributes: read once per word, `__getattr__` was a hot spot
+            if not hasattr(type(self), key) and key not in self.__dict__:
+                self.__dict__[key] = value
 
     @classmethod
     def all_params(cls) -> dict[str, Any]:
@@ -73,6 +83,14 @@ class Check:
     # -- to implement ---------------------------------------------------------
     def find(self, ctx: "Context", doc: Document) -> Iterable[Flag]:
         return ()
+
+    def unavailable(self, ctx: "Context", doc: Document) -> str | None:
+        """Why this check cannot run on `doc` (a missing resource of its language), or None."""
+        for need in sorted(self.needs):
+            why = ctx.missing(doc, need)
+            if why:
+                return why
+        return None
 
     def find_pair(self, ctx: "Context", ap) -> Iterable[Flag]:
         return ()
@@ -142,20 +160,93 @@ URL_EMAIL_RE = re.compile(
 )
 
 
-def protected_spans(text: str) -> list[tuple[int, int]]:
+class Spans(list):
+    """Sorted, non-overlapping (start, end) spans; `overlaps` answers for them by binary search."""
+
+    _ends: list[int] | None = None
+
+    def ends(self) -> list[int]:
+        if self._ends is None or len(self._ends) != len(self):
+            self._ends = [e for _, e in self]
+        return self._ends
+
+
+_URL_HINT = re.compile(r"[.@/:]\w")  # every URL, address or domain has one of these followed by a letter or digit
+
+
+def protected_spans(text: str) -> Spans:
     """Spans (URLs, e-mail addresses, domain names) that checks of word shape must leave alone."""
-    return [m.span() for m in URL_EMAIL_RE.finditer(text)]
+    if not _URL_HINT.search(text):
+        return Spans()
+    return Spans(m.span() for m in URL_EMAIL_RE.finditer(text))
 
 
 def overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    """Does `span` overlap one of `spans`? O(log n) for `Spans`, a scan for any other iterable."""
+    if isinstance(spans, Spans):
+        k = bisect_right(spans.ends(), span[0])  # the first span ending after span's start
+        return k < len(spans) and spans[k][0] < span[1]
     return any(span[0] < e and s < span[1] for s, e in spans)
 
 
+class _PerDocument:
+    """A value computed from a document's sentences once, reused while the sentence list is the same object
+    of the same length (checks ask for it once per word or finding: recomputing it made them quadratic)."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.cache: dict[int, tuple[list, int, Any]] = {}
+
+    def __call__(self, doc: Document):
+        hit = self.cache.get(id(doc))
+        if hit is not None and hit[0] is doc.sentences and hit[1] == len(doc.sentences):
+            return hit[2]
+        value = self.compute(doc.sentences)
+        if len(self.cache) >= 256:
+            self.cache.clear()
+        self.cache[id(doc)] = (doc.sentences, len(doc.sentences), value)  # holds the list: its id stays unique
+        return value
+
+
+def _sentence_index(sentences: list[Sentence]):
+    starts = [s.raw_start for s in sentences]
+    ordered = all(a.raw_end <= b.raw_start for a, b in zip(sentences, sentences[1:]))
+    return starts if ordered else None
+
+
+_sentence_starts = _PerDocument(_sentence_index)
+_paragraph_sizes = _PerDocument(lambda sentences: Counter(t.paragraph for t in sentences))
+
+
 def sentence_at(doc: Document, pos: int) -> int | None:
-    for s in doc.sentences:
-        if s.raw_start <= pos < s.raw_end:
-            return s.i
+    starts = _sentence_starts(doc)
+    if starts is None:  # sentences out of order (made by hand): scan
+        return next((s.i for s in doc.sentences if s.raw_start <= pos < s.raw_end), None)
+    k = bisect_right(starts, pos) - 1
+    if k >= 0 and pos < doc.sentences[k].raw_end:
+        return doc.sentences[k].i
     return None
+
+
+# Scripts written without spaces between words: a "word" of a regular expression is a whole clause there.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                       "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my", "bo", "dz"})
+_SCRIPT_SAMPLE = 20_000  # characters of a document looked at to tell its script
+
+
+def writes_words_apart(doc: Document) -> bool:
+    """Does the document's language separate words with spaces? By its code, else by its letters' script."""
+    if doc.lang in UNSPACED_LANGUAGES:
+        return False
+    letters = unspaced = 0
+    for s in doc.sentences:
+        text = s.text[:_SCRIPT_SAMPLE - letters]
+        letters += sum(1 for ch in text if ch.isalpha())
+        unspaced += len(_UNSPACED.findall(text))
+        if letters >= _SCRIPT_SAMPLE // 2:
+            break
+    return not letters or unspaced * 2 < letters
 
 
 def is_heading(doc: Document, s: Sentence) -> bool:
@@ -165,9 +256,8 @@ def is_heading(doc: Document, s: Sentence) -> bool:
         return True
     if doc.sentences and s is doc.sentences[0] and doc.title and s.raw_text.strip() == (doc.title or "").strip():
         return True
-    same_par = [t for t in doc.sentences if t.paragraph == s.paragraph]
     text = s.text.strip()
-    return len(same_par) == 1 and len(text.split()) <= 14 and not text.endswith((".", "!", ";", ","))
+    return _paragraph_sizes(doc)[s.paragraph] == 1 and len(text.split()) <= 14 and not text.endswith((".", "!", ";", ","))
 
 
 def content_spans(doc: Document) -> list[tuple[int, int]]:
@@ -195,6 +285,35 @@ class Context:
     lexicon: Any = None
     _corpus_words: dict = field(default_factory=dict)
     _counterparts: dict | None = None
+    _missing: dict = field(default_factory=dict)
+
+    def missing(self, doc: Document, need: str) -> str | None:
+        """Why `doc` lacks what a check `need`s ("words", "wordlist", "langid"), or None (cached per document)."""
+        key = (doc.doc, need)
+        if key not in self._missing:
+            self._missing[key] = self._why_missing(doc, need)
+        return self._missing[key]
+
+    def _why_missing(self, doc: Document, need: str) -> str | None:
+        lang = doc.lang
+        if need == "words":
+            if writes_words_apart(doc):
+                return None
+            return (f"{f'{lang!r}' if lang else 'its script'} is written without spaces between words "
+                    "and word-level checks have no word segmenter for it")
+        if need == "wordlist":
+            if self.lexicon is None:
+                return "no word lists are loaded"
+            return self.lexicon.why_unknown(lang)
+        if need == "langid":
+            if not lang:
+                return "the document's language is not identified"
+            languages = tuple(getattr(self.lexicon, "languages", None) or ())
+            if lang not in languages and lang != "en":  # the identifier always knows English too
+                return (f"'{lang}' is not among segment.languages ({', '.join(languages)}), the languages "
+                        "the identifier compares")
+            return None
+        raise ValueError(f"unknown check requirement {need!r}")
 
     def corpus_words(self, lang: str | None) -> "WordStats":
         if lang not in self._corpus_words:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from aligner.checks.base import Check, register
+
+
+_TAGS = re.compile(r"<[^>]*>|<!--.*?-->", re.DOTALL)
 
 
 @register
@@ -25,9 +30,16 @@ class Boilerplate(Check):
         for r in doc.removed:
             if not doc.raw[r.start:r.end].strip() or r.reason in ignore:
                 continue  # blank separators are not chrome
-            # Evidence without the surrounding blank lines.
+            # Evidence: from the first to the last character a reader would have seen (no blank lines around,
+            # and in HTML no tag at either end: the span starts and ends on text, never on markup)
             text = doc.raw[r.start:r.end]
-            start = r.start + (len(text) - len(text.lstrip()))
-            end = r.end - (len(text) - len(text.rstrip()))
+            if doc.format == "html":
+                visible = [i for i, ch in enumerate(_TAGS.sub(lambda m: " " * len(m.group()), text)) if not ch.isspace()]
+                if not visible:
+                    continue  # markup only
+                start, end = r.start + visible[0], r.start + visible[-1] + 1
+            else:
+                start = r.start + (len(text) - len(text.lstrip()))
+                end = r.end - (len(text) - len(text.rstrip()))
             yield self.flag(doc, start, end, f"Removed from the text as {r.reason}: not part of the article.",
                             fix="", fixed=True, sentence=None)

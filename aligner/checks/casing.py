@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-import re
-
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
+from aligner.checks.lang import resources
+from aligner.checks.view import language_view
 
-_OPENERS = re.compile(r"[.!?…:;\"'«»“”„‘’(\[\-–—/]\s*$")
+_OPENER_CHARS = frozenset(".!?…:;\"'«»“”„‘’([-–—/")
+
+
+def _after_opener(text: str, pos: int) -> bool:
+    """Is the last non-blank character before `pos` sentence punctuation, a quote or a bracket? Looks back
+    over blanks only (not over the whole prefix, which made the check quadratic in the sentence length)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i > 0 and text[i - 1] in _OPENER_CHARS
 
 
 def _capitalised(word: str) -> bool:
@@ -17,8 +26,9 @@ def _capitalised(word: str) -> bool:
 def _mid_capitals(text: str) -> list[str]:
     """Capitalised words of `text` that are not at its start or after sentence punctuation."""
     out = []
+    first = len(text) - len(text.lstrip())  # the first non-blank character
     for m in WORD_RE.finditer(text):
-        if m.start() == 0 or not text[:m.start()].strip() or _OPENERS.search(text[:m.start()]):
+        if m.start() <= first or _after_opener(text, m.start()):
             continue
         if _capitalised(m.group()):
             out.append(m.group().lower())
@@ -34,17 +44,20 @@ class MidSentenceCapital(Check):
     summary = "A common word is capitalised in the middle of a sentence."
     help = ("Evidence that a capitalised word inside a sentence is a common word and not a name, added up and "
             "compared with `threshold`: the same document writes it in lower case elsewhere (strongest), other "
-            "documents of the language do, the aligned translation of the sentence has no capitalised word in "
+            "documents of the language do (which counts only together with evidence of the document itself or its "
+            "translation: names are also words, Bill, May, Claire), the aligned translation of the sentence has no capitalised word in "
             "its middle (names keep their capital across languages; a shared capital counts against), and the "
             "word list of the language knows the word. Never flagged: the first word of a sentence or after "
             "a colon, quote or bracket, words of fewer than `min_letters` letters, a capitalised word next to "
             "another (a name phrase: New York City), a word the document capitalises at least half as often as "
-            "it lower-cases it (a name: Tom), acronyms and words with inner capitals, and headings and titles, where "
+            "it lower-cases it (a name: Tom), acronyms and words with inner capitals, words the language capitalises by rule (English days and months: "
+            "`CAPITALISED` in its resources; German capitalises every noun and is not checked), and headings and titles, where "
             "English-style title case is common and a matter of style, not an error. The fix lower-cases the word "
             "(not applied by default: set `autofix = true`).")
     params = {"autofix": False, "threshold": 1.0, "doc_weight": 1.0, "corpus_weight": 0.75,
               "counterpart_weight": 0.75, "lexicon_weight": 0.25, "max_gap_words": 1,
               "min_letters": 3, "name_ratio": 2}
+    needs = frozenset({"words"})
 
     def _score(self, ctx, doc, word, counterpart, doc_lower, corpus_lower):
         low = word.lower()
@@ -71,27 +84,30 @@ class MidSentenceCapital(Check):
         return score, reasons
 
     def find(self, ctx, doc):
+        res = resources(doc.lang)
+        if res.capitalises_nouns:
+            return  # German capitalises every noun: a mid-sentence capital is the rule there
         doc_lower: dict[str, int] = {}
         doc_caps: dict[str, int] = {}  # capitalised inside sentences
         for s in doc.sentences:
             for m in WORD_RE.finditer(s.text):
                 if m.group().islower():
                     doc_lower[m.group()] = doc_lower.get(m.group(), 0) + 1
-                elif m.start() > 0 and _capitalised(m.group()) and not _OPENERS.search(s.text[:m.start()]):
+                elif m.start() > 0 and _capitalised(m.group()) and not _after_opener(s.text, m.start()):
                     doc_caps[m.group().lower()] = doc_caps.get(m.group().lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
         for s in doc.sentences:
             if is_heading(doc, s):
                 continue
-            raw = doc.raw[s.raw_start:s.raw_end]
+            raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []
             words = list(WORD_RE.finditer(raw))
             for idx, m in enumerate(words):
                 word = m.group()
-                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _OPENERS.search(raw[:m.start()]):
+                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _after_opener(raw, m.start()):
                     continue
                 # a capitalised neighbour makes a name phrase (New York City, Labor Statistics)
                 if any(0 <= k < len(words) and _capitalised(words[k].group()) and k != 0
@@ -107,8 +123,11 @@ class MidSentenceCapital(Check):
                     continue
                 if overlaps(m.span(), protected):
                     continue
+                if low in res.capitalised:
+                    continue  # capitalised by the language's rules (English Friday, May)
                 score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)
-                if score >= self.threshold and reasons:
+                if score >= self.threshold and any(not r.endswith("documents") for r in reasons):
+                    # other documents alone are no evidence: names that are also words (Bill, May, Claire)
                     hits.append((idx, m, score, reasons))
             # one finding per run of capitalised common words (Coordinator ng Serbisyo ng Customer)
             groups: list[list] = []

@@ -11,6 +11,7 @@ beads are kept; the output stage builds the aligned.jsonl record (aligner.output
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from aligner.checks.base import bead_id
 from aligner.model import severity_rank
@@ -51,6 +52,7 @@ def apply_fixes(documents, flags, *, config=None) -> int:
     """Apply the fixable flags to the sentences' texts; returns how many were applied."""
     autofix = _autofix_codes(config)
     by_doc = {d.doc: d for d in documents}
+    index = {}
     per_sentence: dict[tuple[str, int], list] = {}
     applied = 0
     for f in flags:
@@ -59,7 +61,9 @@ def apply_fixes(documents, flags, *, config=None) -> int:
         doc = by_doc.get(f.doc)
         if doc is None:
             continue
-        inside = [s for s in doc.sentences if s.raw_start < f.end and f.start < s.raw_end]
+        if doc.doc not in index:
+            index[doc.doc] = _SentenceIndex(doc)
+        inside = index[doc.doc].overlapping(f.start, f.end)
         if len(inside) == 1 and inside[0].raw_start <= f.start and f.end <= inside[0].raw_end:
             per_sentence.setdefault((f.doc, inside[0].i), []).append(f)
         elif len(inside) > 1 and _squash(f.fix).replace(" ", "") == f.text.replace(" ", "").replace("\n", "") \
@@ -98,7 +102,50 @@ def apply_fixes(documents, flags, *, config=None) -> int:
     return applied
 
 
+class _SentenceIndex:
+    """Which sentences of a document a raw span overlaps, by binary search (sentences are in order and do not
+    overlap; a document whose sentences are not falls back to a scan)."""
+
+    def __init__(self, doc):
+        self.sentences = doc.sentences
+        self.starts = [s.raw_start for s in doc.sentences]
+        self.ends = [s.raw_end for s in doc.sentences]
+        self.ordered = all(a.raw_end <= b.raw_start for a, b in zip(doc.sentences, doc.sentences[1:]))
+
+    def overlapping(self, start: int, end: int) -> list:
+        if not self.ordered:
+            return [s for s in self.sentences if s.raw_start < end and start < s.raw_end]
+        lo, hi = bisect_right(self.ends, start), bisect_left(self.starts, end)
+        return [s for s in self.sentences[lo:hi] if s.raw_start < end and start < s.raw_end]
+
+
+class _FlagIndex:
+    """The flags of each sentence and of each bead id, so that a bead finds its flags without scanning all the
+    document's flags (which made cleaning quadratic in the document's size). Keeps the flags' order."""
+
+    def __init__(self, documents, flags):
+        self.order = {id(f): k for k, f in enumerate(flags)}
+        self.by_sentence: dict[tuple[str, int], list] = {}
+        self.by_bead: dict[tuple[str, str], list] = {}
+        index = {d.doc: _SentenceIndex(d) for d in documents}
+        for f in flags:
+            if f.bead is not None:
+                self.by_bead.setdefault((f.doc, f.bead), []).append(f)
+            elif f.doc in index:
+                for s in index[f.doc].overlapping(f.start, f.end):
+                    self.by_sentence.setdefault((f.doc, s.i), []).append(f)
+
+    def of_bead(self, doc, idx, bid) -> list:
+        found = {id(f): f for f in self.by_bead.get((doc.doc, bid), ())}
+        for i in idx:
+            for f in self.by_sentence.get((doc.doc, doc.sentences[i].i), ()):
+                found[id(f)] = f
+        return sorted(found.values(), key=lambda f: self.order[id(f)])
+
+
 def _flags_of_bead(flags_by_doc, doc, idx, bid):
+    if isinstance(flags_by_doc, _FlagIndex):
+        return flags_by_doc.of_bead(doc, idx, bid)
     spans = [(doc.sentences[i].raw_start, doc.sentences[i].raw_end) for i in idx]
     out = []
     for f in flags_by_doc.get(doc.doc, ()):
@@ -152,9 +199,7 @@ def apply_cleaning(documents, aligned, flags, *, config):
 
     config = config or Config()
     apply_fixes(documents, flags, config=config)
-    flags_by_doc: dict[str, list] = {}
-    for f in flags:
-        flags_by_doc.setdefault(f.doc, []).append(f)
+    flags_by_doc = _FlagIndex([d for ap in aligned for d in (ap.src, ap.tgt)], flags)
     records = []
     for ap in aligned:
         for b in ap.beads:

@@ -51,7 +51,18 @@ EXAMPLES = {
                      "Italian naturally longer than Tagalog: the ratio is calibrated per pair"),
     "low-similarity": ("a bead pairing a sentence with an unrelated one",
                        "translations with different word order or paraphrase"),
+    "check-error": ("a check that raised on one document: `The check 'glued-word' failed (ValueError: …)`; a pair "
+                    "whose alignment failed: `The alignment stage failed: …`",
+                    "documents every check finished on"),
+    "check-skipped": ("a Japanese page: `Skipped for this ja document: repeated-word, … ('ja' is written without "
+                      "spaces between words …); glued-word, untranslated (wordfreq cannot split 'ja' text into words "
+                      "here …)`",
+                      "documents in a language every check can handle (one record per document, not per check)"),
 }
+
+NEEDS = {"words": "a language written with spaces between words",
+         "wordlist": "a usable word-frequency list of the document's language",
+         "langid": "the document's language among `segment.languages`"}
 
 INTRO = """# Checks
 
@@ -70,23 +81,188 @@ Document checks read the raw text of the sentences (removed chrome is left out, 
 report repeats inside it as already fixed) so a junction is found even where the segmenter split it. Pair checks
 run on the beads of parallel pairs and carry the bead id (`bead`) of aligned.jsonl.
 
+## What the checks read
+
+Checks read the text a reader sees, at the offsets of the source (`aligner/checks/view.py`): HTML tags,
+comments and attributes are blanked (a check never reads `class`, `span` or `strong` out of a tag) and
+entities count as their character. Text that is not meant to be translated is masked and skipped by every
+language check (untranslated, wrong-language, casing, glued words, repetition): inline code, commands, file
+names, options and placeholders, from the markup (`code`, `tt`, `kbd`, `samp`, `var`, `pre`, `translate="no"`,
+DocBook/Sphinx classes such as `literal`, `command`, `filename`, `option`, `replaceable`, `userinput`, `screen`,
+`package`) and in any text (Markdown backticks, `/paths/like/this`, `--options`, `$VARIABLES`, `{name}`, `%s`,
+`<placeholder>`, `snake_case`, `file.ext` names). The HTML loader removes tables of contents (`class="toc"`),
+consent banners, ads, share and subscribe boxes by their markup in every language, and cookie/consent lines by
+what they say (a 'cookie' word with a consent, refusal, settings or privacy word of any supported language:
+`aligner/data/consent_stems.json`), so both sides of a pair lose the same structure lines.
+
+## What fails the gate by default
+
+`aligner check` fails on findings at or above `gate.fail_on` = `error`. The severities are chosen so that an
+error is something a reviewer would reject in any translation, and a warning something worth a look that
+correct text also shows now and then (measured below on clean text):
+
+| finding | severity | why |
+|---|---|---|
+| `wrong-language`: a sentence of 5+ words in another language | error | lingua must be confident (>= 0.9) and the word lists must agree; on clean text it fires on quotations in another language, which a translation should not carry unmarked either |
+| `untranslated` run of 4+ English words (`error_words`) | error | a clause left in English; a single English word is a warning, since terms are used as they are (input, root, display) |
+| `omission` of a passage: 2+ consecutive sentences without counterpart (`passage_sentences`) | error | a paragraph missing from one side; a single sentence without counterpart is a warning (translations drop or add a sentence here and there) |
+| `glued-word`, `glued-word-case` | error | a lost space inside a sentence; the split must give two frequent words of the language and the whole must be unknown, and compounding languages (German) are skipped |
+| `number-mismatch`, `partial-omission`, `low-similarity` | error | content differs between the two sides of a bead |
+| `mojibake`, `replacement-character` | error | characters lost or garbled |
+| everything else | warning or info | stylistic, or fixed safely in the cleaned text (glued sentences, affix hyphens, doubled words) |
+
+A new glued *sentence* stays a warning: the fix (a space) is always applied and the segmenter splits there anyway.
+
+**Baseline.** A corpus that already has findings gates on what is new: `aligner check --baseline PREVIOUS`
+(an earlier output folder or its flags.jsonl) counts only findings not in it. A finding's identity is its
+check code, its document and a fingerprint of its words and four words of context on each side, read from the
+reader's text (`fingerprint` in flags.jsonl); what does not match by fingerprint is matched by (code, document,
+flagged text) while such findings remain, so an edit in the finding's own sentence does not make it new either.
+Each identity is counted: one more occurrence of the same finding is new. A corpus folder's own
+`aligner-baseline.jsonl` is used by default (the bundled corpus carries one: its artifacts are kept on purpose;
+`--no-baseline` ignores it). SARIF output sets `baselineState` (`new`, `unchanged`, `absent`) and
+`partialFingerprints`; `--format github` annotates new findings only. The end-to-end test
+`tests/test_gate_regressions.py` adds real regressions to a copy of the bundled corpus (an English sentence, a
+Spanish sentence, a missing paragraph, `formaabitualmente`, untranslated words): the copy fails by default on
+each of them, the untouched copy passes, and with `--baseline` only the new findings count.
+
 ## Languages
 
-Language knowledge lives in `aligner/checks/lang/<iso 639-1>.py` (shipped: `tl`, `it`, `cs`, `en`). To add a
+Language knowledge lives in `aligner/checks/lang/<iso 639-1>.py` (shipped: `tl`, `it`, `cs`, `en`, `de`, `fr`). To add a
 language, copy `it.py` to `<code>.py` and fill what applies: `LOANWORDS` (English words the language has
 adopted), `FUNCTION_WORDS` (never legitimately doubled), `REDUPLICATION` (`free` or `listed`) and
 `REDUPLICATED_OK`, `HYPHEN_PREFIXES` (prefixes joined by a hyphen; enables `affix-hyphen-space`),
 `BOUND_PREFIXES`/`BOUND_SUFFIXES` (affixes a `glued-word` split must not produce, and derivations it must
-recognise), `RESPELL` (how English words are respelled: `tion` → `syon`), `NUMBER_WORDS`. Everything is
+recognise), `RESPELL` (how English words are respelled: `tion` → `syon`), `NUMBER_WORDS`, `CAPITALISES_NOUNS`
+(German: `mid-sentence-capital` does not run), `COMPOUNDING` (German: `glued-word` does not run), `ADOPTED_GAP`. Everything is
 optional; a language without a module gets the language-independent checks and conservative behaviour. Word
 frequencies come from the `wordfreq` package (tl via `fil`, it, cs and about forty more), language
 identification from lingua restricted to `segment.languages`. Users extend lists without touching the package
 through settings (`extra_loanwords`, `allow`, `extra_prefixes`).
 
+## When a check cannot run
+
+One bad document never stops a run. A check that raises on a document (or a pair) costs only its own findings
+there: the runner records a `check-error` finding on that document naming the check and the error, logs it, and
+goes on; a pair whose alignment fails gets no beads, an `error` in its pairs.jsonl evidence and a `check-error`
+finding. A check whose needs (listed under each check as **Needs**) the document's language cannot meet is
+skipped for that document, and one `check-skipped` record (severity info) per document lists the checks skipped
+and why: Japanese, Chinese, Thai and other languages written without spaces have no word segmenter here;
+wordfreq has no list for Thai and needs optional tokenizers for Japanese and Chinese (mecab-python3 and ipadic,
+jieba) and Korean; `wrong-language` compares only the configured languages. Both records are ordinary findings
+(`[checks.check-error] severity`, `enabled`, `aligner lint --ignore check-skipped`); `--select` does not hide
+them.
+
 Headings and titles are exempt from `mid-sentence-capital`: English-style title case is common in translated
 headings and is a matter of style. `untranslated` does look at headings (`Record Keepers`).
 
 Regenerate this file with `python -m aligner.checks.docgen > docs/checks.md`.
+"""
+
+
+MEASURED = """## Measured
+
+Figures from the bench scripts, all in one run each on this project's machine; the commands print them.
+
+### Clean text: false alarms per 1,000 sentences
+
+`python bench/bench_clean_text.py` — the document checks with default settings on text written by people:
+Tatoeba (1,000 sentences per language side, documents of 50), Text+Berg de/fr (seven documents each, an alpine
+yearbook digitised from print) and the short HTML articles of bench/data/clean/ (headings, a list, names, days,
+months, countries) in all eight supported languages.
+
+| source | sentences | flags | per 1,000 | by code |
+|---|---|---|---|---|
+| Tatoeba cs | 1,013 | 0 | 0.0 | |
+| Tatoeba de | 1,055 | 0 | 0.0 | |
+| Tatoeba en | 5,143 | 7 | 1.4 | repeated-phrase 4, mid-sentence-capital 2, coordinated-duplicate 1 |
+| Tatoeba fr | 1,035 | 3 | 2.9 | untranslated 2, repeated-phrase 1 |
+| Tatoeba it | 1,006 | 0 | 0.0 | |
+| Tatoeba tl | 1,026 | 5 | 4.9 | mid-sentence-capital 2, untranslated 2, repeated-word 1 |
+| Text+Berg de | 907 | 14 | 15.4 | boilerplate 9, glued-word-case 3, untranslated 2 |
+| Text+Berg fr | 907 | 39 | 43.0 | mid-sentence-capital 18, boilerplate 9, wrong-language 7, untranslated 4, glued-sentence 1 |
+| written, 8 languages (HTML) | 104 | 0 | 0.0 | |
+| all | 12,196 | 68 | 5.6 | mid-sentence-capital 22, boilerplate 18, untranslated 10, wrong-language 7, repeated-phrase 5, glued-word-case 3, coordinated-duplicate 1, repeated-word 1, glued-sentence 1 |
+
+A first run of this bench during this work (300 sentences per Tatoeba side) gave 15.8 flags per 1,000, among them
+`nous nous`, `V V`, `Oui, oui,`, `en|cordons`, `fier|ont`, `Claire`, `May`, `Earth`; fixed by French reflexive
+pronouns and verb endings, single letters, comma-separated emphasis, other documents' lower case no longer
+enough as casing evidence, English days and months.
+
+Targets not met, and what the remaining flags are:
+- glued / repetition / boilerplate (target 0): 29. Real artifacts of the digitised yearbook: `derTraversierung`,
+  `Berg führerAspirant`, `mitTricounibe` (lost spaces), `calendrier?Départ`. Correct text flagged: `who is alone
+  is alone` (en and fr Tatoeba), `pronounce "pronounce"`, `anybody see you? Anybody see you?` (two Tatoeba
+  sentences that are one after the other in the test set), `sleep and sleep`; the Tagalog `aga aga`, flagged
+  because Tagalog writes `aga-aga` (KWF orthography; a spelling finding). 18 boilerplate (info, reported as
+  removed): bylines (`Michel Piola , Vernier`) and titles that the German and the French yearbook print
+  identically, which the segmenter removes as lines repeated across documents.
+- other kinds (target <= 1 per 1,000): mid-sentence-capital 1.8 (18 of 22 in Text+Berg fr, mostly sentence
+  starts that the one-sentence-per-line source splits oddly, and nouns French capitalises: `Allemands`,
+  `Suisse`); untranslated (`pretty`, `pronounce`, `cheeseburgers`, `marshmallow`: English words the
+  sentences really contain, and `harp`, `ladder` in Tagalog; 0.8 per 1,000); wrong-language 0.6, all seven German
+  advertisement lines printed inside the French yearbook (correct findings).
+
+### Untranslated words: precision and recall on injected English words
+
+`python bench/bench_untranslated.py` — in every other Tatoeba sentence (tl, it, cs; 1,000 each) one word is
+replaced by a content word of the sentence's own English translation. *before*: the Tagalog loanword list as
+it was (110 words of the customer-service register, 36 of them found in the bundled articles) and no
+frequency-based adoption; *after*: the defaults (adoption derived from wordfreq's frequency lists, no hand list
+for Tagalog, the language's own spelling preferred: rekord, resolusyon).
+
+| lang | setting | injected | found | recall | flags | precision |
+|---|---|---|---|---|---|---|
+| tl | before | 441 | 258 | 0.585 | 261 | 0.989 |
+| tl | after | 441 | 202 | 0.458 | 204 | 0.990 |
+| it | before | 448 | 369 | 0.824 | 370 | 0.997 |
+| it | after | 448 | 359 | 0.801 | 359 | 1.000 |
+| cs | before | 445 | 388 | 0.872 | 388 | 1.000 |
+| cs | after | 445 | 381 | 0.856 | 381 | 1.000 |
+
+Replacing the hand list by frequency-derived adoption costs recall, most in Tagalog (0.585 -> 0.458): wordfreq's
+Filipino list comes largely from code-switched media, so many everyday English words (table, window, homework)
+pass as adopted there. A tighter Tagalog bar (`ADOPTED_GAP = 0.5`) recovered the recall (0.567 on the first 400
+sentences) but made `customer`, `staff`, `call` untranslated, which Filipino text uses constantly; it is not
+the default. The words the old list protected because they occur in the bundled articles (`overhead`,
+`warranty`) are now found untranslated there, as they are.
+
+### Real documents: Debian's reference manual (en, it, de, fr)
+
+`python bench/bench_real_docs.py --pages pr01 apa --sample 50` after
+`apt-get install debian-reference-en debian-reference-it debian-reference-de debian-reference-fr` (the manual is
+not in the repository). The same pages through the code before this work (main at the time) and after:
+
+| | before (main) | after |
+|---|---|---|
+| pages, sentences | 8, 812 | 8, 714 (tables of contents, navigation and admonition labels removed in every language) |
+| same-page pairs found parallel | 12 of 12 | 12 of 12 |
+| flags | 1,188 (1,463 per 1,000 sentences) | 279 (391 per 1,000; 106 of them info: removed chrome reported) |
+| flags on markup (starting or ending inside a tag or entity) | 714 (`class`, `literal`, `strong`...) | 1 (a `length-ratio` bead whose last sentence ends inside a `<code>` e-mail address) |
+| warning or worse per 1,000 sentences | 1,379 | 242 |
+| untranslated | 907 | 100 (15 errors: English sentences) |
+| mid-sentence-capital | 92 (German nouns) | 8 |
+| omission | 76 | 32 |
+
+The target of <= 10 warnings per 1,000 sentences is not met: most of what remains is in the French pages (102 of
+173), which carry English passages the translator left. A random sample of 50 warnings or worse, judged by hand,
+taken from an earlier after-run (303 flags; before admonition labels, acronym expansions and quoted titles were
+handled): **20 real, 30 not**, short of the 40 the issue asks for; 17 of the 30 were of the three kinds fixed
+since. The sample of the final run is printed by the command above and was not judged for lack of time.
+Real: the French translation carries whole English sentences and paragraphs the translator left (`The source
+of the English original document is currently written in DocBook XML files.`, `All command examples are run
+under the English locale`, `It gives you enough rope to hang yourself.`, `This makes its documentation
+difficult to be current and correct.`: samples 6, 7, 16, 17, 22, 27, 29, 30, 31, 37, 40, 41, 44, 45, 48), and
+content present in one translation only (translator credits in fr/it, a sentence the Italian lacks: 25, 32,
+34, 49, 50). Not real: the admonition labels `Nota`/`Anmerkung` kept in it/de while en/fr's `Note` was removed
+as repeated (11 samples: 4, 10, 11, 15, 20, 21, 26, 33, 36, 42, 47; fixed after the sample: admonition labels
+are structure lines now), an acronym's English expansion `KISS (keep it simple stupid)`, `RTFM (read the fine
+manual)` (3, 12, 23, 39; fixed after the sample), names and titles (`Larry Greenfield`, `Common UNIX Printing
+System`, `Debian Reference`, `« Guide to Installation and Usage »`: 1, 2, 8, 24, 35, 38; quoted titles fixed
+after the sample), terms (`root`-Shell, `Build`-Scripten, the suite `stable`: 18, 19, 28), headings whose
+length or numbering differs (5, 13, 14, 43), a bead whose similarity is low though it is a translation (9), and
+German `die die` (relative pronoun + article, 46).
+
 """
 
 
@@ -105,9 +281,12 @@ def render() -> str:
         caught, ok = EXAMPLES.get(code, ("", ""))
         if caught:
             out += [f"- Caught: {caught}", f"- Not flagged: {ok}", ""]
+        if c.needs:
+            out += [f"**Needs** {'; '.join(NEEDS[n] for n in sorted(c.needs))} (else skipped, see `check-skipped`)", ""]
         params = {"enabled": True, "severity": c.severity, **c.all_params()}
         settings = ", ".join(f"`{k}` = `{_toml(v)}`" for k, v in params.items())
         out += [f"Settings: {settings}", ""]
+    out.append(MEASURED)
     return "\n".join(out)
 
 

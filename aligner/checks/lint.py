@@ -14,18 +14,19 @@ def load_documents(paths, *, lang=None, config):
 
     Segmenting them together lets the segmenter recognise chrome repeated across the files.
     """
-    from aligner.load import load_document
+    from aligner.load import load_documents as load_file
     from aligner.segment import segment_corpus
 
     docs = []
     for p in map(Path, paths):
         if not p.is_file():
             raise InputError(f"not a file: {p}")
-        doc = load_document(p, p.stem, config=config, display_path=str(p))
-        if lang and doc.ok:
-            doc.manifest = {**doc.manifest, "lang": lang}
-            doc.lang, doc.lang_confidence = lang, 1.0
-        docs.append(doc)
+        loaded = load_file(p, p.stem, config=config, display_path=str(p))  # a bilingual file: both sides
+        for doc in loaded:
+            if lang and doc.ok and len(loaded) == 1:
+                doc.manifest = {**doc.manifest, "lang": lang}
+                doc.lang, doc.lang_confidence = lang, 1.0
+            docs.append(doc)
     try:
         segment_corpus(docs, config=config)
     except NotImplementedError:
@@ -67,6 +68,7 @@ def line_col(raw: str, offset: int) -> tuple[int, int]:
 
 
 def format_flags(documents, flags, fmt: str = "text") -> str:
+    from aligner.load.extract import add_locator
     from aligner.output.records import LineIndex
 
     by_id = {d.doc: d for d in documents}
@@ -75,12 +77,16 @@ def format_flags(documents, flags, fmt: str = "text") -> str:
     for f in flags:
         d = by_id[f.doc]
         line, col = indexes[f.doc].position(f.start)
+        located = add_locator({"start": f.start, "line": line, "column": col}, d.extraction)  # DOCX, XLIFF...
+        line, col = located["line"], located["column"]
+        where = f" ({located['where']})" if located.get("where") else ""
         if fmt == "json":
-            rec = {"path": d.path, "line": line, "col": col, **f.to_dict()}
+            rec = {"path": d.path, "line": line, "col": col, **f.to_dict(),
+                   **({"locator": located["locator"]} if "locator" in located else {})}
             lines.append(json.dumps(rec, ensure_ascii=False))
         else:
             state = f"{f.severity}, fixed" if f.fixed else f.severity
-            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]")
+            lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]{where}")
     return "\n".join(lines)
 
 

@@ -89,16 +89,44 @@ class Omission(Check):
     summary = "A sentence has no counterpart in the other language of a parallel pair."
     help = ("The aligner left this sentence alone (a 1-0 or 0-1 bead): its content is present in one "
             "translation only. Such beads are written to aligned.jsonl but kept out of the dataset "
-            "(`clean.drop_one_sided`). Review whether the other translation dropped content or this one added it.")
+            "(`clean.drop_one_sided`). Review whether the other translation dropped content or this one added it. "
+            "A single sentence is a warning (translations legitimately drop or add a sentence here and there); a "
+            "passage of `passage_sentences` or more consecutive sentences without counterpart (a paragraph "
+            "missing from a translation) is reported at `passage_severity`.")
+    params = {"passage_sentences": 2, "passage_severity": "error"}
+    param_choices = {"passage_severity": ("info", "warning", "error")}
 
     def find_pair(self, ctx, ap):
+        from aligner.errors import ConfigError
+        from aligner.model import SEVERITIES
+
+        if self.passage_severity not in SEVERITIES:
+            raise ConfigError(f"checks.omission.passage_severity: expected one of {', '.join(SEVERITIES)}, "
+                              f"got {self.passage_severity!r}")
+        # runs of consecutive one-sided beads on the same side: a passage with no counterpart
+        runs: list[list] = []
         for b in ap.beads:
-            if b.src and b.tgt or (not b.src and not b.tgt):
+            side = "src" if b.src and not b.tgt else "tgt" if b.tgt and not b.src else None
+            if side and runs and runs[-1][0] == side:
+                runs[-1][1].append(b)
+            elif side:
+                runs.append([side, [b]])
+            else:
+                runs.append([None, []])
+        for side, beads in runs:
+            if not side:
                 continue
-            doc, other, idx = (ap.src, ap.tgt, b.src) if b.src else (ap.tgt, ap.src, b.tgt)
-            start, end = _side_span(doc, idx)
-            yield self.flag(doc, start, end, f"No counterpart in {other.doc} ({other.lang}): this content is in "
-                            f"the {doc.lang} text only.", bead=bead_id(ap.src, ap.tgt, b), sentence=idx[0])
+            doc, other = (ap.src, ap.tgt) if side == "src" else (ap.tgt, ap.src)
+            n = sum(len(b.src if side == "src" else b.tgt) for b in beads)
+            passage = self.passage_sentences > 0 and n >= self.passage_sentences
+            for b in beads:
+                idx = b.src if side == "src" else b.tgt
+                start, end = _side_span(doc, idx)
+                what = (f"one of {n} consecutive sentences (a passage) with no counterpart in {other.doc} "
+                        f"({other.lang})" if passage else f"No counterpart in {other.doc} ({other.lang})")
+                yield self.flag(doc, start, end, f"{what[0].upper()}{what[1:]}: this content is in the {doc.lang} "
+                                f"text only.", bead=bead_id(ap.src, ap.tgt, b), sentence=idx[0],
+                                severity=self.passage_severity if passage else None)
 
 
 @register

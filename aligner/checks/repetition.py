@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from aligner.checks.base import Check, register
 from aligner.checks.glued import scan_regions
 from aligner.checks.lang import resources
+from aligner.checks.view import reader_view
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
 
@@ -14,20 +16,27 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
 _STOPS = {".", "!", "?", "…"}
 
 
+@lru_cache(maxsize=4)
 def _tokens(text: str):
+    """(start, end, token) of `text`, shared by the repetition checks (each region is tokenised once)."""
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=4)
+def _keys(text: str):
+    return [t[2].lower() for t in _tokens(text)]
 
 
 def find_repeats(text: str, max_n: int):
     """(start_token, n) of every sequence of n tokens immediately repeated, longest first, non-overlapping."""
     toks = _tokens(text)
-    keys = [t[2].lower() for t in toks]
+    keys = _keys(text)
     out = []
     i = 0
     while i < len(toks):
         found = 0
         for n in range(min(max_n, (len(toks) - i) // 2), 0, -1):
-            if keys[i:i + n] == keys[i + n:i + 2 * n]:
+            if keys[i + n] == keys[i] and keys[i:i + n] == keys[i + n:i + 2 * n]:  # cheap test first
                 # the copies must be separated by whitespace only
                 gap = text[toks[i + n - 1][1]:toks[i + n][0]]
                 inner_stop = any(k in _STOPS for k in keys[i:i + n - 1])  # a unit never spans a sentence end
@@ -42,20 +51,50 @@ def find_repeats(text: str, max_n: int):
     return out
 
 
+def _paragraph_regions(doc) -> list[tuple[int, int]]:
+    """Raw runs of sentences of one paragraph (a heading is its own): a heading followed by a sentence that starts
+    with the same words ('Customer service' / 'Customer service is...') is not a doubled phrase."""
+    out: list[list[int]] = []
+    prev = None
+    view = reader_view(doc)
+    for s in sorted(doc.sentences, key=lambda s: s.raw_start):
+        same = prev is not None and prev.paragraph == s.paragraph and prev.kind == s.kind == "sentence" \
+            and not view[prev.raw_end:s.raw_start].strip()
+        if same:
+            out[-1][1] = max(out[-1][1], s.raw_end)
+        else:
+            out.append([s.raw_start, s.raw_end])
+        prev = s
+    return [(a, b) for a, b in out]
+
+
+@lru_cache(maxsize=None)
+def _commonest(lang: str | None, n: int = 100) -> frozenset[str]:
+    """The language's `n` most frequent words (wordfreq), empty when unknown: pronouns, question words..."""
+    try:
+        import wordfreq
+        from aligner.checks.lexicon import _WORDFREQ_LANG
+
+        return frozenset(wordfreq.top_n_list(_WORDFREQ_LANG.get(lang, lang), n)) if lang else frozenset()
+    except (ImportError, LookupError, ValueError):
+        return frozenset()
+
+
 class _Repetition(Check):
     category = "repetition"
     severity = "warning"
     fixable = True
     params = {"max_phrase_tokens": 12, "include_removed": True}
+    needs = frozenset({"words"})
 
     def _repeats(self, doc):
         """(offset, text, tokens, i, n, removed) of each repeat in the sentences, and in removed chrome when
         `include_removed` (reported for the record, already fixed: that text is not in the dataset)."""
-        regions = [(a, b, False) for a, b in scan_regions(doc)]
+        regions = [(a, b, False) for a, b in _paragraph_regions(doc)]
         if self.include_removed:
-            regions += [(r.start, r.end, True) for r in doc.removed if doc.raw[r.start:r.end].strip()]
+            regions += [(r.start, r.end, True) for r in doc.removed if reader_view(doc)[r.start:r.end].strip()]
         for a, b, removed in sorted(regions):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             for toks, i, n in find_repeats(text, self.max_phrase_tokens):
                 yield a, text, toks, i, n, removed
 
@@ -69,12 +108,16 @@ class RepeatedWord(_Repetition):
     code = "repeated-word"
     summary = "A word is written twice in a row."
     help = ("'zpracování zpracování': machine translation doubled a word; the fix keeps one. Reduplication "
-            "that the language uses on purpose is not flagged: in Tagalog full reduplication of a content word "
-            "is grammatical (araw araw, isa isa, unti unti), only function words (ang ang, sa sa) are errors; "
-            "Italian and Czech allow only listed words (piano piano, via via; ano ano). Extend with "
-            "`allow` (words that may be doubled) or set `reduplication` to 'free' or 'listed'.")
+            "that the language uses on purpose is not flagged. Tagalog (`reduplication = \"hyphen\"`) writes full "
+            "reduplication with a hyphen (araw-araw, isa-isa, unti-unti: Komisyon sa Wikang Filipino, "
+            "Ortograpiyang Pambansa 2014, use of the hyphen in repeated words): a space-separated doubled content "
+            "word is flagged with the hyphenated form as its fix, a doubled function word (ang ang, sa sa) with "
+            "one copy; the legitimate sequences of two identical particles (the adverb 'na' followed by the "
+            "linker 'na') are listed in `reduplicated_ok`. Italian and Czech allow only listed words (piano "
+            "piano, via via; ano ano). Extend with `allow` (words that may be doubled) or set `reduplication` to "
+            "'free', 'listed' or 'hyphen'.")
     params = {**_Repetition.params, "max_phrase_tokens": 1, "allow": [], "reduplication": ""}
-    param_choices = {"reduplication": ("", "free", "listed")}  # "": the language's own policy
+    param_choices = {"reduplication": ("", "free", "listed", "hyphen")}  # "": the language's own policy
 
     def find(self, ctx, doc):
         res = resources(doc.lang)
@@ -85,11 +128,18 @@ class RepeatedWord(_Repetition):
                 continue
             word = toks[i][2]
             key = word.lower()
-            if not any(ch.isalpha() for ch in key) or key in allowed:
-                continue
+            if not any(ch.isalpha() for ch in key) or key in allowed or len(key) < 2:
+                continue  # a single letter twice is a list label or an initial (V V), not a doubled word
             if policy == "free" and key not in res.function_words:
                 continue
             start, end = a + toks[i][0], a + toks[i + 1][1]
+            if policy == "hyphen" and key not in res.function_words:
+                # full reduplication is written with a hyphen (tl araw-araw): the space is the artifact
+                second = text[toks[i + 1][0]:toks[i + 1][1]]
+                yield self.flag(doc, start, end, f"'{word} {second}': a reduplicated word is written with a hyphen "
+                                f"in {doc.lang}{self._where(removed)}.", fix=f"{word}-{second}", score=1.0,
+                                fixed=removed)
+                continue
             yield self.flag(doc, start, end, f"'{word}' is written twice{self._where(removed)}.",
                             fix=text[toks[i][0]:toks[i][1]], score=1.0, fixed=removed)
 
@@ -101,13 +151,17 @@ class RepeatedPhrase(_Repetition):
     help = ("'Děkuji za zpětnou vazbu Děkuji za zpětnou vazbu', 'Jak můžeme pomoci? Jak můžeme pomoci?': a "
             "sequence of two or more words repeated right after itself (ignoring case). The fix keeps one copy. "
             "Longer repeats are matched first, up to `max_phrase_tokens` tokens. With `include_removed` "
-            "(default) repeats inside text the segmenter removed as chrome are reported too, as already fixed.")
+            "(default) repeats inside text the segmenter removed as chrome are reported too, as already fixed. "
+            "A repeat whose copies each end with a comma ('Oui, oui,', 'Weiter, weiter,') is emphasis, not an "
+            "artifact.")
     params = {**_Repetition.params, "max_phrase_tokens": 12, "min_tokens": 2}
 
     def find(self, ctx, doc):
         for a, text, toks, i, n, removed in self._repeats(doc):
             if n < self.min_tokens:
                 continue
+            if toks[i + n - 1][2] in (",", ";"):
+                continue  # 'Oui, oui,' / 'Weiter, weiter,': emphatic repetition set off by commas (epizeuxis)
             start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]
             first = text[toks[i][0]:toks[i + n - 1][1]]
             yield self.flag(doc, start, end, f"'{first}' is written twice{self._where(removed)}.", fix=first,
@@ -124,26 +178,31 @@ class CoordinatedDuplicate(Check):
             "leaving 'i clienti o i clienti'. Flagged when one to four identical words stand on both sides of a "
             "coordinating conjunction of the language (its `conjunctions`; English ones are used as a fallback). "
             "Idioms of repetition are not flagged: words the language may double (`reduplicated_ok`) and its "
-            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba). No fix: "
+            "listed `coordinated_ok` words (cs více a více, it più e più, en more and more, tl iba't iba), and a "
+            "single word among the language's 100 commonest (how and how, du und du). No fix: "
             "the lost synonym cannot be recovered.")
     params = {"max_tokens": 4, "allow": []}
+    needs = frozenset({"words"})
 
     def find(self, ctx, doc):
         res = resources(doc.lang)
         conj = set(res.conjunctions) or {"and", "or"}
+        common = _commonest(doc.lang)  # 'how and how', 'du und du': emphasis, not a lost synonym
         allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
         for a, b in scan_regions(doc):
-            text = doc.raw[a:b]
+            text = reader_view(doc)[a:b]
             toks = _tokens(text)
-            keys = [t[2].lower() for t in toks]
+            keys = _keys(text)
             i = 0
             while i < len(toks):
                 found = 0
                 for n in range(min(self.max_tokens, (len(toks) - i - 1) // 2), 0, -1):
+                    if keys[i + n] not in conj or keys[i + n + 1] != keys[i]:
+                        continue  # cheap test first: the unit is only built when it can match
                     unit = keys[i:i + n]
-                    if keys[i + n] in conj and keys[i + n + 1:i + 2 * n + 1] == unit \
+                    if keys[i + n + 1:i + 2 * n + 1] == unit \
                             and all(any(ch.isalpha() for ch in k) for k in unit) \
-                            and not (n == 1 and unit[0] in allowed) and not set(unit) & _STOPS:
+                            and not (n == 1 and (unit[0] in allowed or unit[0] in common)) and not set(unit) & _STOPS:
                         found = n
                         break
                 if found:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.view import language_view
 
 
 @register
@@ -15,20 +16,51 @@ class Untranslated(Check):
     help = ("A word is scored as English left in place when (1) it is clearly more frequent in English than in "
             "the document's language (Zipf difference >= `min_zipf_gap`, English Zipf >= `min_en_zipf`), or its "
             "respelling the way the language adopts English words (resolution -> resolusyon, record -> rekord) "
-            "is a common word of the language, or the gap is at least `weak_zipf_gap` and the language identifier "
+            "is a common word of the language (when the language, or the document itself, prefers that spelling "
+            "the English one counts even if the word is adopted), or the gap is at least `weak_zipf_gap` and the language identifier "
             "alone puts the word on the English side by `weak_lingua_margin` (word lists built from code-switched "
             "media, like Tagalog's, hold much English); and (2) the language identifier, asked about the word with its "
             "English neighbours, prefers English to the document's language. Adjacent English words form one "
             "finding (a phrase). Loanwords the language has adopted (customer, manager, call center, email... "
             "listed per language in aligner/checks/lang/<lang>.py, extend with `extra_loanwords`) are not "
-            "errors. Acronyms, URLs and numbers are ignored, and so are capitalised words outside headings unless "
-            "the document also writes them in lower case (names: Mary, Picasso).")
+            "errors, and so is any English word the language's own text uses often: Zipf frequency in the language's "
+            "word list >= `adopted_zipf` and at most `adopted_gap` below its English frequency (a language may set its "
+            "own, `ADOPTED_GAP` in its resources; wordfreq's lists are "
+            "built from the language's web, subtitles and social media: Filipino 'customer' 4.1 vs English 4.6, "
+            "German 'input' 3.5 vs 4.35). Acronyms, URLs and numbers are ignored, and so are capitalised words outside headings unless "
+            "the document also writes them in lower case (names: Mary, Picasso). A run of `error_words` or more "
+            "English words (a clause or sentence left in English) is reported at `error_severity`: single words "
+            "can be terms the language uses as they are, a run that long cannot.")
     params = {"min_en_zipf": 2.5, "min_zipf_gap": 1.5, "respelled_zipf": 3.0, "min_lingua_margin": 0.0,
               "weak_zipf_gap": 0.5, "weak_lingua_margin": 0.3,
-              "min_letters": 3, "extra_loanwords": [], "source_lang": "en"}
-    param_choices = {"source_lang": "language"}
+              "min_letters": 3, "extra_loanwords": [], "source_lang": "en",
+              "error_words": 4, "error_severity": "error", "adopted_zipf": 3.0, "adopted_gap": 1.0}
+    param_choices = {"source_lang": "language", "error_severity": ("info", "warning", "error")}
+    needs = frozenset({"words", "wordlist"})
 
-    def _word_score(self, lex, res, word: str, lang: str) -> tuple[float, str] | None:
+    def unavailable(self, ctx, doc):
+        why = super().unavailable(ctx, doc)
+        if why is None and doc.lang != self.source_lang and ctx.lexicon is not None:
+            why = ctx.lexicon.why_unknown(self.source_lang)
+        return why
+
+    def _adopted(self, lex, low: str, lang: str) -> bool:
+        """The language's own text uses the word (or, for an English plural, its singular: Filipino and Italian
+        keep the English singular, 'mga customer', 'i manager') about as often as English does."""
+        if self.adopted_zipf <= 0:
+            return False
+        own = resources(lang).adopted_gap
+        limit = self.adopted_gap if own is None else own
+        forms = [low]
+        if len(low) > 4 and low.endswith("s"):
+            forms += [low[:-1]] + ([low[:-2]] if low.endswith("es") else [])
+        for form in forms:
+            z_l, z_en = lex.zipf(form, lang) or 0.0, lex.zipf(form, self.source_lang) or 0.0
+            if z_l >= self.adopted_zipf and z_en - z_l <= limit:
+                return True
+        return False
+
+    def _word_score(self, lex, res, word: str, lang: str, doc_words=frozenset()) -> tuple[float, str] | None:
         """A score > 0 when `word` looks English rather than `lang`, with the reason."""
         low = word.lower()
         z_en = lex.zipf(low, self.source_lang)
@@ -36,10 +68,15 @@ class Untranslated(Check):
         if z_en is None or z_l is None or z_en < self.min_en_zipf:
             return None
         gap = z_en - z_l
+        respelled = [(lex.zipf(form, lang), form) for form in res.respellings(low)]
+        for z_r, form in respelled:  # the language (or this very text) prefers its own spelling: resolusyon, rekord
+            if z_r >= self.respelled_zipf and (z_r >= z_l or form in doc_words):
+                return z_r - z_l + self.min_zipf_gap, f"the English word; the {lang} spelling is '{form}'"
+        if self._adopted(lex, low, lang):
+            return None  # used in the language's own text about as often as in English: adopted (input, email)
         if gap >= self.min_zipf_gap:
             return gap, "an English word"
-        for form in res.respellings(low):
-            z_r = lex.zipf(form, lang)
+        for z_r, form in respelled:
             if z_r >= self.respelled_zipf and z_r > z_l - 1.0:
                 return z_r - z_l + self.min_zipf_gap, f"the English word; the {lang} spelling is '{form}'"
         # Word lists of languages written in code-switched media (Taglish) hold much English: a smaller gap
@@ -60,7 +97,7 @@ class Untranslated(Check):
         loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
         lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
         for s in doc.sentences:
-            raw = doc.raw[s.raw_start:s.raw_end]
+            raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
             words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
@@ -80,7 +117,7 @@ class Untranslated(Check):
                 if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
                     scored.append(None)
                     continue
-                r = self._word_score(lex, res, w, lang)
+                r = self._word_score(lex, res, w, lang, lower_in_doc)
                 scored.append(None if r is None else (i, r[0], r[1]))
             # group runs of English words; English function words may sit inside a run (Bureau of Labor)
             i = 0
@@ -105,7 +142,11 @@ class Untranslated(Check):
                 margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
                 if margin > self.min_lingua_margin:
                     reason = scored[i][2] if i == j else "English words"
+                    n_words = j - i + 1
+                    long_run = self.error_words > 0 and n_words >= self.error_words
                     yield self.flag(doc, s.raw_start + a, s.raw_start + b,
-                                    f"'{phrase}' looks untranslated ({reason}) in a {lang} text.",
-                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i)
+                                    f"'{phrase}' looks untranslated ({reason}"
+                                    f"{f', {n_words} words' if long_run else ''}) in a {lang} text.",
+                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i,
+                                    severity=self.error_severity if long_run else None)
                 i = j + 1

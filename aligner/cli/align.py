@@ -1,69 +1,98 @@
 """`aligner align SRC TGT`: align the sentences of two files directly (no corpus, no pairing).
 
-Plain text is segmented with `aligner.segment.sentences.split_sentences` (blank lines separate
-paragraphs); `-l` reads one sentence per line. Output: vecalign's `[i, ...]:[j, ...]:score` lines,
-or JSON lines with the texts, to stdout or `-o FILE` (written atomically).
+Each input is read by the reader of its extension, exactly as `aligner run` reads a corpus
+(.txt with any encoding `run` decodes, .html as its article text, .docx, .odt, .md, .pdf, .srt;
+mixed inputs work), then segmented, aligned, checked and cleaned by the pipeline's stages
+(aligner.align.files). `-l` reads one sentence per line. The writer follows the output's
+extension unless -f says otherwise: .tmx (TMX 1.4b), .xlf/.xliff (XLIFF 2.1), .xlsx (review
+sheet), .tsv, .jsonl (one bead per line with texts); anything else, and stdout, get vecalign's
+`[i, ...]:[j, ...]:score` lines. TMX, XLIFF and TSV hold the kept beads, the others every bead.
+A file that cannot be used is one line on stderr and exit 2.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 
-from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, encoder_options, format_option, note,
+from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, encoder_options, note,
                                 output_option, require_path, writable_target, write_text)
 
-
-def read_sentences(path: str, *, one_per_line: bool, lang: str | None):
-    """(texts, paragraph ids) of a file; blank lines separate paragraphs."""
-    from aligner.errors import InputError
-
-    try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    texts: list[str] = []
-    pars: list[int] = []
-    if one_per_line:
-        par = 0
-        for line in raw.splitlines():
-            if line.strip():
-                texts.append(line.strip())
-                pars.append(par)
-            elif texts and pars[-1] == par:
-                par += 1
-        return texts, pars
-    try:
-        from aligner.segment.sentences import split_sentences
-    except ImportError:  # pragma: no cover - the segmenter ships with the package
-        raise InputError("sentence splitting is unavailable: use --one-per-line (-l)") from None
-    for par, m in enumerate(re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", raw, flags=re.S)):
-        for s, e in split_sentences(raw, lang, m.start(), m.end()):
-            t = " ".join(raw[s:e].split())
-            if t:
-                texts.append(t)
-                pars.append(par)
-    return texts, pars
+FORMATS = ("vecalign", "jsonl", "tmx", "xliff", "xlsx", "tsv")
+BY_EXTENSION = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".xlsx": "xlsx", ".tsv": "tsv", ".jsonl": "jsonl"}
 
 
-def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
+def output_format(output: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return BY_EXTENSION.get(Path(output).suffix.lower(), "vecalign") if output != "-" else "vecalign"
+
+
+def format_beads(beads, src_texts, tgt_texts, fmt: str, records=None) -> str:
     lines = []
-    for b in beads:
+    for k, b in enumerate(beads):
         if fmt == "jsonl":
-            lines.append(json.dumps({
+            rec = {
                 "src": list(b.src), "tgt": list(b.tgt), "type": b.type,
                 "score": b.score, "similarity": b.similarity,
                 "src_text": " ".join(src_texts[i] for i in b.src),
                 "tgt_text": " ".join(tgt_texts[j] for j in b.tgt),
-            }, ensure_ascii=False))
+            }
+            if records is not None:
+                r = records[k]
+                rec.update({"id": r["id"], "flags": r["flags"], "keep": r["keep"], "drop_reason": r["drop_reason"]})
+            lines.append(json.dumps(rec, ensure_ascii=False))
         else:
             lines.append(f"{list(b.src)}:{list(b.tgt)}:{b.score:.4f}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def write_result(result, output: str, fmt: str) -> None:
+    """The beads of a two-file RunResult in `fmt`, to `output` (atomically) or stdout."""
+    import sys
+
+    from aligner.output import flag_records, signature_id
+    from aligner.output.atomic import atomic_open
+
+    ap = result.aligned[0]
+    records = result.records
+    kept = [r for r in records if r.get("keep")]
+    sig = {"id": signature_id(result.signature), **result.signature}
+    if fmt in ("vecalign", "jsonl"):
+        text = format_beads(ap.beads, [s.text for s in ap.src.sentences], [s.text for s in ap.tgt.sentences], fmt,
+                            records)
+        write_text(output, text)
+        return
+    if fmt == "xlsx":
+        from aligner.output.xlsx import write_xlsx
+
+        if output == "-":
+            raise click.UsageError("an .xlsx workbook is written to a file: give -o FILE.xlsx")
+        with atomic_open(output, "wb") as fh:
+            write_xlsx(fh, records, signature=sig)
+        return
+
+    def write(fh):
+        if fmt == "tmx":
+            from aligner.output.tmx import write_tmx
+
+            write_tmx(fh, kept, signature=sig)
+        elif fmt == "xliff":
+            from aligner.output.xliff import write_xliff
+
+            write_xliff(fh, kept, flags=flag_records(result), signature=sig)
+        else:
+            from aligner.output.tsv import write_tsv
+
+            write_tsv(fh, kept)
+
+    if output == "-":
+        write(sys.stdout)
+    else:
+        with atomic_open(output) as fh:
+            write(fh)
 
 
 @click.command("align", context_settings=CONTEXT_SETTINGS)
@@ -71,8 +100,9 @@ def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
 @click.argument("tgt", type=click.Path(readable=False))
 @click.option("-l", "--one-per-line", is_flag=True, help="Inputs hold one sentence per line (blank line: new paragraph).")
 @output_option("Write the beads to this file (atomically), or - for stdout.")
-@format_option(["vecalign", "jsonl"], "vecalign",
-               "vecalign: '[i, ...]:[j, ...]:score' lines; jsonl: one bead per line with texts.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="vecalign ('[i, ...]:[j, ...]:score' lines), jsonl, tmx, xliff (2.1), xlsx or tsv "
+                   "[default: by the extension of -o, else vecalign].")
 @click.option("--src-lang", default=None, help="Language of SRC for sentence splitting (e.g. de).")
 @click.option("--tgt-lang", default=None, help="Language of TGT for sentence splitting.")
 @click.option("--max-beads", default=None,
@@ -88,27 +118,34 @@ def format_beads(beads, src_texts, tgt_texts, fmt: str) -> str:
 @encoder_options
 def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads, scoring, skip_cost, band,
               paragraph_penalty, no_refine, config_path, encoder, no_cache, cache_dir, threads):
-    """Align the sentences of SRC and TGT (UTF-8 text files) and print the beads.
+    """Align the sentences of SRC and TGT and write the beads.
 
-    No corpus, no pairing: the two files are taken as translations of each other.
-    Plain text is split into sentences (blank lines separate paragraphs); with -l
-    each line is one sentence. The beads go to stdout (or -o FILE), a summary to stderr.
+    No corpus, no pairing: the two files are taken as translations of each other. Each is
+    read by the reader of its extension, as `aligner run` reads a corpus: .txt (any encoding
+    `run` decodes), .html (the article text), .docx, .odt, .md, .pdf, .srt; the two may differ
+    (a .docx and its translation as .pdf). With -l each line of a text file is one sentence.
+    The writer follows the extension of -o (.tmx, .xlf, .xlsx, .tsv, .jsonl) unless -f is
+    given; stdout gets vecalign lines. A summary goes to stderr.
 
     \b
     Examples:
+      aligner align guide.en.docx guide.it.pdf -o memory.tmx
+      aligner align en.md it.md -o review.xlsx
       aligner align de.txt fr.txt --src-lang de --tgt-lang fr
       aligner align -l de.sents fr.sents -o beads.txt
       aligner align -l a.txt b.txt --format jsonl --max-beads 1-1,1-0,0-1
       aligner align de.txt fr.txt -e st:sentence-transformers/LaBSE -f jsonl -o - | jq .score
     """
-    from aligner import embed
-    from aligner.align.core import align, parse_bead_types
-    from aligner.align import span_embedder
+    from aligner.align.core import parse_bead_types
+    from aligner.align.files import align_files
 
     require_path(src, "file", "SRC file")
     require_path(tgt, "file", "TGT file")
+    fmt = output_format(output, fmt)
     if output != "-":
         writable_target(output, "file")
+    elif fmt == "xlsx":
+        raise click.UsageError("an .xlsx workbook is written to a file: give -o FILE.xlsx")
     beads_list = [t.strip() for t in max_beads.split(",") if t.strip()] if max_beads else None
     if beads_list is not None:
         parse_bead_types(beads_list)  # ConfigError on a bad item
@@ -118,20 +155,14 @@ def align_cmd(src, tgt, one_per_line, output, fmt, src_lang, tgt_lang, max_beads
         encoder__threads=threads, align__max_beads=beads_list, align__scoring=scoring, align__skip_cost=skip_cost, align__band=band,
         align__paragraph_penalty=paragraph_penalty, align__refine_spans=False if no_refine else None,
     )
-    s_txt, s_par = read_sentences(src, one_per_line=one_per_line, lang=src_lang)
-    t_txt, t_par = read_sentences(tgt, one_per_line=one_per_line, lang=tgt_lang)
-    enc = embed.get_encoder(cfg.encoder.name, config=cfg.encoder)
-    X = enc.encode(s_txt) if s_txt else None
-    Y = enc.encode(t_txt) if t_txt else None
-    import numpy as np
+    from aligner import embed
 
-    dim = (X if X is not None else Y).shape[1] if (X is not None or Y is not None) else 1
-    X = X if X is not None else np.zeros((0, dim), np.float32)
-    Y = Y if Y is not None else np.zeros((0, dim), np.float32)
-    stats: dict = {}
-    beads = align(X, Y, src_len=[len(t) for t in s_txt], tgt_len=[len(t) for t in t_txt], src_par=s_par,
-                  tgt_par=t_par, embed_spans=span_embedder(s_txt, t_txt, enc), config=cfg.align, stats=stats)
-    write_text(output, format_beads(beads, s_txt, t_txt, fmt))
-    note(f"{len(beads)} beads ({len(s_txt)} + {len(t_txt)} sentences, "
-         f"{stats.get('strings_encoded', 0)} concatenations encoded)"
-         + ("" if output == "-" else f" -> {output}"))
+    enc_factory = embed.get_encoder
+    result = align_files(src, tgt, config=cfg, encoder=enc_factory(cfg.encoder.name, config=cfg.encoder),
+                         one_per_line=one_per_line, src_lang=src_lang, tgt_lang=tgt_lang)
+    write_result(result, output, fmt)
+    ap = result.aligned[0]
+    kept = sum(bool(r.get("keep")) for r in result.records)
+    note(f"{len(ap.beads)} beads, {kept} kept ({len(ap.src.sentences)} + {len(ap.tgt.sentences)} sentences, "
+         f"{len(result.flags)} flags, {result.stats.get('align', {}).get('strings_encoded', 0)} concatenations encoded)"
+         + ("" if output == "-" else f" -> {output} ({fmt})"))

@@ -31,6 +31,12 @@ def _default_target() -> str:
               help="List findings of this severity or worse [config gate.report_on; default: warning].")
 @click.option("--ignore-fixed/--count-fixed", default=None,
               help="Whether findings the cleaning stage fixed count [config gate.ignore_fixed; default: count].")
+@click.option("--baseline", type=click.Path(readable=False), default=None, metavar="PREVIOUS",
+              help="An earlier output folder or flags.jsonl: only findings not in it count; SARIF marks "
+                   "new/unchanged/absent, github annotates new ones only [config gate.baseline; default: a "
+                   "corpus folder's own aligner-baseline.jsonl].")
+@click.option("--no-baseline", is_flag=True, default=False,
+              help="Ignore any configured or corpus baseline: every finding counts.")
 @format_option(FORMATS, "text",
                "Report format: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or github (annotations).")
 @output_option("Write the report to this file (atomically), or - for stdout.")
@@ -40,8 +46,8 @@ def _default_target() -> str:
               help="Check first that an output folder holds one whole run: SHA-256 of every file (full), "
                    "sizes and run ids (quick), or not at all.")
 @encoder_options
-def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, fmt, output,
-              out_dir, verify, encoder, no_cache, cache_dir, threads):
+def check_cmd(target, config_path, fail_on, max_findings, categories, report_on, ignore_fixed, baseline,
+              no_baseline, fmt, output, out_dir, verify, encoder, no_cache, cache_dir, threads):
     """Gate TARGET for CI: exit 0 if it passes, 1 if it fails, 2 on a usage or input error.
 
     TARGET is the output folder of `aligner run` (with flags.jsonl and summary.json), or
@@ -56,12 +62,14 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
     Examples:
       aligner check out                              # gate a finished run
       aligner check corpus --fail-on warning         # run the pipeline, then gate
+      aligner check locales --fail-on warning        # gate .po/.xlf translation files (unit id, line)
       aligner check out --category untranslated --category number --max-findings 3
       aligner check out -f sarif -o aligner.sarif    # for GitHub code scanning
       aligner check out -f junit -o aligner-junit.xml
       aligner check out -f github                    # annotations in a GitHub Actions job
+      aligner check out --baseline main-out --fail-on warning   # fail only on new findings
     """
-    from aligner.output.gate import check, check_run, is_output_folder, render
+    from aligner.output.gate import check, check_run, is_output_folder, read_baseline, render
 
     target = target or _default_target()
     require_path(target, "dir", "run output folder or corpus folder")
@@ -71,6 +79,10 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         writable_target(out_dir, "dir")
     if output != "-":
         writable_target(output, "file")
+    if baseline is not None and no_baseline:
+        raise click.UsageError("--baseline and --no-baseline exclude each other")
+    if baseline is not None:
+        require_path(baseline, "any", "baseline (an earlier output folder or flags.jsonl)")
     cfg = build_config(
         config_path, search_from=target,
         gate__fail_on=fail_on, gate__max_findings=max_findings,
@@ -80,12 +92,13 @@ def check_cmd(target, config_path, fail_on, max_findings, categories, report_on,
         encoder__cache_dir=cache_dir, encoder__threads=threads,
     )
     if is_output_folder(Path(target)):
-        result = check(target, config=cfg, verify=verify)
+        result = check(target, config=cfg, verify=verify, baseline="" if no_baseline else baseline)
     else:  # a corpus: run the pipeline here, in the CLI layer, then gate what it found
         from aligner import pipeline
 
+        base = read_baseline(target, cfg, "" if no_baseline else baseline)  # first: a bad one fails before the run
         run_result = pipeline.run(target, out_dir, config=cfg, write=out_dir is not None)
-        result = check_run(run_result, config=cfg, source=str(target))
+        result = check_run(run_result, config=cfg, source=str(target), baseline=base)
     write_text(output, render(result, fmt))
     if output != "-":
         note(f"{fmt} report written to {output}")

@@ -11,7 +11,8 @@ from aligner.output.export import EXPORT_FORMATS
 @click.command("export", context_settings=CONTEXT_SETTINGS)
 @click.argument("source", type=click.Path(readable=False), default="out")
 @format_option(EXPORT_FORMATS, None,
-               "tmx (TMX 1.4b), tsv, jsonl (aligned.jsonl records) or moses (two plain-text files).")
+               "tmx (TMX 1.4b), tsv, jsonl (aligned.jsonl records), moses (two plain-text files), "
+               "xliff (XLIFF 2.1), xlsx (review sheet) or passages (aligned paragraph pairs, JSON lines).")
 @output_option("Output file, or - for stdout (default); for moses the base name of the two files "
                "(default: aligned -> aligned.<src> and aligned.<tgt>).", default=None)
 @click.option("--min-score", type=float, default=None, help="Only beads with an alignment score at least this.")
@@ -33,6 +34,9 @@ def export_cmd(source, fmt, output, min_score, include_dropped, lang_pair, verif
       aligner export out -f tsv --min-score 0.7 > pairs.tsv
       aligner export out -f moses --lang-pair tl-it -o data/train   # data/train.tl, data/train.it
       aligner export out -f jsonl --all --lang-pair it-tl -o all.jsonl
+      aligner export out -f xliff --lang-pair en-it -o memory.xlf
+      aligner export out -f xlsx --all -o review.xlsx
+      aligner export out -f passages -o passages.jsonl
     """
     from aligner.output.export import export
 

@@ -22,10 +22,12 @@ from aligner.cli.common import (CONTEXT_SETTINGS, build_config, config_option, e
               help="Drop beads carrying a flag of this severity or worse [config clean.drop_severity].")
 def run_cmd(corpus, out, config_path, encoder, no_cache, cache_dir, threads, engine_name, workers, address, work_dir,
             min_score, drop_severity):
-    """Run the whole pipeline on CORPUS (a folder of .txt/.html articles, default: corpus).
+    """Run the whole pipeline on CORPUS (a folder of documents, default: corpus).
 
-    Writes documents.jsonl, pairs.jsonl, aligned.jsonl, flags.jsonl, aligned.tmx,
-    aligned.tsv, report.html and summary.json into OUT (see docs/outputs.md). Nothing
+    Reads .txt, .html, .docx, .odt, .md, .pdf, .srt and the bilingual .xlf/.xliff/.po
+    (README "Input"). Writes documents.jsonl, pairs.jsonl, aligned.jsonl, flags.jsonl,
+    aligned.tmx, aligned.tsv, aligned.xlf, aligned.xlsx, passages.jsonl, report.html and
+    summary.json into OUT (see docs/outputs.md). Nothing
     goes to stdout; a one-line summary (and with -v, the stages) goes to stderr.
     The exit code is 0 even when findings are flagged: gate with `aligner check OUT`.
 

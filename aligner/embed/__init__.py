@@ -85,7 +85,8 @@ def _build_st(spec: str, cfg, memo_dir) -> Encoder:
     from aligner.embed.st import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(spec, threads=cfg.threads, batch_size=cfg.batch_size, progress=cfg.progress,
-                                      allow_download=cfg.allow_download, digest_memo_dir=memo_dir)
+                                      allow_download=cfg.allow_download, digest_memo_dir=memo_dir,
+                                      device=cfg.device)
 
 
 _BUILDERS: dict[str, Callable[[str, Any, Any], Encoder]] = {"e5-small": _build_e5_small, "st:": _build_st}

@@ -143,13 +143,57 @@ def choose_prompts(model_prompts: dict[str, str] | None, name: str, default_prom
             "query": query if query is not None else default}
 
 
+DEVICE = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
+GPU_TEXTS_PER_GIB = 32  # texts per call per GiB of GPU memory (e5-small/LaBSE-size models, length-sorted batches)
+GPU_MAX_BATCH = 1024
+
+
+def choose_device(requested: str = "auto") -> str:
+    """The torch device to run on: `auto` picks CUDA where torch sees a GPU, else the CPU (MPS only on request).
+
+    An explicit "cuda"/"cuda:N"/"mps" that torch cannot use is an EncoderError, not a silent CPU run."""
+    requested = (requested or "auto").strip().lower()
+    if not DEVICE.match(requested):
+        raise EncoderError(f"encoder.device must be auto, cpu, cuda, cuda:N or mps, got {requested!r}")
+    import torch
+
+    cuda = torch.cuda.is_available()
+    mps_backend = getattr(getattr(torch, "backends", None), "mps", None)
+    mps = bool(mps_backend is not None and mps_backend.is_available())
+    if requested == "auto":
+        return "cuda" if cuda else "cpu"
+    if requested.startswith("cuda"):
+        if not cuda:
+            raise EncoderError(f"encoder.device = {requested!r}, but torch sees no CUDA GPU here "
+                               f"(CPU-only torch wheel, or no driver); use device = \"auto\" or \"cpu\"")
+        index = int(requested.partition(":")[2] or 0)
+        if index >= torch.cuda.device_count():
+            raise EncoderError(f"encoder.device = {requested!r}, but torch sees {torch.cuda.device_count()} GPU(s)")
+    if requested == "mps" and not mps:
+        raise EncoderError("encoder.device = 'mps', but torch's MPS backend is not available here")
+    return requested
+
+
+def choose_batch_size(device: str, configured: int) -> int:
+    """Texts per model call: `configured` on the CPU; on a GPU enough to fill it (GPU_TEXTS_PER_GIB per GiB
+    of the device's memory, at least `configured`, at most GPU_MAX_BATCH): one small batch per call leaves
+    a GPU idle between kernel launches."""
+    if not device.startswith("cuda"):
+        return configured
+    import torch
+
+    index = int(device.partition(":")[2] or 0)
+    gib = torch.cuda.get_device_properties(index).total_memory / 2**30
+    return int(max(configured, min(GPU_MAX_BATCH, GPU_TEXTS_PER_GIB * int(gib))))
+
+
 class SentenceTransformerEncoder(BatchedEncoder):
     """A sentence-transformers model behind the aligner Encoder interface."""
 
     backend = "sentence-transformers"
 
     def __init__(self, spec: str, *, threads: int = 0, batch_size: int = 32, progress: str = "auto",
-                 allow_download: bool = False, digest_memo_dir: str | Path | None = None):
+                 allow_download: bool = False, digest_memo_dir: str | Path | None = None, device: str = "auto"):
         super().__init__(batch_size=batch_size, progress=progress)
         self.spec = spec
         self.name = f"st:{spec}"
@@ -166,10 +210,12 @@ class SentenceTransformerEncoder(BatchedEncoder):
                                f"{INSTALL_HINT}") from None
         if threads:
             torch.set_num_threads(int(threads))
+        self.device = choose_device(device)
+        self.batch_size = choose_batch_size(self.device, self.batch_size)
         try:
             with _quiet_transformers():
-                # CPU unless a GPU worker of the Ray engine asks for CUDA (ALIGNER_DEVICE=cuda)
-                device = os.environ.get("ALIGNER_DEVICE") or "cpu"
+                # a GPU worker of the Ray engine may ask for CUDA (ALIGNER_DEVICE=cuda); else the chosen device
+                device = os.environ.get("ALIGNER_DEVICE") or self.device
                 self.model = SentenceTransformer(location, device=device, local_files_only=not allow_download)
         except Exception as exc:  # noqa: BLE001 - hub, IO and config errors alike become one clear message
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -218,6 +264,7 @@ class SentenceTransformerEncoder(BatchedEncoder):
                 "package_version": sentence_transformers.__version__,
                 "dim": self.dim,
                 "max_seq_length": getattr(self.model, "max_seq_length", None),
+                "device": self.device,
                 "normalized": True,
                 "prefix": dict(self.prompts),
             }

@@ -8,6 +8,12 @@ text turned into spaces), `raw_span(i, j)` the source span of `text[i:j]` (kept 
 comments and declarations; "script", "style", "navigation", "form", "metadata" for the
 content of elements that are not part of the article). Segmentation works on `text` and
 maps every span back through `raw_span`, so sentence offsets index into the source.
+
+`literal` lists the source spans of text that is not to be translated: inline code,
+commands, file names, options, placeholders (`code`, `tt`, `kbd`, `samp`, `var`, `pre`, and
+elements whose class says so: `literal`, `command`, `filename`, `option`...). It stays in
+the text; the language checks skip it. `title` is the page's title as its author set it
+(`og:title`, else the first `<h1>`, else `<title>`), never a line of the body.
 """
 
 from __future__ import annotations
@@ -36,6 +42,24 @@ SKIP_CLASS_WORDS = {
     "breadcrumb": "navigation", "breadcrumbs": "navigation", "sidebar": "navigation",
     "footer": "navigation", "cookie": "navigation", "cookies": "navigation", "share": "navigation",
     "social": "navigation", "skip-link": "navigation", "skiplink": "navigation",
+    # consent banners, tables of contents, ads: chrome in every language, recognised by their markup
+    "consent": "navigation", "gdpr": "navigation", "cookiebanner": "navigation", "cookie-banner": "navigation",
+    "cookie-notice": "navigation", "cookie-consent": "navigation", "toc": "navigation", "ad": "navigation",
+    "ads": "navigation", "advert": "navigation", "advertisement": "navigation", "newsletter": "navigation",
+    "subscribe": "navigation", "related": "navigation", "pagination": "navigation", "navheader": "navigation",
+    "navfooter": "navigation",
+}
+# Admonitions (DocBook/Sphinx note, warning, tip...): their label ("Note", "Nota", "Anmerkung") is a structure line,
+# left out in every language alike so that the two sides of a pair keep the same lines.
+ADMONITION_CLASSES = {"note", "warning", "tip", "caution", "important", "admonition", "hint", "attention", "danger"}
+ADMONITION_LABELS = {"th", "h3", "h4", "h5", "h6", "strong", "b"}
+# Elements and class words of text that is not to be translated (code, commands, file names, placeholders).
+LITERAL_ELEMENTS = {"code", "tt", "kbd", "samp", "var", "pre"}
+LITERAL_CLASS_WORDS = {
+    "literal", "command", "filename", "option", "replaceable", "userinput", "computeroutput", "programlisting",
+    "screen", "systemitem", "envar", "varname", "parameter", "function", "package", "code", "prompt",
+    "literallayout", "synopsis", "cmdsynopsis", "classname", "methodname", "keycap", "keycombo", "uri",
+    "email", "application", "constant", "sgmltag", "sourcecode", "notranslate", "language-bash", "shell",
 }
 BLOCK_ELEMENTS = {
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -46,6 +70,7 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
                  "source", "track", "wbr", "keygen"}
 _WS = re.compile(r"\s")
 _CLASS_SPLIT = re.compile(r"[\s_]+")
+_CLASS_PARTS = re.compile(r"[\s_-]+")
 
 
 @dataclass
@@ -63,6 +88,8 @@ class HtmlText:
     is_data: list[bool]
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lang: str | None = None  # the <html lang="..."> attribute, a hint
+    literal: list[tuple[int, int]] = field(default_factory=list)  # source spans of do-not-translate text
+    title: str | None = None  # og:title, else the first <h1>, else <title>
 
     def _run(self, v: int) -> int:
         return bisect_right(self.view_starts, v) - 1
@@ -94,12 +121,26 @@ def _skip_reason(tag: str, attrs) -> str | None:
         if name == "role" and value.lower() in SKIP_ROLES:
             return SKIP_ROLES[value.lower()]
         if name in ("class", "id"):
-            for word in _CLASS_SPLIT.split(value.lower()):
+            words = _CLASS_SPLIT.split(value.lower())
+            words += [p for w in words if "-" in w for p in _CLASS_PARTS.split(w)]
+            for word in words:
                 if word in SKIP_CLASS_WORDS:
                     return SKIP_CLASS_WORDS[word]
         if name == "hidden" or (name == "aria-hidden" and value.lower() == "true"):
             return "markup"
     return None
+
+
+def _is_literal(tag: str, attrs) -> bool:
+    if tag in LITERAL_ELEMENTS:
+        return True
+    for name, value in attrs:
+        if name == "class" and value:
+            if any(w in LITERAL_CLASS_WORDS for w in _CLASS_SPLIT.split(value.lower())):
+                return True
+        if name == "translate" and (value or "").lower() == "no":
+            return True
+    return False
 
 
 class _Extractor(HTMLParser):
@@ -114,10 +155,17 @@ class _Extractor(HTMLParser):
         self.raw_ends: list[int] = []
         self.is_data: list[bool] = []
         self.regions: list[tuple[int, int, str]] = []
-        self.stack: list[tuple[str, str | None]] = []  # (tag, skip reason opened by it)
+        self.stack: list[tuple[str, str | None, bool, bool]] = []  # (tag, skip reason, literal, admonition)
+        self.admonition_depth = 0
+        self.admonition_label_done = False
         self.skip: list[str] = []
         self.lang: str | None = None
         self.pending_break = ""
+        self.literal: list[tuple[int, int]] = []
+        self.literal_depth = 0  # open do-not-translate elements
+        self.titles: dict[str, str] = {}  # "og", "h1", "title" -> text
+        self._title_tag: str | None = None  # collecting the text of this element for the title
+        self._title_text: list[str] = []
 
     # -- positions -------------------------------------------------------------------------
     def _pos(self) -> int:
@@ -170,7 +218,21 @@ class _Extractor(HTMLParser):
             for name, value in attrs:
                 if name == "lang" and value:
                     self.lang = value.split("-")[0].lower()
+        if tag == "meta":
+            a = {k: v for k, v in attrs}
+            if (a.get("property") or a.get("name") or "").lower() == "og:title" and (a.get("content") or "").strip():
+                self.titles.setdefault("og", " ".join(unescape(a["content"]).split()))
+        if tag in ("title", "h1") and tag not in self.titles and self._title_tag is None:
+            self._title_tag, self._title_text = tag, []
         reason = None if self.skip else _skip_reason(tag, attrs)
+        classes = {w for n, v in attrs if n == "class" and v for w in _CLASS_SPLIT.split(v.lower())}
+        admonition = tag in ("div", "aside", "section") and bool(classes & ADMONITION_CLASSES)
+        if admonition:
+            self.admonition_label_done = False
+        elif (reason is None and not self.skip and self.admonition_depth and not self.admonition_label_done
+              and (tag in ("th",) or (tag in ADMONITION_LABELS and "title" in classes))):
+            reason = "navigation"  # the admonition's label: a structure line
+            self.admonition_label_done = True
         self._region(pos, end, self.skip[-1] if self.skip else (reason or "markup"))
         if tag in BLOCK_ELEMENTS:
             self._break("\n\n")
@@ -178,9 +240,14 @@ class _Extractor(HTMLParser):
             self._break("\n")
         if tag in VOID_ELEMENTS or raw.endswith("/>"):
             return
-        self.stack.append((tag, reason))
+        literal = _is_literal(tag, attrs)
+        self.stack.append((tag, reason, literal, admonition))
         if reason:
             self.skip.append(reason)
+        if literal:
+            self.literal_depth += 1
+        if admonition:
+            self.admonition_depth += 1
 
     def handle_startendtag(self, tag, attrs):
         pos = self._pos()
@@ -195,11 +262,20 @@ class _Extractor(HTMLParser):
         pos = self._pos()
         reason_here = self.skip[-1] if self.skip else "markup"
         # close up to the matching open element (browsers forgive missing end tags)
-        if any(t == tag for t, _ in self.stack):
+        if tag == self._title_tag:
+            text = " ".join("".join(self._title_text).split())
+            if text:
+                self.titles[tag] = text
+            self._title_tag = None
+        if any(t == tag for t, _, _, _ in self.stack):
             while self.stack:
-                t, reason = self.stack.pop()
+                t, reason, literal, admonition = self.stack.pop()
                 if reason:
                     self.skip.pop()
+                if literal:
+                    self.literal_depth -= 1
+                if admonition:
+                    self.admonition_depth -= 1
                 if t == tag:
                     break
         self._region(pos, self._tag_end(pos), reason_here)
@@ -208,15 +284,29 @@ class _Extractor(HTMLParser):
 
     def handle_data(self, data):
         pos = self._pos()
+        if self._title_tag is not None and (self._title_tag == "title" or not self.skip):
+            self._title_text.append(data)
+        if self.literal_depth and not self.skip and data.strip():
+            self._literal(pos, pos + len(data))
         if self.skip:
             self._region(pos, pos + len(data), self.skip[-1])
             return
         self._emit(data, pos)
 
+    def _literal(self, start: int, end: int) -> None:
+        if self.literal and self.literal[-1][1] >= start - 1 and not self.source[self.literal[-1][1]:start].strip("; "):
+            self.literal[-1] = (self.literal[-1][0], end)
+        else:
+            self.literal.append((start, end))
+
     def _entity(self, raw: str, text: str) -> None:
         pos = self._pos()
         if self.source.startswith(raw + ";", pos):
             raw += ";"
+        if self._title_tag is not None and (self._title_tag == "title" or not self.skip):
+            self._title_text.append(text)
+        if self.literal_depth and not self.skip:
+            self._literal(pos, pos + len(raw))
         if self.skip:
             self._region(pos, pos + len(raw), self.skip[-1])
             return
@@ -259,8 +349,10 @@ def extract_text(source: str) -> HtmlText:
     parser.close()
     text_spans = [(s, e) for s, e in zip(parser.raw_starts, parser.raw_ends) if e > s]
     regions = _fill_gaps(source, parser.regions, text_spans)
+    titles = parser.titles
+    title = titles.get("og") or titles.get("h1") or titles.get("title")
     return HtmlText("".join(parser.pieces), parser.view_starts, parser.raw_starts, parser.raw_ends,
-                    parser.is_data, regions, parser.lang)
+                    parser.is_data, regions, parser.lang, parser.literal, title)
 
 
 def _fill_gaps(source: str, regions, text_spans) -> list[tuple[int, int, str]]:

@@ -7,6 +7,7 @@ manifest.toml::
     role = "customer service manager"
     source_url = "https://example.org/a"
     title = "Ano ang isang tagapamahala ng serbisyo sa customer?"
+    translation_of = "001_other_doc"   # declares the pair parallel (aligner.pair.priors)
 
 manifest.jsonl: one JSON object per line, naming its document by "doc" (id) or "path"
 (relative to the corpus root) and setting the same keys. A malformed file, an unknown key,
@@ -29,7 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = ("lang", "role", "source_url", "title")
+KEYS = ("lang", "role", "source_url", "title", "translation_of")  # translation_of: a doc id (aligner.pair.priors)
 _LANG = re.compile(r"^[a-z]{2}$")
 
 
@@ -61,6 +62,9 @@ def read_manifest(root: Path, ids_by_path: dict[str, str]) -> dict[str, dict[str
     def add(where: str, doc: str, entry: dict[str, str]) -> None:
         if doc not in known_ids:
             raise ConfigError(f"{where}: document '{doc}' is not in the corpus")
+        other = entry.get("translation_of")
+        if other is not None and (other not in known_ids or other == doc):
+            raise ConfigError(f"{where}.translation_of: '{other}' is not another document of the corpus")
         for key, value in entry.items():
             old = settings.setdefault(doc, {}).get(key)
             if old is not None and old != value:

@@ -1,8 +1,10 @@
 """`aligner export`: the aligned dataset in another format, with the filters of `read_aligned`.
 
 Formats: `tmx` (TMX 1.4b), `tsv` (see aligner.output.tsv), `jsonl` (aligned.jsonl
-records) and `moses` (two plain-text files, one segment per line, line N of one
-the translation of line N of the other).
+records), `moses` (two plain-text files, one segment per line, line N of one
+the translation of line N of the other), `xliff` (XLIFF 2.1, one language pair: give
+--lang-pair when the run has several), `xlsx` (the review sheet; a file, not stdout) and
+`passages` (aligned paragraph pairs as JSON lines; needs documents.jsonl beside aligned.jsonl).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import IO, Any, Iterable
 from aligner.errors import InputError
 from aligner.output.api import AlignedRecord, aligned_source, read_aligned
 
-EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "moses")
+EXPORT_FORMATS = ("tmx", "tsv", "jsonl", "moses", "xliff", "xlsx", "passages")
 
 
 def _signature_near(aligned_file: Path) -> dict[str, Any] | None:
@@ -24,6 +26,25 @@ def _signature_near(aligned_file: Path) -> dict[str, Any] | None:
         return json.loads(summary.read_text(encoding="utf-8")).get("signature")
     except (OSError, ValueError, AttributeError):
         return None
+
+
+def _flags_near(aligned_file: Path) -> list[dict[str, Any]]:
+    """flags.jsonl beside aligned.jsonl (the flag messages become XLIFF notes), empty when absent."""
+    path = aligned_file.parent / "flags.jsonl"
+    try:
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError):
+        return []
+
+
+def _paragraphs_near(aligned_file: Path) -> dict[str, list[int]]:
+    """doc id -> paragraph of each sentence, from documents.jsonl beside aligned.jsonl."""
+    path = aligned_file.parent / "documents.jsonl"
+    try:
+        docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise InputError(f"passages export needs {path} (the paragraphs of the sentences): {exc}") from None
+    return {d["doc"]: [s["paragraph"] for s in d.get("sentences", [])] for d in docs}
 
 
 def _one_line(text: str) -> str:
@@ -64,6 +85,29 @@ def export(source: str | Path, fmt: str, dest: str | Path | IO[str] = "-", *, mi
     records = read_aligned(aligned_file, min_score=min_score, kept_only=kept_only, lang_pair=lang_pair,
                            verify="none")  # verified just above
 
+    if fmt == "xlsx":
+        if dest in ("-", None) or not isinstance(dest, (str, Path)):
+            raise InputError("xlsx export writes a workbook: give a file name with -o (e.g. -o review.xlsx)")
+        from aligner.output.xlsx import write_xlsx
+
+        with atomic_open(dest, "wb") as fb:
+            n = write_xlsx(fb, (rec.to_dict() for rec in records), signature=_signature_near(aligned_file))
+        return {"records": n, "files": [str(dest)]}
+    if fmt in ("xliff", "passages"):
+        dicts = [rec.to_dict() for rec in records]
+        if fmt == "xliff":
+            from aligner.output.xliff import records_by_language_pair
+
+            groups = records_by_language_pair(dicts)
+            if len(groups) > 1:
+                names = ", ".join(f"{a}-{b}" for a, b in groups)
+                raise InputError(f"an XLIFF file holds one language pair and these beads have {len(groups)} "
+                                 f"({names}): choose one with --lang-pair")
+            dicts = next(iter(groups.values()), [])
+            flags = _flags_near(aligned_file)
+        else:
+            paragraphs = _paragraphs_near(aligned_file)
+
     if fmt == "moses":
         if dest in ("-", None) or not isinstance(dest, (str, Path)):
             raise InputError("moses export writes two files: give a base name with -o (e.g. -o corpus/train)")
@@ -91,10 +135,22 @@ def export(source: str | Path, fmt: str, dest: str | Path | IO[str] = "-", *, mi
                 fh.write(json_line(rec.to_dict()))
                 count += 1
             return count
-        dicts = (rec.to_dict() for rec in records)
+        if fmt == "xliff":
+            from aligner.output.xliff import write_xliff
+
+            return write_xliff(fh, dicts, flags=flags, signature=_signature_near(aligned_file))
+        if fmt == "passages":
+            from aligner.output.passages import passages
+
+            count = 0
+            for p in passages(dicts, lambda doc, i: paragraphs[doc][i]):
+                fh.write(json_line(p))
+                count += 1
+            return count
+        as_dicts = (rec.to_dict() for rec in records)
         if fmt == "tsv":
-            return write_tsv(fh, dicts)
-        return write_tmx(fh, dicts, signature=_signature_near(aligned_file))
+            return write_tsv(fh, as_dicts)
+        return write_tmx(fh, as_dicts, signature=_signature_near(aligned_file))
 
     if dest == "-" or dest is None:
         return {"records": write(sys.stdout), "files": []}

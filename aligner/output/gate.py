@@ -4,7 +4,10 @@ A finding counts against the gate when its severity is at or above `fail_on` and
 category is among `categories` (all when empty); the gate fails when more than
 `max_findings` findings count. Findings at or above `report_on` (and in the
 categories) are listed in the report; the others are only totalled. A document the
-loader could not read is a finding of code `document-error` (severity error).
+loader could not read is a finding of code `document-error` (severity error). With a
+baseline (an earlier run's flags.jsonl or output folder; `aligner.output.baseline`), only
+findings not in it count: each finding gets `baseline_state` "new" or "unchanged", and
+baseline findings gone since are "absent".
 
 Formats: text (people), json (machines), sarif (SARIF 2.1.0, code scanning), junit
 (JUnit XML, CI test dashboards), github (GitHub Actions workflow commands, which
@@ -47,6 +50,9 @@ class GateResult:
     documents: list[dict[str, Any]] = field(default_factory=list)
     signature: dict[str, Any] | None = None
     source: str = ""
+    baseline: str | None = None  # where the baseline came from (None: no baseline)
+    absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings not found any more
+    unchanged: int = 0  # findings at or above the bar that the baseline already had (not counted)
 
     def counts(self, finding: dict[str, Any]) -> bool:
         return _counts(finding, self.fail_on, self.categories)
@@ -60,8 +66,11 @@ class GateResult:
         scope = f" in {', '.join(self.categories)}" if self.categories else ""
         others = ", ".join(f"{n} {s}" for s, n in self.not_counted.items() if n)
         tail = f" (not counted: {others})" if others else ""
-        return (f"{len(self.counted)} finding(s) at or above '{self.fail_on}'{scope}, "
-                f"{self.max_findings} tolerated, in {len(self.documents)} document(s){tail}")
+        new = " new" if self.baseline is not None else ""
+        base = (f"; baseline {self.baseline}: {self.unchanged} unchanged, {len(self.absent)} absent"
+                if self.baseline is not None else "")
+        return (f"{len(self.counted)}{new} finding(s) at or above '{self.fail_on}'{scope}, "
+                f"{self.max_findings} tolerated, in {len(self.documents)} document(s){tail}{base}")
 
     def raise_for_status(self) -> None:
         """Raise GateFailed (exit 1 in the CLI) when the gate did not pass."""
@@ -79,6 +88,9 @@ class GateResult:
             "totals": self.totals,
             "by_code": dict(Counter(f.get("code") for f in self.counted)),
             "source": self.source,
+            "baseline": None if self.baseline is None else {
+                "source": self.baseline, "new": len(self.counted), "unchanged": self.unchanged,
+                "absent": len(self.absent)},
             "run": (self.signature or {}).get("id"),
             "signature": self.signature,
             "findings": [{**_public(f), "counts": self.counts(f)} for f in self.reported],
@@ -90,8 +102,14 @@ def _public(f: dict[str, Any]) -> dict[str, Any]:
 
 
 def _counts(f: dict[str, Any], fail_on: str, categories: list[str]) -> bool:
+    if f.get("baseline_state") == "unchanged":
+        return False
+    return _at_or_above(f, fail_on, categories)
+
+
+def _at_or_above(f: dict[str, Any], level: str, categories: list[str]) -> bool:
     sev = f.get("severity") if f.get("severity") in SEVERITIES else "error"
-    return severity_rank(sev) >= severity_rank(fail_on) and (not categories or f.get("category") in categories)
+    return severity_rank(sev) >= severity_rank(level) and (not categories or f.get("category") in categories)
 
 
 def _validate(config: GateConfig) -> None:
@@ -111,8 +129,11 @@ def _validate(config: GateConfig) -> None:
 
 def evaluate(flags: Iterable[dict[str, Any]], *, config: GateConfig | None = None,
              documents: Iterable[dict[str, Any]] = (), signature: dict[str, Any] | None = None,
-             source: str = "") -> GateResult:
-    """Decide the gate over flags.jsonl-shaped records (and documents.jsonl-shaped documents)."""
+             source: str = "", baseline: list[dict[str, Any]] | None = None,
+             baseline_source: str | None = None) -> GateResult:
+    """Decide the gate over flags.jsonl-shaped records (and documents.jsonl-shaped documents).
+
+    With `baseline` (flags.jsonl records of an earlier run), only findings not in it count."""
     config = config or GateConfig()
     _validate(config)
     documents = [dict(d) for d in documents]
@@ -130,10 +151,18 @@ def evaluate(flags: Iterable[dict[str, Any]], *, config: GateConfig | None = Non
                              "fix": None, "fixed": False, "line": 1, "column": 1, "end_line": 1, "end_column": 1})
     if getattr(config, "ignore_fixed", False):
         findings = [f for f in findings if not f.get("fixed")]
+    absent: list[dict[str, Any]] = []
+    if baseline is not None:
+        from aligner.output.baseline import compare
+
+        base = [b for b in baseline if not (getattr(config, "ignore_fixed", False) and b.get("fixed"))]
+        states, absent = compare(findings, base)
+        for f, state in zip(findings, states):
+            f["baseline_state"] = state
     findings.sort(key=lambda f: (str(f.get("path") or f.get("doc")), f.get("start") or 0, f.get("code") or ""))
     counted = [f for f in findings if _counts(f, config.fail_on, config.categories)]
-    reported = [f for f in findings if _counts(f, config.report_on, config.categories)
-                or _counts(f, config.fail_on, config.categories)]
+    reported = [f for f in findings if _at_or_above(f, config.report_on, config.categories)
+                or _at_or_above(f, config.fail_on, config.categories)]
     totals = {s: sum(f.get("severity") == s for f in findings) for s in reversed(SEVERITIES)}
     counted_ids = {id(f) for f in counted}
     not_counted = {s: sum(f.get("severity") == s and id(f) not in counted_ids for f in findings)
@@ -142,7 +171,11 @@ def evaluate(flags: Iterable[dict[str, Any]], *, config: GateConfig | None = Non
                       max_findings=config.max_findings, categories=list(config.categories),
                       report_on=config.report_on, counted=counted, reported=reported, totals=totals,
                       not_counted=not_counted,
-                      documents=documents, signature=signature, source=source)
+                      documents=documents, signature=signature, source=source,
+                      baseline=None if baseline is None else (baseline_source or "given"),
+                      absent=[a for a in absent if _at_or_above(a, config.report_on, config.categories)],
+                      unchanged=sum(f.get("baseline_state") == "unchanged"
+                                    and _at_or_above(f, config.fail_on, config.categories) for f in findings))
 
 
 def is_output_folder(path: Path) -> bool:
@@ -172,12 +205,66 @@ def load_output(out: str | Path, *, verify: str = "full") -> tuple[list[dict], l
     return flags, documents, signature
 
 
-def check(target: str | Path, *, config=None, verify: str = "full") -> GateResult:
+def resolve_baseline(target: Path, config, baseline: str | Path | None) -> Path | None:
+    """The baseline to compare with: `baseline` if given ("" = none), else `gate.baseline` (relative to
+    the config file), else `aligner-baseline.jsonl` inside a corpus folder TARGET, else none."""
+    from aligner.output.baseline import BASELINE_FILE
+
+    if baseline is not None:
+        return Path(baseline) if str(baseline) else None
+    configured = getattr(getattr(config, "gate", None), "baseline", "") or ""
+    if configured:
+        p = Path(configured)
+        source = getattr(config, "source", None)
+        if not p.is_absolute() and source:
+            p = Path(source).parent / p
+        return p
+    corpus = target if not is_output_folder(target) else _corpus_of_output(target)
+    if corpus is not None and (corpus / BASELINE_FILE).is_file():
+        return corpus / BASELINE_FILE
+    return None
+
+
+def _corpus_of_output(out: Path) -> Path | None:
+    """The corpus folder an output folder was made from: the common folder of its documents' paths."""
+    import os
+
+    from aligner.output.api import iter_jsonl
+
+    if not (out / "documents.jsonl").is_file():
+        return None
+    try:
+        paths = [str(r["path"]) for _, r in iter_jsonl(out / "documents.jsonl") if r.get("path")]
+    except (InputError, KeyError, TypeError):
+        return None
+    if not paths or not all(Path(p).is_file() for p in paths):
+        return None  # not made from files that are here (moved, or a synthetic run)
+    try:
+        root = Path(os.path.commonpath([os.path.dirname(p) or "." for p in paths]))
+    except ValueError:  # mixed absolute and relative paths
+        return None
+    return root if root.is_dir() else None
+
+
+def read_baseline(target: str | Path, config, baseline: str | Path | None) -> tuple[list | None, str | None]:
+    """(records, where they came from) of the baseline `resolve_baseline` picks for TARGET, or (None, None).
+    Read before a long run, so that a bad baseline fails first."""
+    path = resolve_baseline(Path(target), config, baseline)
+    if path is None:
+        return None, None
+    from aligner.output.baseline import load_baseline
+
+    return load_baseline(path), str(path)
+
+
+def check(target: str | Path, *, config=None, verify: str = "full", baseline: str | Path | None = None) -> GateResult:
     """Gate an output folder of `aligner run` (`config` is a full `aligner.config.Config`; its `gate` section decides).
 
     `verify` ("full", "quick", "none"): how the folder is checked to hold one whole run before it
-    is gated. A corpus folder is gated by running the pipeline first, which is the caller's business
-    (the CLI does it, then calls `check_run`): the output stage does not reach back into the pipeline.
+    is gated. `baseline`: an earlier output folder or flags.jsonl whose findings do not count ("" for
+    none; default: `gate.baseline`, else the corpus folder's own `aligner-baseline.jsonl`). A corpus
+    folder is gated by running the pipeline first, which is the caller's business (the CLI does it,
+    then calls `check_run`): the output stage does not reach back into the pipeline.
     """
     from aligner.config import Config
 
@@ -190,12 +277,18 @@ def check(target: str | Path, *, config=None, verify: str = "full") -> GateResul
     if not is_output_folder(target):
         raise InputError(f"{target}: not an output folder of `aligner run` (no flags.jsonl); "
                          f"run the pipeline first, or give the corpus to `aligner check`")
+    base_records, base_source = read_baseline(target, config, baseline)
     flags, documents, signature = load_output(target, verify=verify)
-    return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=str(target))
+    return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=str(target),
+                    baseline=base_records, baseline_source=base_source)
 
 
-def check_run(result: Any, *, config=None, source: str = "") -> GateResult:
-    """Gate the RunResult of `aligner.run` (what `aligner check CORPUS` does after running the pipeline)."""
+def check_run(result: Any, *, config=None, source: str = "", baseline: tuple[list | None, str | None] | None = None
+              ) -> GateResult:
+    """Gate the RunResult of `aligner.run` (what `aligner check CORPUS` does after running the pipeline).
+
+    `baseline`: (records, source) as `read_baseline` returns them; default: the one `read_baseline` finds for
+    the corpus folder `source` (its own `aligner-baseline.jsonl`, or `gate.baseline`)."""
     from aligner.config import Config
     from aligner.output import flag_records
     from aligner.output.records import signature_id
@@ -205,7 +298,11 @@ def check_run(result: Any, *, config=None, source: str = "") -> GateResult:
     documents = [{"doc": d.doc, "path": d.path, "lang": d.lang, "status": d.status, "problem": d.problem}
                  for d in result.documents]
     signature = {"id": signature_id(result.signature), **result.signature}
-    return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=source)
+    if baseline is None:
+        baseline = read_baseline(source, config, None) if source else (None, None)
+    base_records, base_source = baseline
+    return evaluate(flags, config=config.gate, documents=documents, signature=signature, source=source,
+                    baseline=base_records, baseline_source=base_source)
 
 
 # ---------------------------------------------------------------- formats
@@ -266,12 +363,19 @@ def _rule_descriptions(codes: Iterable[str], findings: list[dict[str, Any]]) -> 
 
 def format_text(result: GateResult, cwd: Path | None = None) -> str:
     lines = []
+    unchanged = 0
     for f in result.reported:
+        if f.get("baseline_state") == "unchanged":
+            unchanged += 1
+            continue
         mark = "" if result.counts(f) else " (not counted)"
         fixed = " [fixed in cleaned text]" if f.get("fixed") else ""
         evidence = f' "{_one_line(f.get("text"))}"' if f.get("text") else ""
         lines.append(f"{_where(f, cwd)}:{f.get('line', 1)}:{f.get('column', 1)}: {f.get('severity')} "
-                     f"{f.get('code')} [{f.get('category')}] {_one_line(f.get('message'))}{evidence}{fixed}{mark}")
+                     f"{f.get('code')} [{f.get('category')}] {_one_line(f.get('message'))}{evidence}{fixed}{mark}"
+                     + (f" ({f['where']})" if f.get("where") else ""))
+    if unchanged:
+        lines.append(f"({unchanged} finding(s) unchanged since the baseline not listed)")
     lines.append(f"aligner check: {result.verdict}: {result.summary}")
     return "\n".join(lines) + "\n"
 
@@ -291,8 +395,9 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
     from aligner import __version__
     from aligner.output.atomic import json_dumps
 
-    codes = sorted({f.get("code") for f in result.reported})
-    info = _rule_descriptions(codes, result.reported)
+    listed = result.reported + [{**a, "baseline_state": "absent"} for a in result.absent]
+    codes = sorted({f.get("code") for f in listed})
+    info = _rule_descriptions(codes, listed)
     rules = []
     for code in codes:
         rule = {
@@ -309,7 +414,7 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
         rules.append(rule)
     index = {code: i for i, code in enumerate(codes)}
     results = []
-    for f in result.reported:
+    for f in listed:
         region: dict[str, Any] = {
             "startLine": int(f.get("line") or 1), "startColumn": int(f.get("column") or 1),
             "endLine": int(f.get("end_line") or f.get("line") or 1),
@@ -330,9 +435,14 @@ def format_sarif(result: GateResult, cwd: Path | None = None) -> str:
                     _where(f, cwd)).startswith("file:") else {"uri": _where(f, cwd)},
                 "region": region,
             }}],
-            "properties": {"category": f.get("category"), "doc": f.get("doc"), "counts": result.counts(f),
+            "properties": {"category": f.get("category"), "doc": f.get("doc"),
+                           "counts": f.get("baseline_state") != "absent" and result.counts(f),
                            "fixed": bool(f.get("fixed"))},
         }
+        if f.get("fingerprint"):
+            res["partialFingerprints"] = {"alignerFinding/v1": str(f["fingerprint"])}
+        if result.baseline is not None:
+            res["baselineState"] = f.get("baseline_state") or "new"
         if f.get("fix") is not None and f.get("start") is not None:
             res["fixes"] = [{"description": {"text": f"replace with {f['fix']!r}"}, "artifactChanges": [{
                 "artifactLocation": res["locations"][0]["physicalLocation"]["artifactLocation"],
@@ -418,6 +528,8 @@ def github_escape_property(text: Any) -> str:
 def format_github(result: GateResult, cwd: Path | None = None) -> str:
     lines = []
     for f in result.reported:
+        if f.get("baseline_state") == "unchanged":
+            continue  # with a baseline, only what is new is annotated
         props = [("file", _where(f, cwd)), ("line", f.get("line", 1)), ("endLine", f.get("end_line") or f.get("line", 1)),
                  ("col", f.get("column", 1)), ("endColumn", f.get("end_column") or f.get("column", 1)),
                  ("title", f"{f.get('code')} ({f.get('category')})")]

@@ -244,8 +244,9 @@ class OutputTransaction:
             with open(tx.path("aligned.jsonl"), "w") as fh: ...   # any writer, streamed or not
             tx.commit(summary)                                      # summary.json written by commit
 
-    Leaving the block without `commit` (an exception, a Ctrl-C) removes the staging
-    folder and leaves OUT as it was. `lock` may be an `OutputLock` the caller already
+    The staged files become the folder's whole output: a contract file, or a file of the
+    previous manifest, that is not staged again is removed at the commit. Leaving the block
+    without `commit` (an exception, a Ctrl-C) removes the staging folder and leaves OUT as it was. `lock` may be an `OutputLock` the caller already
     holds (a run locks OUT before its work starts); otherwise the transaction takes one.
     """
 
@@ -255,6 +256,7 @@ class OutputTransaction:
         self._own_lock = lock is None
         self.staging: Path | None = None
         self.committed = False
+        self._moving = False
 
     def __enter__(self) -> "OutputTransaction":
         if self.out.exists() and not self.out.is_dir():
@@ -277,7 +279,9 @@ class OutputTransaction:
 
     def __exit__(self, *exc) -> None:
         try:
-            if self.staging is not None and self.staging.exists():
+            # A commit that failed after removing the old summary.json leaves its staging folder (marked
+            # COMMITTING): it is what tells readers the folder is incomplete, and the next run cleans it.
+            if self.staging is not None and self.staging.exists() and not self._moving:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             self._release()
@@ -330,6 +334,7 @@ class OutputTransaction:
         out = self.out
         stale = (set(_manifest_names(out)) | set(CONTRACT_FILES)) - set(names) - {SUMMARY}
         try:
+            self._moving = True
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(out / SUMMARY)  # from now on OUT says "incomplete" until the last rename
             _fsync_dir(out)
@@ -346,6 +351,7 @@ class OutputTransaction:
             raise InputError(f"cannot move the new output into {out}: {where}: {exc.strerror or exc}; "
                              "the folder is incomplete, run again") from exc
         self.committed = True
+        self._moving = False
         shutil.rmtree(staging, ignore_errors=True)
         self.staging = None
         return {name: out / name for name in [*names, SUMMARY]}

@@ -4,7 +4,8 @@
 run's fixed order (documents in corpus order, pairs in pairs.jsonl order, beads pair by pair), and
 writes the same bytes `write_outputs` writes for a RunResult held in memory: documents.jsonl and
 flags.jsonl in one pass over the checked documents, pairs.jsonl, aligned.jsonl, the TMX and TSV of
-the kept beads, report.html, and summary.json last, its counts accumulated on the way.
+the kept beads, the review files (aligned.xlf per language pair, aligned.xlsx, passages.jsonl),
+report.html, and summary.json last, its counts accumulated on the way.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     counts = SummaryCounts()
 
     with OutputTransaction(out, lock=lock) as tx:
-        def staged(name: str):
-            return atomic_open(tx.path(name), shown=out / name)
+        def staged(name: str, mode: str = "w"):
+            return atomic_open(tx.path(name), mode, shown=out / name)
+
+        from aligner.load.extract import add_locator
+        from aligner.output.baseline import finding_fingerprint
 
         n_docs = 0
+        bead_flags: list[dict[str, Any]] = []  # the flags of beads, for aligned.xlf's notes
         with staged("documents.jsonl") as docs_fh, staged("flags.jsonl") as flags_fh:
             for doc, flags in result.iter_checked():
                 n_docs += 1
@@ -50,8 +55,12 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
                     index = LineIndex(doc.raw)
                     for f in flags:
                         rec = flag_record(f, index)
+                        rec["fingerprint"] = finding_fingerprint(rec, doc.raw)  # identity for `check --baseline`
+                        rec = add_locator(rec, doc.extraction or None)
                         flags_fh.write(json_line(stamp(rec, run_id)))
                         counts.add_flag(rec)
+                        if rec.get("bead"):
+                            bead_flags.append(rec)
         with staged("pairs.jsonl") as fh:
             for p in result.iter_pairs():
                 fh.write(json_line(stamp(p.to_dict(), run_id)))
@@ -68,6 +77,7 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
             write_tmx(fh, kept(), signature=signature)
         with staged("aligned.tsv") as fh:
             write_tsv(fh, kept())
+        _write_review_files(result, kept, bead_flags, signature, run_id, staged)
         summary = counts.summary(run_id, result.signature, dict(timings if timings is not None else result.timings),
                                  result.stats.get("pair", {}))
         if result.n_parallel <= REPORT_INLINE_MAX_PAIRS and n_docs <= REPORT_INLINE_MAX_DOCS:
@@ -86,3 +96,65 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     if timings is not None and t_write is not None:
         timings["write"] = round(time.perf_counter() - t_write, 4)
     return summary
+
+
+def _write_review_files(result: Any, kept, bead_flags: list[dict[str, Any]], signature: dict[str, Any], run_id: str,
+                        staged) -> None:
+    """aligned.xlf per language pair, passages.jsonl and aligned.xlsx, as `write_review_files` writes them for a
+    RunResult in memory, read pass by pass from the units (one language pair's kept beads held at a time)."""
+    from aligner.output.passages import passages
+    from aligner.output.xliff import swap, write_xliff
+
+    # the language pairs in the order their first kept bead meets them (a reversed pair joins the first)
+    orient: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {}
+    order: list[tuple[str, str]] = []
+    for r in kept():
+        pair = (r.get("src_lang") or "und", r.get("tgt_lang") or "und")
+        if pair not in orient:
+            if pair[::-1] in orient:
+                orient[pair] = (pair[::-1], True)
+            else:
+                orient[pair] = (pair, False)
+                order.append(pair)
+
+    def group(target: tuple[str, str]):
+        for r in kept():
+            key, swapped = orient[(r.get("src_lang") or "und", r.get("tgt_lang") or "und")]
+            if key == target:
+                yield swap(r) if swapped else r
+
+    for k, pair in enumerate(order or [("und", "und")]):
+        name = "aligned.xlf" if k == 0 else f"aligned.{pair[0]}-{pair[1]}.xlf"
+        with staged(name) as fh:
+            write_xliff(fh, group(pair) if order else [], flags=bead_flags, signature=signature)
+
+    with staged("passages.jsonl") as fh:
+        docs: dict[str, Any] = {}
+
+        def paragraph_of(doc_id: str, i: int) -> int:
+            if doc_id not in docs:
+                if len(docs) > 8:
+                    docs.clear()
+                docs[doc_id] = result.checked(doc_id)[0]
+            return docs[doc_id].sentences[i].paragraph
+
+        pair_records: list[dict[str, Any]] = []
+        for r in [*result.iter_records(), None]:  # records come pair by pair: passages are per pair
+            if pair_records and (r is None or (r.get("src_doc"), r.get("tgt_doc")) !=
+                                 (pair_records[0].get("src_doc"), pair_records[0].get("tgt_doc"))):
+                for p in passages(pair_records, paragraph_of):
+                    fh.write(json_line(stamp(p, run_id)))
+                pair_records = []
+            if r is not None:
+                pair_records.append(r)
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:  # the review sheet needs the `formats` extra; everything else is written
+        import logging
+
+        logging.getLogger("aligner.output").warning("aligned.xlsx not written: pip install 'aligner[formats]'")
+        return
+    from aligner.output.xlsx import write_xlsx
+
+    with staged("aligned.xlsx", "wb") as fh:
+        write_xlsx(fh, result.iter_records(), signature=signature)

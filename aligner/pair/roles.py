@@ -186,18 +186,35 @@ def needs_labelling(doc: Document) -> bool:
 
 
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
-                details: dict[str, RoleDecision] | None = None, languages: set | None = None) -> None:
+                details: dict[str, RoleDecision] | None = None, embeddings: Mapping[str, Any] | None = None,
+                languages: set | None = None) -> None:
     """Set doc.role and doc.role_score from the title first, then the body.
 
     `vocabulary`: None (the shipped one, plus `config.roles_file` if set), a path to a user
     file or a parsed mapping merged over the shipped one, or a RoleVocabulary. `details`,
     when given, receives a RoleDecision per document id. `languages`: the languages of the whole
     corpus (None among them for a document of unknown language), when `documents` is one shard of it:
-    the vocabulary names compared are then those of the corpus, whatever the shard.
+    the vocabulary names compared are then those of the corpus, whatever the shard. `embeddings` (document id -> one
+    vector per sentence, as the pipeline's embed stage computed them): the body's support
+    reuses them instead of encoding the bodies a second time, so labelling costs three encoder
+    calls (the vocabulary's names, the titles, the bodies of documents without embeddings).
+    With `config.roles` false nothing is encoded: manifest roles are kept, other documents get
+    no role (source "off").
     """
     import numpy as np
 
     config = config or PairConfig()
+    if not config.roles:
+        for doc in documents:
+            manifest_role = doc.manifest.get("role") if isinstance(doc.manifest, Mapping) else None
+            if isinstance(manifest_role, str) and manifest_role.strip():
+                doc.role, doc.role_score = canonical(manifest_role), 1.0
+                source = "manifest"
+            else:
+                doc.role, doc.role_score, source = None, None, "off"
+            if details is not None:
+                details[doc.doc] = RoleDecision(doc.role, doc.role_score, source, best=doc.role)
+        return
     if isinstance(vocabulary, RoleVocabulary):
         vocab = vocabulary
     else:
@@ -220,7 +237,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
             if details is not None:
                 details[doc.doc] = RoleDecision(None, None, "none")
             continue
-        body = [t for t in texts if t != title][:MAX_BODY_SENTENCES]
+        body = [k for k, s in enumerate(doc.sentences) if s.text.strip() and s.text != title][:MAX_BODY_SENTENCES]
         todo.append((doc, title, body))
     if not todo:
         return
@@ -240,14 +257,20 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
         return out
 
     title_vecs = encoder.encode([t for _, t, _ in todo], kind=TITLE_KIND)
-    flat = [s for _, _, b in todo for s in b]
-    body_vecs = encoder.encode(flat, kind=TITLE_KIND) if flat else None
+    given = embeddings or {}
+    usable = {d.doc for d, _, _ in todo if d.doc in given and len(given[d.doc]) == len(d.sentences)}
+    flat = [d.sentences[k].text for d, _, b in todo if d.doc not in usable for k in b]
+    encoded = iter(encoder.encode(flat, kind=TITLE_KIND)) if flat else iter(())
+    body_vecs = {}
+    for d, _, b in todo:
+        if d.doc in usable:
+            body_vecs[d.doc] = np.asarray(given[d.doc])[b] if b else None
+        else:
+            body_vecs[d.doc] = np.stack([next(encoded) for _ in b]) if b else None
 
-    start = 0
     for (doc, title, body), t_vec in zip(todo, title_vecs):
         t_sims = per_role(t_vec[None, :], doc.lang)[0]
-        b_sims = per_role(body_vecs[start:start + len(body)], doc.lang) if body else np.zeros((0, len(names)))
-        start += len(body)
+        b_sims = per_role(body_vecs[doc.doc], doc.lang) if body else np.zeros((0, len(names)))
         lexical = sorted({owners[k] for k, f in enumerate(forms) if _phrase_in(title, f)})
         encoder_only = t_sims.copy()
         if len(b_sims):

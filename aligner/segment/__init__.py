@@ -60,6 +60,7 @@ class _DocWork:
     regions: list[tuple[int, int, str]] = field(default_factory=list)
     lines: list[_Line] = field(default_factory=list)
     html_lang: str | None = None
+    keep_all: bool = False  # a side of a bilingual file: every unit is content, none is chrome
 
     def raw_span(self, s: int, e: int) -> tuple[int, int]:
         if self.html is None:
@@ -73,6 +74,12 @@ def _view(doc: Document) -> _DocWork:
 
         h = extract_text(doc.raw)
         return _DocWork(doc, h.text, h, h.regions, html_lang=h.lang)
+    if doc.pieces:  # DOCX, PDF, Markdown, XLIFF...: the reader's content pieces (aligner.load.extract)
+        from aligner.load.extract import View
+
+        v = View(doc.raw, doc.pieces)
+        return _DocWork(doc, v.text, v, list(doc.pre_removed),
+                        keep_all=bool((doc.extraction or {}).get("bilingual")))
     return _DocWork(doc, doc.raw)
 
 
@@ -256,6 +263,10 @@ def _units(work: _DocWork):
             j += 1
         block = lines[i:j]
         longest = max(ln.end - ln.start for ln in block)
+        next_content: list[_Line | None] = [None] * len(block)  # the next line of the block that is not chrome
+        for k in range(len(block) - 2, -1, -1):
+            after = block[k + 1]
+            next_content[k] = after if not after.reason else next_content[k + 1]
         cur: list[_Line] = []
         prev_closed = True
 
@@ -270,7 +281,7 @@ def _units(work: _DocWork):
                 yield ("removed", ln.start, ln.end, ln.reason)
                 prev_closed = True
                 continue
-            nxt = next((x for x in block[k + 1:] if not x.reason), None)
+            nxt = next_content[k]
             text = ln.text or work.view[ln.start:ln.start + 200]
             if _BULLET.match(text) and len(block) > 1:
                 yield from flush()
@@ -311,7 +322,8 @@ def _segment_document(work: _DocWork, config: Config) -> None:
         else:
             spans = split_sentences(view, doc.lang, s, e)
             for k, (a, b) in enumerate(spans):
-                if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and ui_phrase_cover(view[a:b]):
+                if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and not work.keep_all \
+                        and ui_phrase_cover(view[a:b]):
                     removed.append((a, b, "interface"))
                 else:
                     add_sentence(a, b, extra, "sentence")
@@ -321,13 +333,14 @@ def _segment_document(work: _DocWork, config: Config) -> None:
     for s, e, reason in removed:
         rs, re_ = work.raw_span(s, e)
         out.append(Removed(rs, re_, doc.raw[rs:re_], reason))
-    if work.html is not None:  # HTML: markup outside sentences and removed lines
+    if work.html is not None:  # HTML (or a reader's view): markup outside sentences and removed lines
         taken = sorted([(x.raw_start, x.raw_end) for x in sentences] + [(r.start, r.end) for r in out])
         out.extend(_uncovered_regions(doc.raw, work.regions, taken))
     out.sort(key=lambda r: r.start)
     doc.removed = out
-    if sentences and not doc.manifest.get("title"):
-        doc.title = sentences[0].text
+    if not doc.manifest.get("title"):  # HTML: the page's own title (og:title, <h1>, <title>), never a body line
+        html_title = getattr(work.html, "title", None) if work.html is not None else None
+        doc.title = html_title or (sentences[0].text if sentences else doc.title)
 
 
 def _uncovered_regions(raw: str, regions, taken) -> list[Removed]:
@@ -418,8 +431,8 @@ def scan_documents(documents: list[Document], *, config: Config) -> LineTable:
     """First pass, per document: text view, lines, document language; returns the short lines seen."""
     from aligner.segment.boilerplate import line_key
 
-    works = _works(documents, reset=True)
-    _document_languages(works, list(config.segment.languages), config.segment.min_lang_confidence)
+    languages, min_conf = list(config.segment.languages), config.segment.min_lang_confidence
+    works = _isolated(_works(documents, reset=True), lambda ws: _document_languages(ws, languages, min_conf))
     table = LineTable(documents=len(works))
     for w in works:
         keys = {line_key(ln.text) for ln in w.lines
@@ -446,7 +459,7 @@ def finish_segmentation(documents: list[Document], repeated: set[str], *, config
     """Second pass, per document (after `scan_documents` and `repeated_lines`): chrome, sentences, their languages."""
     from aligner.segment.boilerplate import line_key
 
-    languages = list(config.segment.languages)
+    languages, min_conf = list(config.segment.languages), config.segment.min_lang_confidence
     works = _works(documents, reset=False)
     again = []
     for w in works:
@@ -458,17 +471,21 @@ def finish_segmentation(documents: list[Document], repeated: set[str], *, config
         if hit:
             again.append(w)
     if again:  # the language is decided on content: redo it without the lines now known as chrome
-        _document_languages(again, languages, config.segment.min_lang_confidence)
+        _isolated(again, lambda ws: _document_languages(ws, languages, min_conf))
+        works = [w for w in works if w.doc.ok]
     for w in works:
         try:
             _outside_chrome(w)
+            if w.keep_all:
+                for ln in w.lines:
+                    ln.reason = None
             _segment_document(w, config)
         except Exception as exc:  # a bug must cost one document, not the run
             _fail(w.doc, exc)
             continue
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
-    _sentence_languages([w for w in works if w.doc.ok], config)
+    _isolated([w for w in works if w.doc.ok], lambda ws: _sentence_languages(ws, config))
     for w in works:  # what a user must hear about, once per document, on stderr
         for note in w.doc.warnings:
             if note.startswith(_LOUD_WARNINGS):
@@ -477,6 +494,31 @@ def finish_segmentation(documents: list[Document], repeated: set[str], *, config
 
 # Warnings that change what happens to a document (it will not pair as expected, or has no content).
 _LOUD_WARNINGS = ("language: the text looks like", "language: could not identify", "segment: no sentences")
+
+
+def _isolated(works: list[_DocWork], step) -> list[_DocWork]:
+    """Run a corpus-wide `step` (batched for speed) on `works`; if it raises, run it document by document so
+    that only the documents it fails on are marked as errors. Returns the works still ok. A missing package
+    (ImportError) is the environment's fault, not a document's: it stops the run."""
+    try:
+        step(works)
+        return works
+    except (KeyboardInterrupt, MemoryError, ImportError):
+        raise
+    except Exception as exc:
+        if len(works) == 1:
+            _fail(works[0].doc, exc)
+            return []
+    out = []
+    for w in works:
+        try:
+            step([w])
+            out.append(w)
+        except (KeyboardInterrupt, MemoryError, ImportError):
+            raise
+        except Exception as exc:  # a bug must cost one document, not the run
+            _fail(w.doc, exc)
+    return out
 
 
 def _fail(doc: Document, exc: Exception) -> None:

@@ -64,11 +64,33 @@ def ui_phrases() -> dict:
     return {"exact": exact, "wild": wild, "weak": set(data.get("weak", ())), "maxlen": maxlen, "firsts": firsts}
 
 
+@lru_cache(maxsize=1)
+def _consent_stems() -> tuple[int, tuple[str, ...]]:
+    import json
+    from importlib import resources as ir
+
+    data = json.loads(ir.files("aligner.data").joinpath("consent_stems.json").read_text(encoding="utf-8"))
+    return int(data["max_tokens"]), tuple(sorted({s for stems in data["stems"].values() for s in stems}))
+
+
+def consent_banner(text: str) -> bool:
+    """A cookie/consent banner line in any supported language: short, a 'cookie' word and a consent stem."""
+    if "ookie" not in text:
+        return False
+    max_tokens, stems = _consent_stems()
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return 0 < len(tokens) <= max_tokens and any(t.startswith("cookie") or "cookie" in t.split("-") for t in tokens) \
+        and any(t.startswith(stems) for t in tokens if not t.startswith("cookie"))
+
+
 def ui_phrase_cover(text: str) -> list[tuple[str, str]] | None:
     """The (category, lang) of the UI phrases that together make up all of `text`, or None.
 
-    Dynamic programming over word tokens; at least one phrase must be of a non-weak category.
+    Dynamic programming over word tokens; at least one phrase must be of a non-weak category. A cookie or
+    consent banner (`consent_banner`) is recognised in any language without listing its phrases.
     """
+    if consent_banner(text):
+        return [("cookies_legal", "any")]
     if text.count(" ") > MAX_UI_TOKENS:
         return None
     data = ui_phrases()
@@ -130,8 +152,10 @@ def ends_with_final_punctuation(text: str) -> bool:
 
 
 def is_all_caps(text: str, *, max_words: int = 6) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 3 and len(text.split()) <= max_words and all(ch.isupper() for ch in letters if ch.lower() != ch.upper())
+    """Short and written in capitals only. Letters without case (Arabic, CJK, Thai...) are neither: a line of
+    them is never "all caps"."""
+    cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
+    return len(cased) >= 3 and len(text.split()) <= max_words and all(ch.isupper() for ch in cased)
 
 
 def is_copyright(text: str) -> bool:

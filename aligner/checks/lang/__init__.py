@@ -22,7 +22,8 @@ class LangResources:
     # Words that are never legitimately doubled (articles, prepositions, particles...).
     function_words: frozenset[str] = frozenset()
     # "free": full reduplication of a content word is grammatical (Tagalog: araw araw, isa isa);
-    # "listed": only the words of `reduplicated_ok` may be doubled (Italian piano piano).
+    # "listed": only the words of `reduplicated_ok` may be doubled (Italian piano piano);
+    # "hyphen": reduplication is written with a hyphen (Tagalog araw-araw), a doubled word with a space is not.
     reduplication: str = "listed"
     reduplicated_ok: frozenset[str] = frozenset()
     # Prefixes written with a hyphen before a vowel-initial or foreign root (Tagalog pag-iwas):
@@ -37,20 +38,35 @@ class LangResources:
     # Coordinating conjunctions ("and", "or") and words that may stand on both sides of one (more and more).
     conjunctions: frozenset[str] = frozenset()
     coordinated_ok: frozenset[str] = frozenset()
+    # How far below its English frequency an English word may be in the language's word list and still count
+    # as adopted by the untranslated check (None: the check's `adopted_gap`). Word lists built from
+    # code-switched media (Filipino) hold much English, so the bar is higher there.
+    adopted_gap: float | None = None
+    # Compounds are written as one word (German Datenbankverwaltung): an unknown word made of two known
+    # ones is normal there, so the glued-word split test does not run.
+    compounding: bool = False
+    # Nouns are capitalised (German): a capital mid-sentence is no evidence of a casing error.
+    capitalises_nouns: bool = False
+    # Words the language capitalises by rule wherever they stand (English days and months).
+    capitalised: frozenset[str] = frozenset()
     # Number words, for the number check (lower case -> value).
     number_words: dict[str, float] = field(default_factory=dict)
 
     def respellings(self, word: str) -> set[str]:
-        w = word.lower()
-        out = set()
-        cur = w
-        for pattern, repl in self.respell:
-            nxt = re.sub(pattern, repl, cur)
-            if nxt != cur:
-                out.add(nxt)
-                cur = nxt
-        out.discard(w)
-        return out
+        return set(_respellings(self.respell, word.lower()))
+
+
+@lru_cache(maxsize=100_000)
+def _respellings(respell: tuple[tuple[str, str], ...], w: str) -> frozenset[str]:
+    out = set()
+    cur = w
+    for pattern, repl in respell:
+        nxt = re.sub(pattern, repl, cur)
+        if nxt != cur:
+            out.add(nxt)
+            cur = nxt
+    out.discard(w)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=None)

@@ -15,3 +15,9 @@ NUMBER_WORDS = {
 
 CONJUNCTIONS = {"and", "or", "nor"}
 COORDINATED_OK = {"more", "less", "over", "again", "on", "through", "round", "back", "forth", "by"}
+
+# Capitalised by English rules wherever they stand: days of the week and months (Friday, May).
+CAPITALISED = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december",
+}

@@ -1,0 +1,188 @@
+"""The contrast scoring (default, `align.scoring = "contrast"`): a bead's cosine against the sentences
+adjacent to it on the other side, times the agreement of its lengths; real concatenations encoded
+where a sentence is not in a confident 1-1 pair; one DP pass. See docs/alignment.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from aligner.align.arrays import KAPPA
+from aligner.align.band import band_cells
+from aligner.align.params import AlignParams
+from aligner.align.refine import _encode_spans
+from aligner.align.sides import _Scoring, _Side
+
+
+class ContrastScoring:
+    name = "contrast"
+    centred = False  # works on the encoder's own (uncentred) cosines
+
+    @staticmethod
+    def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,
+                     p: AlignParams, sc: _Scoring):
+        """`(cos - mean adjacent cos) * log2(1 + length agreement) - paragraph penalty [- 2-2 shortfall]`."""
+        ads, adt = _adjacent_sims(src, tgt, U, V, rows, Jc, a, b)
+        lts = lt * math.exp(-sc.log_ratio)  # tgt lengths in src characters
+        agree = (np.log2(1.0 + np.minimum(ls, lts) / np.maximum(np.maximum(ls, lts), 1e-9))
+                 if sc.lengths else 1.0)
+        val = ((sim - 0.5 * (ads + adt)) * agree
+               - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]))
+        if p.sub_penalty and a >= 2 and b >= 2:
+            val = val - p.sub_penalty * np.maximum(0.0, _best_sub_pair(src.E, tgt.E, rows, Jc, a, b) + p.sub_margin - sim)
+        return val
+
+    @staticmethod
+    def skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
+        return np.full(side.n, sc.contrast_skip)
+
+    @staticmethod
+    def decode(src: _Side, tgt: _Side, lo, hi, beads, p: AlignParams, sc: _Scoring, stats: dict, embed_spans,
+               **_unused):
+        """Real concatenations where they can matter, then one DP pass over all bead types."""
+        from aligner.align.dp import _dp
+
+        if embed_spans is not None and p.refine_spans:
+            _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
+        steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        if p.split_one_sided is not None:
+            steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
+        stats["band_cells"] = band_cells(lo, hi)
+        stats["skip_cost"] = sc.contrast_skip
+        stats["ref_margin"] = sc.ref
+        return steps, {}
+
+
+CONTRAST = ContrastScoring()
+
+
+def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, a: int, b: int):
+    """For beads (a, b) ending at rows x Jc: the mean cosine of the src span with the tgt sentences just
+    before and just after the bead's tgt side, and of the tgt span with the src sentences around its
+    src side (0 where a document ends). A bead that leaves out part of its translation, or takes in a
+    sentence that belongs next door, has a neighbour that matches it well: its contrast drops.
+
+    Two dense products per block (span vectors x the sentences the block can touch), then gathers."""
+    n, m = src.n, tgt.n
+    X, Y = src.E, tgt.E
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    c0, c1 = int(Jc.min()), int(Jc.max()) + 1
+    # src spans x tgt sentences c0-b-1 .. c1 (clipped)
+    y0, y1 = max(0, c0 - b - 1), min(m, c1 + 1)
+    SY = U[r0:r1] @ Y[y0:y1].T
+    jl, jr = Jc - b - 1, Jc
+    hl, hr = jl >= 0, jr < m
+    sl = np.take_along_axis(SY, np.clip(jl - y0, 0, y1 - y0 - 1), axis=1)
+    sr = np.take_along_axis(SY, np.clip(jr - y0, 0, y1 - y0 - 1), axis=1)
+    ads = (np.where(hl, sl, 0.0) + np.where(hr, sr, 0.0)) / np.maximum(hl.astype(int) + hr, 1)
+    # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1
+    x0, x1 = max(0, r0 - a - 1), min(n, r1 + 1)
+    SX = X[x0:x1] @ V[c0:c1].T  # (x1-x0, c1-c0)
+    il, ir = rows - a - 1, rows
+    gl, gr = (il >= 0)[:, None], (ir < n)[:, None]
+    cols = Jc - c0
+    tl_ = SX[np.clip(il - x0, 0, x1 - x0 - 1)[:, None], cols]
+    tr_ = SX[np.clip(ir - x0, 0, x1 - x0 - 1)[:, None], cols]
+    adt = (np.where(gl, tl_, 0.0) + np.where(gr, tr_, 0.0)) / np.maximum(gl.astype(int) + gr, 1)
+    return ads, adt
+
+def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarray, a: int, b: int) -> np.ndarray:
+    """For beads (a, b) ending at rows x Jc: the best cosine between one src and one tgt sentence of
+    the bead. Two neighbouring 1-1 translations merged into a 2-2 bead have a sentence pair that
+    matches as well as the merged sides; a true 2-2 (clause boundaries that differ) has none. On
+    lists of near-paraphrases the adjacent-sentence contrast alone merges such pairs."""
+    r0, r1 = int(rows[0]) - a, int(rows[-1]) + 1
+    c0, c1 = int(Jc.min()) - b, int(Jc.max()) + 1
+    S = X[max(r0, 0):r1] @ Y[max(c0, 0):c1].T
+    out = np.full(Jc.shape, -np.inf)
+    for da in range(a):
+        ii = np.clip(rows - a + da - max(r0, 0), 0, S.shape[0] - 1)[:, None]
+        for db in range(b):
+            jj = np.clip(Jc - b + db - max(c0, 0), 0, S.shape[1] - 1)
+            out = np.maximum(out, S[ii, jj])
+    return out
+
+def _confident(src: _Side, tgt: _Side, p: AlignParams, log_ratio: float):
+    """Sentences in a confident 1-1 pair: mutual best matches (`best`, within the window) that beat their
+    adjacent sentences by `confident_contrast` and whose lengths agree within `confident_length`.
+    A concatenation made only of such sentences need not be encoded: a merge there loses anyway."""
+    n, m = src.n, tgt.n
+    X, Y = src.E, tgt.E
+    best_t, best_s = src.best, tgt.best
+    cs = np.zeros(n, dtype=bool)
+    ct = np.zeros(m, dtype=bool)
+    for i in range(n):
+        j = int(best_t[i])
+        if j < 0 or best_s[j] != i:
+            continue
+        s_ij = float(X[i] @ Y[j])
+        adj = [float(X[i] @ Y[jj]) for jj in (j - 1, j + 1) if 0 <= jj < m]
+        adj += [float(X[ii] @ Y[j]) for ii in (i - 1, i + 1) if 0 <= ii < n]
+        if adj and s_ij - max(adj) < p.confident_contrast:
+            continue
+        if abs(math.log((tgt.lens[j] + KAPPA) / (src.lens[i] + KAPPA)) - log_ratio) > p.confident_length:
+            continue
+        cs[i] = ct[j] = True
+    return cs, ct
+
+def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams, sc: _Scoring, stats: dict) -> None:
+    """Real embeddings for every concatenation (of a bead size) holding at least one sentence that is
+    not in a confident 1-1 pair; the others keep the normalised sum of their sentence vectors."""
+    cs, ct = _confident(src, tgt, p, sc.log_ratio)
+    stats["confident_pairs"] = int(cs.sum())
+    for side, obj, conf in (("src", src, cs), ("tgt", tgt, ct)):
+        want = []
+        for size in sorted(k for k in obj.spans if k >= 2):
+            if size > obj.n:
+                continue
+            bad = np.convolve((~conf).astype(int), np.ones(size, dtype=int), mode="valid") > 0
+            want += [(int(s_), int(s_) + size) for s_ in np.flatnonzero(bad)]
+        _encode_spans(obj, side, want, embed_spans, stats)
+
+
+def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
+    """Sentences at the edge of a merged side whose removal raises the bead's cosine by more than `delta`
+    become one-sided beads (bead vs sub-bead similarity, with the vectors the DP used)."""
+    out = []
+    i = j = 0
+    split = 0
+    for a, b in steps:
+        if a and b and a + b >= 3:
+            def cos(s0, s1, t0, t1):
+                return float(src.spans[s1 - s0][s1] @ tgt.spans[t1 - t0][t1])
+            s0, s1, t0, t1 = i, i + a, j, j + b
+            changed = True
+            pre, post = [], []
+            while changed and (s1 - s0) + (t1 - t0) >= 3:
+                changed = False
+                full = cos(s0, s1, t0, t1)
+                cands = []
+                if s1 - s0 >= 2:
+                    cands += [(cos(s0 + 1, s1, t0, t1), "s0"), (cos(s0, s1 - 1, t0, t1), "s1")]
+                if t1 - t0 >= 2:
+                    cands += [(cos(s0, s1, t0 + 1, t1), "t0"), (cos(s0, s1, t0, t1 - 1), "t1")]
+                best, which = max(cands)
+                if best - full > delta:
+                    changed = True
+                    split += 1
+                    if which == "s0":
+                        pre.append((1, 0))
+                        s0 += 1
+                    elif which == "t0":
+                        pre.append((0, 1))
+                        t0 += 1
+                    elif which == "s1":
+                        post.insert(0, (1, 0))
+                        s1 -= 1
+                    else:
+                        post.insert(0, (0, 1))
+                        t1 -= 1
+            out += pre + [(s1 - s0, t1 - t0)] + post
+        else:
+            out.append((a, b))
+        i += a
+        j += b
+    stats["split_one_sided"] = split
+    return out
