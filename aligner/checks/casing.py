@@ -44,8 +44,8 @@ class MidSentenceCapital(Check):
     summary = "A common word is capitalised in the middle of a sentence."
     help = ("Evidence that a capitalised word inside a sentence is a common word and not a name, added up and "
             "compared with `threshold`: the same document writes it in lower case elsewhere (strongest), other "
-            "documents of the language do (which counts only together with evidence of the document itself or its "
-            "translation: names are also words, Bill, May, Claire), the aligned translation of the sentence has no capitalised word in "
+            "documents of the language do (which alone counts only when no other place of the corpus capitalises the "
+            "word mid-sentence: names are also words, Bill, May, Earth), the aligned translation of the sentence has no capitalised word in "
             "its middle (names keep their capital across languages; a shared capital counts against), and the "
             "word list of the language knows the word. Never flagged: the first word of a sentence or after "
             "a colon, quote or bracket, words of fewer than `min_letters` letters, a capitalised word next to "
@@ -126,8 +126,10 @@ class MidSentenceCapital(Check):
                 if low in res.capitalised:
                     continue  # capitalised by the language's rules (English Friday, May)
                 score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)
-                if score >= self.threshold and any(not r.endswith("documents") for r in reasons):
-                    # other documents alone are no evidence: names that are also words (Bill, May, Claire)
+                corpus_only = not any(not r.endswith("documents") for r in reasons)
+                if score >= self.threshold and reasons and (not corpus_only or corpus.mid_capital.get(low, 0) <= 1):
+                    # other documents alone are evidence only when none of them capitalises the word inside a
+                    # sentence too: names that are also words (Bill, May, Earth) are written capitalised again
                     hits.append((idx, m, score, reasons))
             # one finding per run of capitalised common words (Coordinator ng Serbisyo ng Customer)
             groups: list[list] = []
