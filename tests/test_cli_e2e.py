@@ -71,34 +71,49 @@ def test_run_writes_files_and_logs_only_to_stderr(run):
     assert proc.stderr.rstrip().splitlines()[-1].endswith(f"-> {out}")
 
 
-def test_seeds_have_warnings(flags):
-    """The premise of the --fail-on cases below: the bundled seeds carry warnings, and no errors."""
+BASELINE = ROOT / "corpus" / "aligner-baseline.jsonl"
+
+
+def test_seeds_have_findings_all_accepted_in_the_corpus_baseline(flags):
+    """The premise of the cases below: the bundled seeds carry warnings and errors (their real glued words are
+    errors by default), and every one of them is an accepted finding of corpus/aligner-baseline.jsonl."""
     severities = {f["severity"] for f in flags}
-    assert "warning" in severities and "error" not in severities
+    assert {"warning", "error"} <= severities
+    accepted = {r["fingerprint"] for r in jsonl(BASELINE)}
+    assert all(f["fingerprint"] in accepted for f in flags if f["severity"] != "info")
 
 
-def test_default_gate_passes(env, out, flags):
-    """Default thresholds (no config file near OUT): fail on errors only, so the seeds pass."""
+def test_default_gate_passes_on_the_corpus_baseline(env, out, flags):
+    """Default thresholds (no config file near OUT): the corpus' own baseline is applied, nothing is new."""
     proc = aligner(env, "check", out)
     assert proc.returncode == 0, proc.stderr
-    assert "gate passed" in proc.stderr
-    warnings = [f for f in flags if f["severity"] == "warning"]
-    assert sum(" warning " in line for line in proc.stdout.splitlines()) == len(warnings)
+    assert "gate passed" in proc.stderr and "aligner-baseline.jsonl" in proc.stderr
+    assert not [line for line in proc.stdout.splitlines() if " warning " in line or " error " in line]
+
+
+def test_without_the_baseline_every_finding_counts(env, out, flags):
+    proc = aligner(env, "check", out, "--no-baseline")
+    assert proc.returncode == 1 and "gate failed" in proc.stderr and "Traceback" not in proc.stderr
+    reported = [f for f in flags if f["severity"] in ("warning", "error")]
+    assert sum((" warning " in line or " error " in line) for line in proc.stdout.splitlines()) == len(reported)
 
 
 def test_fail_on_warning_fails_after_writing_the_report(env, out, flags, tmp_path):
     report = tmp_path / "gate.txt"
-    proc = aligner(env, "check", out, "--fail-on", "warning", "-o", report)
+    proc = aligner(env, "check", out, "--no-baseline", "--fail-on", "warning", "-o", report)
     assert proc.returncode == 1
     assert proc.stdout == "" and "gate failed" in proc.stderr and "Traceback" not in proc.stderr
     assert " warning " in report.read_text(encoding="utf-8")
+    passed = aligner(env, "check", out, "--fail-on", "warning")  # with the baseline: no new warning either
+    assert passed.returncode == 0, passed.stderr
 
 
 def test_sarif_rule_ids_are_registry_codes(env, out, flags, tmp_path):
     from aligner.checks import registry
 
     target = tmp_path / "aligner.sarif"
-    proc = aligner(env, "check", out, "-f", "sarif", "-o", target, "--report-on", "info", "--fail-on", "warning")
+    proc = aligner(env, "check", out, "--no-baseline", "-f", "sarif", "-o", target, "--report-on", "info",
+                   "--fail-on", "warning")
     assert proc.returncode == 1, proc.stderr
     sarif = json.loads(target.read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0"
@@ -116,20 +131,30 @@ def test_sarif_rule_ids_are_registry_codes(env, out, flags, tmp_path):
         assert location["region"]["startLine"] >= 1
 
 
+def test_sarif_marks_findings_of_the_baseline_unchanged(env, out, flags, tmp_path):
+    target = tmp_path / "aligner.sarif"
+    proc = aligner(env, "check", out, "-f", "sarif", "-o", target, "--fail-on", "warning")
+    assert proc.returncode == 0, proc.stderr
+    (sarif_run,) = json.loads(target.read_text(encoding="utf-8"))["runs"]
+    states = {r.get("baselineState") for r in sarif_run["results"]}
+    assert sarif_run["results"] and states == {"unchanged"}
+
+
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) ((?:[a-zA-Z]+=[^,:]*)(?:,[a-zA-Z]+=[^,:]*)*)::(.*)$")
 
 
-@pytest.mark.parametrize("fail_on, verdict", [("error", "notice"), ("warning", "error")])
-def test_github_annotations_syntax(env, out, flags, fail_on, verdict):
-    proc = aligner(env, "check", out, "-f", "github", "--fail-on", fail_on)
-    assert proc.returncode == (0 if fail_on == "error" else 1)
+@pytest.mark.parametrize("baseline, verdict", [(True, "notice"), (False, "error")])
+def test_github_annotations_syntax(env, out, flags, baseline, verdict):
+    """With the baseline only new findings are annotated (none here); without it, every reported one."""
+    proc = aligner(env, "check", out, "-f", "github", *([] if baseline else ["--no-baseline"]))
+    assert proc.returncode == (0 if baseline else 1)
     lines = proc.stdout.splitlines()
-    warnings = [f for f in flags if f["severity"] == "warning"]
-    assert len(lines) == len(warnings) + 1  # one per reported finding, then the verdict
+    reported = [] if baseline else [f for f in flags if f["severity"] in ("warning", "error")]
+    assert len(lines) == len(reported) + 1  # one per reported finding, then the verdict
     for line in lines[:-1]:
         m = GITHUB_LINE.match(line)
         assert m, line
-        assert m.group(1) == "warning" and "\n" not in m.group(3)
+        assert m.group(1) in ("warning", "error") and "\n" not in m.group(3)
         props = dict(p.split("=", 1) for p in m.group(2).split(","))
         assert set(props) <= {"file", "line", "endLine", "col", "endColumn", "title"} and "title" in props
         source = ROOT / props["file"]
@@ -141,10 +166,10 @@ def test_github_annotations_syntax(env, out, flags, fail_on, verdict):
 
 
 def test_junit_counts_failures(env, out, flags):
-    proc = aligner(env, "check", out, "-f", "junit", "--fail-on", "warning")
+    proc = aligner(env, "check", out, "--no-baseline", "-f", "junit", "--fail-on", "warning")
     assert proc.returncode == 1
     suite = ET.fromstring(proc.stdout)
-    assert int(suite.get("failures")) == sum(f["severity"] == "warning" for f in flags)
+    assert int(suite.get("failures")) == sum(f["severity"] in ("warning", "error") for f in flags)
 
 
 @pytest.mark.parametrize("fmt", ["tmx", "tsv", "moses", "jsonl"])
