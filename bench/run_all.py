@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 BENCHES = [
     ("segmentation throughput", "bench_segment.py", []),
+    ("time and memory per document, 0.1/1/10 MB", "bench_docsize.py", []),
     ("encoder overhead and cache", "bench_encoder.py", []),
     ("Tatoeba retrieval accuracy", "tatoeba_retrieval.py", []),
     ("document pairing (ANN vs exhaustive)", "bench_pairing.py", []),

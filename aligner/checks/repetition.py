@@ -16,15 +16,41 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’.,][^\W_]+)*|[^\w\s]")
 _STOPS = {".", "!", "?", "…"}
 
 
-@lru_cache(maxsize=4)
-def _tokens(text: str):
-    """(start, end, token) of `text`, shared by the repetition checks (each region is tokenised once)."""
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+class _Tokens:
+    """The tokens of a text as (start, end, token) on demand, stored as two integer arrays: a region of a 10 MB page
+    has ~2 million tokens, and a list of tuples of them took ~300 MB."""
+
+    def __init__(self, text: str):
+        from array import array
+
+        self.text = text
+        self.starts, self.ends = array("q"), array("q")
+        for m in _TOKEN.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        a, b = self.starts[k], self.ends[k]
+        return a, b, self.text[a:b]
 
 
-@lru_cache(maxsize=4)
-def _keys(text: str):
-    return [t[2].lower() for t in _tokens(text)]
+@lru_cache(maxsize=2)
+def _tokens(text: str) -> _Tokens:
+    """The tokens of `text`, shared by the repetition checks (each region is tokenised once)."""
+    return _Tokens(text)
+
+
+@lru_cache(maxsize=2)
+def _keys(text: str) -> list[str]:
+    """Lower-case tokens; equal keys share one string object (a vocabulary, not a copy per token)."""
+    seen: dict[str, str] = {}
+    toks = _tokens(text)
+    return [seen.setdefault(k, k) for k in (text[a:b].lower() for a, b in zip(toks.starts, toks.ends))]
 
 
 def find_repeats(text: str, max_n: int):

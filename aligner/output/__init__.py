@@ -40,11 +40,12 @@ def flag_records(result: Any) -> list[dict[str, Any]]:
     from aligner.output.baseline import finding_fingerprint
 
     indexes = {d.doc: LineIndex(d.raw) for d in result.documents}
+    extractions = {d.doc: d.extraction for d in result.documents if d.extraction}
     raws = {d.doc: d.raw for d in result.documents}
     extractions = {d.doc: d.extraction for d in result.documents if d.extraction}
     out = []
     for f in result.flags:
-        rec = flag_record(f, indexes.get(f.doc))
+        rec = add_locator(flag_record(f, indexes.get(f.doc)), extractions.get(f.doc))
         rec["fingerprint"] = finding_fingerprint(rec, raws.get(f.doc))  # identity for `check --baseline`
         out.append(add_locator(rec, extractions.get(f.doc)))
     return out
