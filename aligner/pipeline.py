@@ -636,7 +636,7 @@ class _Runner:
         todo = [u for u in units if not (folder / done_name(u)).exists()]
         self.recomputed[name] = len(todo)
         self.reused[name] = len(units) - len(todo)
-        log.info("%s: %d units to run, %d reused", name, len(todo), len(units) - len(todo))
+        log.info("%s ... (%d units to run, %d reused)", name, len(todo), len(units) - len(todo))
         if todo:
             total = sum(sizes[u] for u in todo) if sizes else len(todo)
             bar = _StageProgress(name, total, self.progress_mode, unit)
@@ -816,9 +816,9 @@ def _pair_stage(state: State, runner: _Runner, shards: list[int]) -> dict[str, A
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / "parallel.pkl").exists():
         runner.reused["pair"], runner.recomputed["pair"] = 1, 0
-        log.info("pair: 0 units to run, 1 reused")
+        log.info("pair ... (0 units to run, 1 reused)")
         return read_pickle(folder / "stats.pkl")
-    log.info("pair: 1 units to run, 0 reused")
+    log.info("pair ... (1 units to run, 0 reused)")
     infos = [i for k in shards for i in read_pickle(state.folder("segment") / f"{k:06d}.info")]
     # bilingual files pair with themselves only; names and the manifest are priors on the content's verdict
     mono, bilingual = split_bilingual(infos)

@@ -57,7 +57,7 @@ def _run(corpus_dir, config, out, *extra) -> str:
 
 def _units(log: str) -> dict[str, tuple[int, int]]:
     """stage -> (units run, units reused), from the -v log."""
-    return {m[1]: (int(m[2]), int(m[3])) for m in re.finditer(r"aligner: (\w+): (\d+) units to run, (\d+) reused", log)}
+    return {m[1]: (int(m[2]), int(m[3])) for m in re.finditer(r"aligner: (\w+) \.\.\. \((\d+) units to run, (\d+) reused\)", log)}
 
 
 def normalised(out: Path) -> dict[str, str]:
