@@ -604,17 +604,9 @@ class _StageProgress:
 
 
 def _plan(corpus: str | Path, config: Config) -> Plan:
-    from aligner.load import assign_ids, find_files
-    from aligner.load.manifest import read_manifest
+    from aligner.load import scan_corpus
 
-    root = Path(corpus)
-    if not root.exists():
-        raise InputError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise InputError(f"the corpus must be a folder of documents, got a file (use `aligner align SRC TGT` for two files): {root}")
-    files = find_files(root)
-    ids = assign_ids(files)
-    manifest = read_manifest(root, ids)
+    root, files, ids, manifest = scan_corpus(corpus)
     return Plan(str(root), [f.as_posix() for f in files], ids, manifest, config.engine.shard_size)
 
 

@@ -232,6 +232,15 @@ def load_corpus(path: str | Path, *, config: Config) -> list[Document]:
     A file that cannot be read becomes a Document with status "error" and a problem
     message; a missing or non-folder `path` raises InputError.
     """
+    root, files, ids, manifest = scan_corpus(path)
+    return load_files(root, files, ids, manifest, config=config)
+
+
+def scan_corpus(path: str | Path) -> tuple[Path, list[Path], dict[str, str], dict]:
+    """The corpus folder's files (sorted), their document ids and the manifest, before any file is read.
+
+    Shared by `load_corpus` and the staged pipeline's plan; a missing or non-folder `path` raises InputError.
+    """
     from aligner.load.manifest import read_manifest
 
     root = Path(path)
@@ -241,8 +250,7 @@ def load_corpus(path: str | Path, *, config: Config) -> list[Document]:
         raise InputError(f"the corpus must be a folder of documents, got a file (use `aligner align SRC TGT` for two files): {root}")
     files = find_files(root)
     ids = assign_ids(files)
-    manifest = read_manifest(root, ids)
-    return load_files(root, files, ids, manifest, config=config)
+    return root, files, ids, read_manifest(root, ids)
 
 
 def load_files(root: Path, files: list[Path], ids: dict[str, str], manifest: dict, *, config: Config) -> list[Document]:
