@@ -95,10 +95,34 @@ class Lexicon:
         return self._detector
 
     def confidences(self, text: str) -> dict[str, float]:
-        """ISO 639-1 code -> lingua's confidence that `text` is in that language (values sum to 1)."""
+        """ISO 639-1 code -> lingua's confidence that `text` is in that language (values sum to 1).
+
+        Answers of earlier runs come from the on-disk memo (aligner.memo, exactly lingua's values), so a
+        second run over the same texts loads no lingua model."""
         if len(text) > MAX_CACHED:  # long phrases are rarely asked twice: the cache keeps the short ones
-            return _confidences_cached.__wrapped__(self.detector(), text)
-        return _confidences_cached(self.detector(), text)
+            return self._confidences(text)
+        return _confidences_cached(self, text)
+
+    def _confidences(self, text: str) -> dict[str, float]:
+        langs = tuple(sorted({*self.languages, "en"}))
+        memo, key = None, None
+        try:
+            from aligner.langid import _memo  # noqa: PLC0415
+            from aligner.memo import memo_key  # noqa: PLC0415
+
+            memo, key = _memo("confidences", langs), memo_key(text)
+        except ImportError:  # pragma: no cover - segmenter not installed
+            pass
+        if memo is not None:
+            known = memo.get_many([key])
+            if key in known:
+                return dict(known[key])
+        out: dict[str, float] = {}
+        for v in self.detector().compute_language_confidence_values(text):
+            out[v.language.iso_code_639_1.name.lower()] = float(v.value)
+        if memo is not None:
+            memo.put_many([(key, out)])
+        return out
 
 
 MAX_CACHED = 64  # characters: the caches hold words and short phrases, not whatever a huge token is
@@ -110,11 +134,8 @@ def _zipf_cached(wf, word: str, code: str) -> float:
 
 
 @lru_cache(maxsize=20_000)
-def _confidences_cached(detector, text: str) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for v in detector.compute_language_confidence_values(text):
-        out[v.language.iso_code_639_1.name.lower()] = float(v.value)
-    return out
+def _confidences_cached(lexicon: "Lexicon", text: str) -> dict[str, float]:
+    return lexicon._confidences(text)
 
 
 _DEFAULT: dict[tuple[str, ...], Lexicon] = {}
