@@ -80,3 +80,30 @@ def test_memo_can_be_switched_off(fresh, monkeypatch):
     monkeypatch.setenv("ALIGNER_NO_MEMO", "1")
     langid.detect_languages(TEXTS[:1], LANGS)
     assert not (fresh / "memo").exists()
+
+
+def test_word_frequencies_are_remembered_and_exactly_wordfreqs(fresh, monkeypatch):
+    import wordfreq
+
+    from aligner.checks import lexicon
+
+    words = ["serbisyo", "customer", "xqzvw", "Manager"]
+    lex = Lexicon(LANGS)
+    first = [lex._zipf(w.lower(), "fil") for w in words] + [lex._zipf("servizio", "it")]
+    assert first == [wordfreq.zipf_frequency(w.lower(), "fil") for w in words] + [wordfreq.zipf_frequency("servizio", "it")]
+    top = lex.top_words("it", 20)
+    assert top == frozenset(wordfreq.top_n_list("it", 20))
+    assert lex.knows("tl") and lex.knows("it")
+    lexicon.flush_memo()
+
+    class NoWordfreq:  # a second process that must not touch wordfreq
+        __name__ = "wordfreq"
+
+        def __getattr__(self, name):
+            raise AssertionError(f"wordfreq.{name} was asked although the memo holds the answer")
+
+    lex2 = Lexicon(LANGS)
+    lex2._wf = NoWordfreq()
+    assert lex2.knows("tl") and lex2.knows("it")
+    assert [lex2._zipf(w.lower(), "fil") for w in words] + [lex2._zipf("servizio", "it")] == first
+    assert lex2.top_words("it", 20) == top
