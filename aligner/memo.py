@@ -29,6 +29,7 @@ log = logging.getLogger("aligner")
 FORMAT = 1
 _CHUNK = 500
 _memos: dict[str, "Memo | None"] = {}
+_by_env: dict[tuple, "Memo"] = {}
 _lock = threading.Lock()
 
 
@@ -114,6 +115,10 @@ def get_memo(namespace: str) -> Memo | None:
     """The memo of `namespace` (a name covering every input of the answers), or None when memos are off."""
     if os.environ.get("ALIGNER_NO_MEMO"):
         return None
+    where = (namespace, os.environ.get("ALIGNER_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"))
+    found = _by_env.get(where)  # asked once per word: the path is computed once per namespace and cache folder
+    if found is not None:
+        return found
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", namespace)[:80].strip("_")
     digest = hashlib.sha256(f"{FORMAT}\x1f{namespace}".encode()).hexdigest()[:16]
     path = cache_root() / "memo" / f"{slug}-{digest}.sqlite"
@@ -121,4 +126,5 @@ def get_memo(namespace: str) -> Memo | None:
     with _lock:
         if key not in _memos:
             _memos[key] = Memo(path)
+        _by_env[where] = _memos[key]
         return _memos[key]

@@ -18,6 +18,7 @@ def fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ALIGNER_NO_MEMO", raising=False)
     monkeypatch.setattr(memo, "_memos", {})
+    monkeypatch.setattr(memo, "_by_env", {})
     langid._cache.clear()
     yield tmp_path / "cache"
     langid._cache.clear()
@@ -68,6 +69,7 @@ def test_unusable_cache_folder_costs_speed_not_the_answer(tmp_path, monkeypatch)
     blocker.write_text("not a folder")
     monkeypatch.setenv("ALIGNER_CACHE_DIR", str(blocker))
     monkeypatch.setattr(memo, "_memos", {})
+    monkeypatch.setattr(memo, "_by_env", {})
     langid._cache.clear()
     try:
         assert langid.detect_languages(TEXTS[:1], LANGS)[0][0] == "tl"

@@ -199,10 +199,20 @@ def write_shipped_vectors(encoder, path: str | Path | None = None) -> Path:
     return path
 
 
+@lru_cache(maxsize=8192)
+def _norm_phrase(s: str) -> str:
+    return " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())
+
+
+@lru_cache(maxsize=8192)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    # compiled once per name: the vocabulary has more names than re's own cache keeps (512)
+    return re.compile(rf"(?<!\w){re.escape(_norm_phrase(phrase))}(?!\w)")
+
+
 def _phrase_in(text: str, phrase: str) -> bool:
     """Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing)."""
-    norm = lambda s: " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())  # noqa: E731
-    return re.search(rf"(?<!\w){re.escape(norm(phrase))}(?!\w)", norm(text)) is not None
+    return _phrase_pattern(phrase).search(_norm_phrase(text)) is not None
 
 
 @dataclass
