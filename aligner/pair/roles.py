@@ -204,15 +204,22 @@ def _norm_phrase(s: str) -> str:
     return " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())
 
 
-@lru_cache(maxsize=8192)
-def _phrase_pattern(phrase: str) -> re.Pattern:
-    # compiled once per name: the vocabulary has more names than re's own cache keeps (512)
-    return re.compile(rf"(?<!\w){re.escape(_norm_phrase(phrase))}(?!\w)")
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
 
 
 def _phrase_in(text: str, phrase: str) -> bool:
-    """Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing)."""
-    return _phrase_pattern(phrase).search(_norm_phrase(text)) is not None
+    r"""Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing):
+    the phrase, neither preceded nor followed by a word character (as `(?<!\w)phrase(?!\w)`, without
+    compiling a pattern per vocabulary name)."""
+    needle, hay = _norm_phrase(phrase), _norm_phrase(text)
+    start = hay.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not _is_word_char(hay[start - 1])) and (end == len(hay) or not _is_word_char(hay[end])):
+            return True
+        start = hay.find(needle, start + 1)
+    return False
 
 
 @dataclass
