@@ -109,3 +109,17 @@ def test_word_frequencies_are_remembered_and_exactly_wordfreqs(fresh, monkeypatc
     assert lex2.knows("tl") and lex2.knows("it")
     assert [lex2._zipf(w.lower(), "fil") for w in words] + [lex2._zipf("servizio", "it")] == first
     assert lex2.top_words("it", 20) == top
+
+
+def test_cli_cache_options_move_or_switch_off_the_memo(tmp_path, monkeypatch):
+    import os
+
+    from aligner.cli.common import _cache_follows
+    from aligner.config import Config, override
+
+    monkeypatch.setenv("ALIGNER_NO_MEMO", "")  # recorded, so the test's setting is undone afterwards
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "default"))
+    _cache_follows(override(Config(), encoder__cache_dir=str(tmp_path / "mine")))
+    assert memo.cache_root() == tmp_path / "mine" and memo.get_memo("x") is not None
+    _cache_follows(override(Config(), encoder__cache=False))
+    assert os.environ["ALIGNER_NO_MEMO"] == "1" and memo.get_memo("x") is None
