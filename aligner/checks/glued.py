@@ -170,10 +170,10 @@ class GluedWord(Check):
             for i in range(0, len(word) - 2 * k + 1):
                 if word[i:i + k] == word[i + k:i + 2 * k] and self._derived(lex, res, word[:i] + word[i + k:], lang, depth + 1):
                     return True
-        for sfx in res.bound_suffixes:
+        for sfx in sorted(res.bound_suffixes):  # a fixed order: the same look-ups every run (the memo holds them)
             if word.endswith(sfx) and len(word) - len(sfx) >= 3 and lex.zipf(word[:-len(sfx)], lang) >= 3.0:
                 return True
-        for pfx in res.bound_prefixes:
+        for pfx in sorted(res.bound_prefixes):
             if word.startswith(pfx) and len(word) - len(pfx) >= 3 and lex.zipf(word[len(pfx):], lang) >= 3.0:
                 return True
         return False

@@ -97,13 +97,9 @@ def _paragraph_regions(doc) -> list[tuple[int, int]]:
 @lru_cache(maxsize=None)
 def _commonest(lang: str | None, n: int = 100) -> frozenset[str]:
     """The language's `n` most frequent words (wordfreq), empty when unknown: pronouns, question words..."""
-    try:
-        import wordfreq
-        from aligner.checks.lexicon import _WORDFREQ_LANG
+    from aligner.checks.lexicon import get_lexicon  # remembered on disk: a second run does not import wordfreq
 
-        return frozenset(wordfreq.top_n_list(_WORDFREQ_LANG.get(lang, lang), n)) if lang else frozenset()
-    except (ImportError, LookupError, ValueError):
-        return frozenset()
+    return get_lexicon().top_words(lang, n)
 
 
 class _Repetition(Check):

@@ -18,6 +18,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -137,10 +139,87 @@ def load_vocabulary(extra: str | Path | Mapping[str, Any] | None = None) -> Role
     return vocab
 
 
+SHIPPED_VECTORS = "role_vectors.npz"  # the shipped vocabulary's names, encoded by the default encoder
+
+
+@lru_cache(maxsize=4)
+def _shipped_table(path: str, digest: str) -> dict[str, Any]:
+    """name -> vector from a table written by `write_shipped_vectors`, {} when it was made by another encoder."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["signature"]) != digest or str(data["kind"]) != TITLE_KIND:
+                return {}
+            return dict(zip(data["names"].tolist(), np.asarray(data["vectors"], dtype=np.float32)))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def form_vectors(forms: list[str], encoder) -> Any:
+    """The encoder's vectors of vocabulary names (kind TITLE_KIND), from the shipped table where it holds them.
+
+    The shipped vocabulary's names were encoded once by the default encoder (aligner/data/role_vectors.npz,
+    written by bench/make_role_vectors.py); the table is used only when the run's encoder has the very
+    signature it was made with (model, weights' sha256), so its vectors are the ones the encoder returns.
+    Names it lacks (a user vocabulary, an edited roles.toml) are encoded as before.
+    """
+    import numpy as np
+
+    from aligner.embed.cache import signature_digest
+
+    try:
+        digest = signature_digest(encoder.signature())
+    except Exception:  # noqa: BLE001 - an encoder without a usable signature: encode everything
+        digest = ""
+    table = _shipped_table(str(Path(str(files("aligner") / "data" / SHIPPED_VECTORS))), digest) if digest else {}
+    missing = [f for f in dict.fromkeys(forms) if f not in table]
+    if missing:
+        table = {**table, **dict(zip(missing, encoder.encode(missing, kind=TITLE_KIND)))}
+    if not forms:
+        return encoder.encode([], kind=TITLE_KIND)
+    return np.stack([np.asarray(table[f], dtype=np.float32) for f in forms])
+
+
+def write_shipped_vectors(encoder, path: str | Path | None = None) -> Path:
+    """Encode every name of the shipped vocabulary (one call) and write the table `form_vectors` reads."""
+    import numpy as np
+
+    from aligner.embed.cache import signature_digest
+
+    forms, _, _ = load_vocabulary().forms(None)
+    forms = list(dict.fromkeys(forms))
+    vectors = np.asarray(encoder.encode(forms, kind=TITLE_KIND), dtype=np.float32)
+    path = Path(path) if path else Path(str(files("aligner") / "data" / SHIPPED_VECTORS))
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, names=np.array(forms), vectors=vectors, kind=np.array(TITLE_KIND),
+             signature=np.array(signature_digest(encoder.signature())))
+    tmp.replace(path)
+    _shipped_table.cache_clear()
+    return path
+
+
+@lru_cache(maxsize=8192)
+def _norm_phrase(s: str) -> str:
+    return " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+
+
 def _phrase_in(text: str, phrase: str) -> bool:
-    """Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing)."""
-    norm = lambda s: " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())  # noqa: E731
-    return re.search(rf"(?<!\w){re.escape(norm(phrase))}(?!\w)", norm(text)) is not None
+    r"""Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing):
+    the phrase, neither preceded nor followed by a word character (as `(?<!\w)phrase(?!\w)`, without
+    compiling a pattern per vocabulary name)."""
+    needle, hay = _norm_phrase(phrase), _norm_phrase(text)
+    start = hay.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not _is_word_char(hay[start - 1])) and (end == len(hay) or not _is_word_char(hay[end])):
+            return True
+        start = hay.find(needle, start + 1)
+    return False
 
 
 @dataclass
@@ -246,7 +325,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
     doc_langs = set(languages) if languages is not None else {d.lang for d, _, _ in todo}
     forms, owners, form_langs = vocab.forms(None if None in doc_langs else {str(x) for x in doc_langs})
     owner_idx = np.array([index[o] for o in owners])
-    form_vecs = encoder.encode(forms, kind=TITLE_KIND)
+    form_vecs = form_vectors(forms, encoder)
 
     def per_role(vectors: np.ndarray, lang: str | None) -> np.ndarray:
         """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
