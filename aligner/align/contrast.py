@@ -211,22 +211,20 @@ def _lazy_refine(src: _Side, tgt: _Side, lo, hi, beads, embed_spans, p: AlignPar
 def _rescore(src: _Side, tgt: _Side, lo, hi, p: AlignParams, sc: _Scoring, scores: dict, changed: dict) -> None:
     """Recompute the bead values that newly encoded spans change: a src span of a sentences ending at
     state i changes row i of every (a, *) table; a tgt span of b sentences ending at j changes column
-    j of every (*, b) table, i.e. the rows whose band holds j."""
-    from aligner.align.dp import _band_scores
+    j of every (*, b) table (the rows whose band holds j)."""
+    from aligner.align.dp import _band_column, _band_scores
 
     rows: dict[tuple[int, int], set[int]] = {}
     for s_, e_ in changed["src"]:
         for (a, b) in scores:
             if a == e_ - s_:
                 rows.setdefault((a, b), set()).add(e_)
-    for s_, e_ in changed["tgt"]:
-        r0 = int(np.searchsorted(hi, e_, side="right"))
-        r1 = int(np.searchsorted(lo, e_, side="right"))
-        for (a, b) in scores:
-            if b == e_ - s_:
-                rows.setdefault((a, b), set()).update(range(r0, r1))
     for (a, b), rs in rows.items():
         _band_scores(src, tgt, lo, hi, a, b, p, sc, rows=sorted(rs), out=scores[(a, b)])
+    for s_, e_ in changed["tgt"]:
+        for (a, b) in scores:
+            if b == e_ - s_:
+                _band_column(src, tgt, lo, hi, a, b, p, sc, e_, scores[(a, b)])
 
 
 def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):

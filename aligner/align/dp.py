@@ -75,6 +75,24 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
     return out
 
 
+def _band_column(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int, p: AlignParams,
+                 sc: _Scoring, j: int, out: np.ndarray) -> None:
+    """Recompute, in place, the values of bead (a, b) ending at tgt state `j` in every row whose band
+    holds j (after the tgt span ending at j was encoded)."""
+    r0 = max(int(np.searchsorted(hi, j, side="right")), a)
+    r1 = min(int(np.searchsorted(lo, j, side="right")), src.n + 1)
+    if r1 <= r0 or j < b:
+        return
+    rows = np.arange(r0, r1)
+    U, V = src.spans[a], tgt.spans[b]
+    Jc = np.full((len(rows), 1), j, dtype=np.int64)
+    sim = (U[r0:r1] @ V[j])[:, None]
+    ls = (src.cum[rows] - src.cum[rows - a])[:, None]
+    lt = tgt.cum[Jc] - tgt.cum[Jc - b]
+    val = scoring_strategy(p.scoring).block_values(src, tgt, U, V, rows, Jc, sim, ls, lt, a, b, p, sc)
+    out[rows, j - lo[rows]] = val[:, 0]
+
+
 def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
     """Cost of leaving each sentence of `side` one-sided (the strategy's)."""
     return scoring_strategy(p.scoring).skip_costs(side, sc, p)
