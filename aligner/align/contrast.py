@@ -32,6 +32,14 @@ class ContrastScoring:
                - p.paragraph_penalty * (src.cross[a][rows][:, None] + tgt.cross[b][Jc]))
         if p.sub_penalty and a >= 2 and b >= 2:
             val = val - p.sub_penalty * np.maximum(0.0, _best_sub_pair(src.E, tgt.E, rows, Jc, a, b) + p.sub_margin - sim)
+        ps, pt = src.pending.get(a), tgt.pending.get(b)
+        if ps is not None or pt is not None:  # lazy refinement: a side not yet encoded is scored optimistically
+            opt = np.zeros(val.shape, dtype=bool)
+            if ps is not None:
+                opt |= ps[rows][:, None]
+            if pt is not None:
+                opt |= pt[Jc]
+            val = val + sc.pending_slack * opt
         return val
 
     @staticmethod
@@ -44,9 +52,12 @@ class ContrastScoring:
         """Real concatenations where they can matter, then one DP pass over all bead types."""
         from aligner.align.dp import _dp
 
-        if embed_spans is not None and p.refine_spans:
-            _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
-        steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        if embed_spans is not None and p.refine_spans and p.refine_lazy:
+            steps = _lazy_refine(src, tgt, lo, hi, beads, embed_spans, p, sc, stats)
+        else:
+            if embed_spans is not None and p.refine_spans:
+                _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
+            steps = _dp(src, tgt, lo, hi, beads, p, sc)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         stats["band_cells"] = band_cells(lo, hi)
@@ -127,11 +138,12 @@ def _confident(src: _Side, tgt: _Side, p: AlignParams, log_ratio: float):
         cs[i] = ct[j] = True
     return cs, ct
 
-def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams, sc: _Scoring, stats: dict) -> None:
-    """Real embeddings for every concatenation (of a bead size) holding at least one sentence that is
-    not in a confident 1-1 pair; the others keep the normalised sum of their sentence vectors."""
+def _uncertain_spans(src: _Side, tgt: _Side, p: AlignParams, sc: _Scoring, stats: dict):
+    """Every concatenation (of a bead size) holding at least one sentence that is not in a confident
+    1-1 pair, as {side: [(start, end), ...]}; the others keep the normalised sum of their vectors."""
     cs, ct = _confident(src, tgt, p, sc.log_ratio)
     stats["confident_pairs"] = int(cs.sum())
+    out = {}
     for side, obj, conf in (("src", src, cs), ("tgt", tgt, ct)):
         want = []
         for size in sorted(k for k in obj.spans if k >= 2):
@@ -139,7 +151,80 @@ def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams,
                 continue
             bad = np.convolve((~conf).astype(int), np.ones(size, dtype=int), mode="valid") > 0
             want += [(int(s_), int(s_) + size) for s_ in np.flatnonzero(bad)]
-        _encode_spans(obj, side, want, embed_spans, stats)
+        out[side] = want
+    return out
+
+
+def _encode_uncertain_spans(src: _Side, tgt: _Side, embed_spans, p: AlignParams, sc: _Scoring, stats: dict) -> None:
+    """Real embeddings for every uncertain concatenation (`_uncertain_spans`), all at once."""
+    want = _uncertain_spans(src, tgt, p, sc, stats)
+    _encode_spans(src, "src", want["src"], embed_spans, stats)
+    _encode_spans(tgt, "tgt", want["tgt"], embed_spans, stats)
+
+
+def _lazy_refine(src: _Side, tgt: _Side, lo, hi, beads, embed_spans, p: AlignParams, sc: _Scoring, stats: dict):
+    """The DP with real concatenations encoded only where the path wants them.
+
+    Every uncertain concatenation (`_uncertain_spans`) starts as the normalised sum of its sentences,
+    scored optimistically (`pending_slack` added to its beads' values). The DP runs; the uncertain
+    spans on its path are encoded for real; the DP runs again, until its path uses real vectors
+    only. When the slack bounds how much better a real vector can score than the sum, the path is
+    the one encoding every uncertain span would give, at the cost of the spans some path wanted.
+    """
+    from aligner.align.dp import _dp
+
+    want = _uncertain_spans(src, tgt, p, sc, stats)
+    sc.pending_slack = p.lazy_slack
+    for obj, side in ((src, "src"), (tgt, "tgt")):
+        obj.pending = {}
+        for s_, e_ in want[side]:
+            arr = obj.pending.setdefault(e_ - s_, np.zeros(obj.n + 1, dtype=bool))
+            arr[e_] = True
+    rounds = 0
+    scores: dict = {}
+    try:
+        while True:
+            steps = _dp(src, tgt, lo, hi, beads, p, sc, scores=scores)
+            rounds += 1
+            need = {"src": [], "tgt": []}
+            i = j = 0
+            for a, b in steps:
+                if a >= 2 and a in src.pending and src.pending[a][i + a]:
+                    need["src"].append((i, i + a))
+                if b >= 2 and b in tgt.pending and tgt.pending[b][j + b]:
+                    need["tgt"].append((j, j + b))
+                i += a
+                j += b
+            if not need["src"] and not need["tgt"] or rounds > p.lazy_rounds:
+                break
+            for obj, side in ((src, "src"), (tgt, "tgt")):
+                _encode_spans(obj, side, need[side], embed_spans, stats)
+                for s_, e_ in need[side]:
+                    obj.pending[e_ - s_][e_] = False
+            _rescore(src, tgt, lo, hi, p, sc, scores, need)
+    finally:
+        src.pending, tgt.pending = {}, {}
+    stats["lazy_rounds"] = rounds
+    return steps
+
+
+def _rescore(src: _Side, tgt: _Side, lo, hi, p: AlignParams, sc: _Scoring, scores: dict, changed: dict) -> None:
+    """Recompute the bead values that newly encoded spans change: a src span of a sentences ending at
+    state i changes row i of every (a, *) table; a tgt span of b sentences ending at j changes column
+    j of every (*, b) table (the rows whose band holds j)."""
+    from aligner.align.dp import _band_column, _band_scores
+
+    rows: dict[tuple[int, int], set[int]] = {}
+    for s_, e_ in changed["src"]:
+        for (a, b) in scores:
+            if a == e_ - s_:
+                rows.setdefault((a, b), set()).add(e_)
+    for (a, b), rs in rows.items():
+        _band_scores(src, tgt, lo, hi, a, b, p, sc, rows=sorted(rs), out=scores[(a, b)])
+    for s_, e_ in changed["tgt"]:
+        for (a, b) in scores:
+            if b == e_ - s_:
+                _band_column(src, tgt, lo, hi, a, b, p, sc, e_, scores[(a, b)])
 
 
 def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):

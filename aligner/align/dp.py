@@ -30,36 +30,67 @@ def scoring_strategy(name: str):
 
 
 def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int,
-                 p: AlignParams, sc: _Scoring, block: int = 96) -> np.ndarray:
+                 p: AlignParams, sc: _Scoring, block: int = 96, rows=None, out=None) -> np.ndarray:
     """Score of bead (a, b) ending at every state of the band, as (n+1, max width) float32 (NEG outside).
 
     Computed a block of rows at a time (one dense product of the block's span vectors with the
     columns the block touches), so memory is O(block * width) beyond the result. What a bead is
-    worth given its cosine and lengths is the scoring strategy's `block_values`.
+    worth given its cosine and lengths is the scoring strategy's `block_values`. With `rows` (sorted
+    row indices) and `out` (an earlier result), only those rows of `out` are recomputed, in place:
+    after a few spans are encoded, the rows their beads end on.
     """
     strategy = scoring_strategy(p.scoring)
     n = src.n
     width = int((hi - lo).max())
-    out = np.full((n + 1, width), NEG, dtype=np.float32)
+    if out is None:
+        out = np.full((n + 1, width), NEG, dtype=np.float32)
     U, V = src.spans[a], tgt.spans[b]
     offs = np.arange(width)
-    for r0 in range(a, n + 1, block):
-        r1 = min(n + 1, r0 + block)
-        rows = np.arange(r0, r1)
+    if rows is None:
+        runs = [(r0, min(n + 1, r0 + block)) for r0 in range(a, n + 1, block)]
+    else:
+        rows = np.asarray([r for r in rows if a <= r <= n], dtype=np.int64)
+        cut = np.flatnonzero(np.diff(rows) != 1) + 1
+        runs = []
+        for g in np.split(rows, cut):
+            if len(g):
+                g0, g1 = int(g[0]), int(g[-1]) + 1
+                runs += [(r, min(g1, r + block)) for r in range(g0, g1, block)]
+    for r0, r1 in runs:
+        rows_ = np.arange(r0, r1)
         c0 = max(int(lo[r0]), b)
         c1 = int(hi[r1 - 1])
         if c1 <= c0:
+            out[r0:r1] = NEG
             continue
         S = U[r0:r1] @ V[c0:c1].T
         J = lo[r0:r1, None] + offs[None, :]
         valid = (J < hi[r0:r1, None]) & (J >= b)
         Jc = np.clip(J, c0, c1 - 1)
         sim = np.take_along_axis(S, Jc - c0, axis=1)
-        ls = (src.cum[rows] - src.cum[rows - a])[:, None]
+        ls = (src.cum[rows_] - src.cum[rows_ - a])[:, None]
         lt = tgt.cum[Jc] - tgt.cum[Jc - b]
-        val = strategy.block_values(src, tgt, U, V, rows, Jc, sim, ls, lt, a, b, p, sc)
+        val = strategy.block_values(src, tgt, U, V, rows_, Jc, sim, ls, lt, a, b, p, sc)
         out[r0:r1] = np.where(valid, val, NEG)
     return out
+
+
+def _band_column(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int, b: int, p: AlignParams,
+                 sc: _Scoring, j: int, out: np.ndarray) -> None:
+    """Recompute, in place, the values of bead (a, b) ending at tgt state `j` in every row whose band
+    holds j (after the tgt span ending at j was encoded)."""
+    r0 = max(int(np.searchsorted(hi, j, side="right")), a)
+    r1 = min(int(np.searchsorted(lo, j, side="right")), src.n + 1)
+    if r1 <= r0 or j < b:
+        return
+    rows = np.arange(r0, r1)
+    U, V = src.spans[a], tgt.spans[b]
+    Jc = np.full((len(rows), 1), j, dtype=np.int64)
+    sim = (U[r0:r1] @ V[j])[:, None]
+    ls = (src.cum[rows] - src.cum[rows - a])[:, None]
+    lt = tgt.cum[Jc] - tgt.cum[Jc - b]
+    val = scoring_strategy(p.scoring).block_values(src, tgt, U, V, rows, Jc, sim, ls, lt, a, b, p, sc)
+    out[rows, j - lo[rows]] = val[:, 0]
 
 
 def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
@@ -67,8 +98,12 @@ def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
     return scoring_strategy(p.scoring).skip_costs(side, sc, p)
 
 
-def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring):
-    """Best path through the band; returns the list of (a, b) steps from (0, 0) to (n, m)."""
+def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring,
+        scores: dict | None = None):
+    """Best path through the band; returns the list of (a, b) steps from (0, 0) to (n, m).
+
+    `scores`, if given, holds the bead values by type (`_band_scores`) from an earlier pass: missing
+    types are computed and stored there (the lazy refinement updates a few rows between passes)."""
     n, m = src.n, tgt.n
     beads = [t for t in beads if t[0] <= max(n, 0) and t[1] <= max(m, 0)]
     if (1, 0) not in beads:
@@ -78,7 +113,10 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     row_beads = [(k, a, b) for k, (a, b) in enumerate(beads) if a >= 1]
     k01 = beads.index((0, 1))
     maxa = max(a for a, _ in beads)
-    scores = {(a, b): _band_scores(src, tgt, lo, hi, a, b, p, sc) for _, a, b in row_beads if b >= 1}
+    scores = scores if scores is not None else {}
+    for _, a, b in row_beads:
+        if b >= 1 and (a, b) not in scores:
+            scores[(a, b)] = _band_scores(src, tgt, lo, hi, a, b, p, sc)
     skip_s = _skip_costs(src, sc, p)
     skip_t = _skip_costs(tgt, sc, p)
     cum_t = np.concatenate([[0.0], np.cumsum(skip_t)])

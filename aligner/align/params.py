@@ -45,6 +45,9 @@ class AlignParams:
     split_one_sided: float | None = None  # contrast: after the DP, an edge sentence of a merged side becomes one-sided
     # when the bead's cosine without it rises by more than this (None: off)
     confident_contrast: float = 0.03  # a mutual best 1-1 pair beating its adjacent sentences by this is confident
+    refine_lazy: bool = True  # contrast: encode an uncertain concatenation only when a DP path wants it
+    lazy_slack: float = 0.05  # ... scoring a span not encoded yet this much above its sum's value (optimism)
+    lazy_rounds: int = 60  # ... at most this many DP passes
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
     def with_config(self, config) -> "AlignParams":

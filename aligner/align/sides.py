@@ -32,6 +32,7 @@ class _Side:
     best: np.ndarray | None = None  # per sentence: index of its best match in the window (-1: none)
     cross: dict[int, np.ndarray] = field(default_factory=dict)
     cum: np.ndarray | None = None
+    pending: dict[int, np.ndarray] = field(default_factory=dict)  # a -> (n+1,) bool: span not encoded yet (lazy)
 
     @property
     def n(self) -> int:
@@ -58,6 +59,7 @@ class _Scoring:
     unit: float = 1.0  # spread of margins (good - bad): penalties are expressed in this unit
     lengths: bool = True  # sentence lengths were given (contrast scoring ignores lengths otherwise)
     contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence (`skip` stays the knn one,
+    pending_slack: float = 0.0  # contrast scoring, lazy refinement: optimism for a span not encoded yet
 
 def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
     """Typical good margin and the skip cost, from the margin distribution in the current windows."""
