@@ -57,12 +57,20 @@ def main(argv=None) -> int:
     ap.add_argument("--sample", type=int, default=0, help="print a random sample of this many warnings or worse")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--dump", type=Path, help="write every finding (JSON lines, with its sentence) here")
     args = ap.parse_args(argv)
 
     if not args.root.is_dir():
         print(f"skipped: {args.root} not found (apt-get install debian-reference-en debian-reference-it "
               "debian-reference-de debian-reference-fr)")
         return 0
+    result, seconds = run_pages(args.root, args.pages, args.langs)
+    report(result, seconds, args)
+    return 0
+
+
+def run_pages(root: Path, pages, langs):
+    """The pipeline with default settings on a temporary corpus of the chosen pages -> (result, seconds)."""
     from aligner.config import Config
     from aligner.pipeline import run
 
@@ -71,9 +79,9 @@ def main(argv=None) -> int:
         corpus = tmp / "corpus"
         corpus.mkdir()
         manifest = []
-        for page in args.pages:
-            for lang in args.langs:
-                src = args.root / f"{page}.{lang}.html"
+        for page in pages:
+            for lang in langs:
+                src = root / f"{page}.{lang}.html"
                 if not src.is_file():
                     continue
                 shutil.copy(src, corpus / src.name)
@@ -85,6 +93,10 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    return result, seconds
+
+
+def report(result, seconds: float, args) -> None:
     docs = {d.doc: d for d in result.documents}
     n_sent = sum(len(d.sentences) for d in result.documents if d.ok)
     per_k = 1000.0 / max(1, n_sent)
@@ -135,7 +147,14 @@ def main(argv=None) -> int:
             "by_severity": dict(by_sev), "by_code": {f"{c}:{s}": n for (c, s), n in by_code.items()},
             "on_markup": len(on_markup), "parallel_expected": len(expected),
             "parallel_found": len(parallel & expected)}, indent=2), encoding="utf-8")
-    return 0
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as fh:
+            for f in result.flags:
+                doc = docs[f.doc]
+                sent = next((s for s in doc.sentences if s.i == f.sentence), None)
+                fh.write(json.dumps({"doc": f.doc, "code": f.code, "severity": f.severity, "text": f.text,
+                                     "message": f.message, "sentence": sent.text if sent else None},
+                                    ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
