@@ -576,3 +576,28 @@ def test_lazy_refinement_gives_the_eager_path_for_fewer_strings(seed):
     # no slack: a pending span competes with its plain sum; the path still ends on real vectors only
     _, asked0, _ = run(refine_lazy=True, lazy_slack=0.0)
     assert len(asked0) <= len(asked_lazy)
+
+
+def test_knn_skip_lowers_the_skip_cost_of_sentences_the_knn_scoring_leaves_one_sided():
+    """`knn_skip` (off by default): the contrast scoring charges this instead of `contrast_skip` for the
+    sentences a sums-only knn alignment leaves one-sided; an inserted sentence is among them."""
+    recipe = list(range(15)) + [None] + list(range(15, 30))
+    X, Y = build(recipe, 30)
+    from aligner.align import contrast
+    seen = {}
+    orig = contrast.ContrastScoring.skip_costs
+
+    def spy(side, sc, p):
+        cost = orig(side, sc, p)
+        seen.setdefault(side.n, []).append(cost)
+        return cost
+
+    contrast.ContrastScoring.skip_costs = staticmethod(spy)
+    try:
+        beads = align(X, Y, params=AlignParams(knn_skip=0.0))
+    finally:
+        contrast.ContrastScoring.skip_costs = staticmethod(orig)
+    assert ((), (15,)) in pairs(beads)
+    tgt_cost = seen[31][-1]
+    assert tgt_cost[15] == 0.0 and (np.delete(tgt_cost, 15) == 0.02).all()
+    assert (seen[30][-1] == 0.02).all()

@@ -44,7 +44,11 @@ class ContrastScoring:
 
     @staticmethod
     def skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
-        return np.full(side.n, sc.contrast_skip)
+        cost = np.full(side.n, sc.contrast_skip)
+        mark = getattr(side, "skip_mark", None)
+        if mark is not None and p.knn_skip is not None:
+            cost[mark] = p.knn_skip
+        return cost
 
     @staticmethod
     def decode(src: _Side, tgt: _Side, lo, hi, beads, p: AlignParams, sc: _Scoring, stats: dict, embed_spans,

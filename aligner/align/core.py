@@ -76,6 +76,13 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
 
         raise AlignerError("sentence lengths do not match the number of embeddings")
     strategy = scoring_strategy(p.scoring)  # ConfigError for an unknown name
+    knn_one_sided = None
+    if p.knn_skip is not None and p.scoring == "contrast":
+        from dataclasses import replace as _replace
+
+        kb = align(src_emb, tgt_emb, src_len=src_len, tgt_len=tgt_len, src_par=src_par, tgt_par=tgt_par,
+                   embed_spans=None, params=_replace(p, scoring="knn", knn_skip=None))
+        knn_one_sided = ({i for b in kb if not b.tgt for i in b.src}, {j for b in kb if not b.src for j in b.tgt})
     if p.center and strategy.centred:
         mx, my = _shrunk_mean(X), _shrunk_mean(Y)
         X, Y = _unit(X - mx), _unit(Y - my)
@@ -99,6 +106,9 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     # pass 2: margins in a window along that path, all bead types, in a band around it
     src = _Side(X, sl, sp)
     tgt = _Side(Y, tl, tp)
+    if knn_one_sided is not None:
+        src.skip_mark = np.isin(np.arange(n), list(knn_one_sided[0]))
+        tgt.skip_mark = np.isin(np.arange(m), list(knn_one_sided[1]))
     wlo, whi = band_around(gi, gj, n, m, p.window)
     _set_margins(src, tgt, *_sentence_window(wlo, whi, m), p, sa, sb)
     if p.pair_knn:
