@@ -121,6 +121,8 @@ def main(argv=None) -> None:
     ap.add_argument("--engines", nargs="+", default=["local1", "local2"], choices=sorted(ENGINES))
     ap.add_argument("--encoder", default="fake", help="fake (default: the deterministic test encoder) or an encoder name")
     ap.add_argument("--kill", action="store_true", help="also measure a kill -9 half-way and its re-run")
+    ap.add_argument("--cache-dir", type=Path, default=None,
+                    help="a real encoder's embedding cache to reuse (warm: the encoder share is then not measured)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--json", type=Path, default=None, help="write the rows as JSON here")
     args = ap.parse_args(argv)
@@ -142,13 +144,14 @@ def main(argv=None) -> None:
         else:
             extra = ["--encoder", args.encoder]
         for engine in args.engines:
-            out = RESULTS / f"scale-out-{n}-{engine}"
+            slug = "".join(ch if ch.isalnum() else "-" for ch in args.encoder)
+            out = RESULTS / f"scale-out-{n}-{engine}-{slug}"  # runs with two encoders may go on at once
             if out.exists():
                 import shutil
 
                 shutil.rmtree(out)
-            if args.encoder != "fake":  # a cold embedding cache for every run
-                env["ALIGNER_CACHE_DIR"] = str(RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
+            if args.encoder != "fake":  # a cold embedding cache for every run, unless one is given
+                env["ALIGNER_CACHE_DIR"] = str(args.cache_dir or RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
             m = run_once(corpus, out, [*ENGINES[engine], *extra], env)
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
             last = json.loads((out / ".work" / "last_run.json").read_text(encoding="utf-8"))
@@ -166,8 +169,18 @@ def main(argv=None) -> None:
                   f"(largest process {m['rss_max'] / 2**20:.0f} MB)  pairing recall {recall:.3f} precision {precision:.3f}  "
                   f"encoder {enc:.0f}s", flush=True)
             print("        stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in last["timings"].items()), flush=True)
+            inside = last.get("encoding_seconds", {})
+            row["encoding_by_stage"] = inside
+            print("        inside the encoder: " + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
+                  + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0):.1f}s"
+                                                  for k in ("roles", "align")), flush=True)
+            cal = summary["counts"].get("pairs", {}).get("topic_calibration")
+            if cal:
+                row["topic_calibration"] = cal
+                print(f"        topic range calibrated: background {cal['background']} -> "
+                      f"{cal['topic_floor']}-{cal['topic_ceiling']}", flush=True)
             if args.kill and engine == args.engines[0]:
-                out_k = RESULTS / f"scale-out-{n}-{engine}-kill"
+                out_k = RESULTS / f"scale-out-{n}-{engine}-{slug}-kill"
                 if out_k.exists():
                     import shutil
 
@@ -194,7 +207,11 @@ def main(argv=None) -> None:
               f"peak RSS x{rss:.2f} for x{r['docs'] / b['docs']:.0f} documents")
     for r in rows:
         share = 1 - r["encoding_s"] / r["wall"] if r["wall"] else 0
-        print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time")
+        stages = r["stages"]
+        enc = r.get("encoding_by_stage", {})
+        rest = {k: stages.get(k, 0) - enc.get(k, 0) for k in ("roles", "align")}
+        print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time "
+              f"(of which roles {rest['roles'] / r['wall']:.1%}, alignment {rest['align'] / r['wall']:.1%})")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 

@@ -264,9 +264,53 @@ def needs_labelling(doc: Document) -> bool:
     return not _manifest_role(doc) and bool((doc.title or "").strip() or any(s.text.strip() for s in doc.sentences))
 
 
+class _Names:
+    """The vocabulary's names compared in a run: their vectors, roles and phrase patterns, computed once.
+
+    A sharded run labels one shard at a time with the same vocabulary and corpus languages: the
+    names are encoded and their patterns compiled once per process (`label_roles(cache=...)`),
+    not once per shard.
+    """
+
+    def __init__(self, vocab: RoleVocabulary, languages: set | None, encoder):
+        import numpy as np
+
+        self.vocab, self.encoder = vocab, encoder  # kept alive: the cache's key holds their ids
+        self.names = list(vocab.roles)
+        self.index = {n: k for k, n in enumerate(self.names)}
+        self.forms, self.owners, self.form_langs = vocab.forms(languages)
+        owner_idx = np.array([self.index[o] for o in self.owners], dtype=np.int64)
+        self.vectors = form_vectors(self.forms, encoder)  # the shipped vectors when the encoder matches
+        # the names grouped by role, for one maximum per role (np.maximum.reduceat over the groups)
+        self.order = np.argsort(owner_idx, kind="stable")
+        grouped = owner_idx[self.order]
+        self.starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+        self.present = grouped[self.starts] if len(grouped) else grouped
+        self._usable: dict[Any, Any] = {}
+
+    def per_role(self, vectors, lang: str | None):
+        """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
+        import numpy as np
+
+        usable = self._usable.get(lang)
+        if usable is None:
+            usable = np.array([lang is None or "en" in fl or lang in fl for fl in self.form_langs], dtype=bool)
+            self._usable[lang] = usable
+        out = np.full((len(vectors), len(self.names)), -np.inf, dtype=np.float64)
+        if not len(self.order) or not len(vectors):
+            return out
+        sims = np.where(usable[None, :], vectors @ self.vectors.T, -np.inf)
+        out[:, self.present] = np.maximum.reduceat(sims[:, self.order], self.starts, axis=1)
+        return out
+
+    def lexical(self, title: str) -> list[str]:
+        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`)."""
+        return sorted({self.owners[k] for k, form in enumerate(self.forms) if _phrase_in(title, form)})
+
+
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
                 details: dict[str, RoleDecision] | None = None, embeddings: Mapping[str, Any] | None = None,
-                languages: set | None = None) -> None:
+                languages: set | None = None, cache: dict | None = None) -> None:
     """Set doc.role and doc.role_score from the title first, then the body.
 
     `vocabulary`: None (the shipped one, plus `config.roles_file` if set), a path to a user
@@ -277,6 +321,8 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
     vector per sentence, as the pipeline's embed stage computed them): the body's support
     reuses them instead of encoding the bodies a second time, so labelling costs three encoder
     calls (the vocabulary's names, the titles, the bodies of documents without embeddings).
+    `cache` (a dict kept by the caller across calls with the same encoder and settings, as a
+    sharded run's worker does): the vocabulary and its encoded names are reused from it.
     With `config.roles` false nothing is encoded: manifest roles are kept, other documents get
     no role (source "off").
     """
@@ -294,12 +340,15 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
             if details is not None:
                 details[doc.doc] = RoleDecision(doc.role, doc.role_score, source, best=doc.role)
         return
+    cache = {} if cache is None else cache
     if isinstance(vocabulary, RoleVocabulary):
         vocab = vocabulary
     else:
-        vocab = load_vocabulary(vocabulary if vocabulary is not None else config.roles_file)
-    names = list(vocab.roles)
-    index = {n: k for k, n in enumerate(names)}
+        source_key = ("vocabulary", vocabulary if vocabulary is None or isinstance(vocabulary, (str, Path))
+                      else id(vocabulary), config.roles_file)
+        if source_key not in cache:
+            cache[source_key] = load_vocabulary(vocabulary if vocabulary is not None else config.roles_file)
+        vocab = cache[source_key]
 
     todo: list[tuple[Document, str, list[str]]] = []
     for doc in documents:
@@ -323,17 +372,12 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
 
     # English names and those of the documents' languages (all names when a language is unknown)
     doc_langs = set(languages) if languages is not None else {d.lang for d, _, _ in todo}
-    forms, owners, form_langs = vocab.forms(None if None in doc_langs else {str(x) for x in doc_langs})
-    owner_idx = np.array([index[o] for o in owners])
-    form_vecs = form_vectors(forms, encoder)
-
-    def per_role(vectors: np.ndarray, lang: str | None) -> np.ndarray:
-        """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
-        usable = np.array([lang is None or "en" in fl or lang in fl for fl in form_langs])
-        sims = np.where(usable[None, :], vectors @ form_vecs.T, -np.inf)
-        out = np.full((len(vectors), len(names)), -np.inf, dtype=np.float64)
-        np.maximum.at(out.T, owner_idx, sims.T)  # out[:, r] = max over the names of r
-        return out
+    form_languages = None if None in doc_langs else {str(x) for x in doc_langs}
+    names_key = ("names", id(vocab), id(encoder), None if form_languages is None else frozenset(form_languages))
+    if names_key not in cache:
+        cache[names_key] = _Names(vocab, form_languages, encoder)
+    table: _Names = cache[names_key]
+    names, index, per_role = table.names, table.index, table.per_role
 
     title_vecs = encoder.encode([t for _, t, _ in todo], kind=TITLE_KIND)
     given = embeddings or {}
@@ -350,7 +394,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
     for (doc, title, body), t_vec in zip(todo, title_vecs):
         t_sims = per_role(t_vec[None, :], doc.lang)[0]
         b_sims = per_role(body_vecs[doc.doc], doc.lang) if body else np.zeros((0, len(names)))
-        lexical = sorted({owners[k] for k, f in enumerate(forms) if _phrase_in(title, f)})
+        lexical = table.lexical(title)
         encoder_only = t_sims.copy()
         if len(b_sims):
             body_mean = b_sims.mean(axis=0)
