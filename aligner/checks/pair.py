@@ -43,6 +43,12 @@ def bead_similarity(ctx, ap, bead) -> float | None:
     return float(a @ b)
 
 
+def _has_words(text: str) -> bool:
+    """At least two letters or digits: a sentence of punctuation only ('»' split off a quotation) has no content
+    to miss."""
+    return sum(ch.isalnum() for ch in text) >= 2
+
+
 def _median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -57,18 +63,26 @@ class _PairStats:
     def __init__(self, ctx, ap):
         self.sims = {}
         self.log_ratio = {}
+        copies = set()  # beads whose two sides are the same text: a copy left untranslated, not a translation
         for b in ap.beads:
             if not b.src or not b.tgt:
                 continue
-            ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+            s_txt, t_txt = _side_text(ap.src, b.src), _side_text(ap.tgt, b.tgt)
+            ls, lt = len(s_txt), len(t_txt)
             self.log_ratio[id(b)] = math.log((lt + 1) / (ls + 1))
+            if " ".join(s_txt.split()) == " ".join(t_txt.split()):
+                copies.add(id(b))
             sim = bead_similarity(ctx, ap, b)
             if sim is not None:
                 self.sims[id(b)] = sim
-        vals = list(self.sims.values())
+        # The pair's usual similarity and length ratio are those of its translated beads: in a translation that
+        # left much of the source as it is, identical copies (similarity 1.0) would make every real translation
+        # look dissimilar. All beads count when nothing else is left.
+        vals = [v for k, v in self.sims.items() if k not in copies] or list(self.sims.values())
         self.median_sim = _median(vals)
         self.mad_sim = _median([abs(v - self.median_sim) for v in vals]) if vals else None
-        self.median_ratio = _median(list(self.log_ratio.values()))
+        ratios = [v for k, v in self.log_ratio.items() if k not in copies] or list(self.log_ratio.values())
+        self.median_ratio = _median(ratios)
         self.n = len(vals)
 
 
@@ -159,7 +173,7 @@ class PartialOmission(Check):
                 sims = [float(v @ ov) for v in vecs]
                 best = max(sims)
                 for i, sim in zip(idx, sims):
-                    if best - sim >= self.member_margin:
+                    if best - sim >= self.member_margin and _has_words(doc.sentences[i].text):
                         s = doc.sentences[i]
                         yield self.flag(doc, s.raw_start, s.raw_end,
                                         f"This sentence seems to have no counterpart in {other_doc.doc}: it is much "
@@ -264,8 +278,8 @@ class LengthRatio(Check):
     summary = "The two sides of a bead have an implausible length ratio."
     help = ("The character length ratio of a bead is compared with the pair's own typical ratio (the median "
             "over its beads, which calibrates the language pair: Italian runs longer than English, Tagalog "
-            "longer still). A bead more than `max_factor` times off is flagged. Short beads (< `min_chars`) are "
-            "skipped: their ratios are noisy.")
+            "longer still). A bead more than `max_factor` times off is flagged. Beads with a side shorter than "
+            "`min_chars` (headings, labels) are skipped: their ratios are noisy.")
     params = {"max_factor": 2.0, "min_chars": 20, "min_beads": 5}
 
     def find_pair(self, ctx, ap):
@@ -277,8 +291,8 @@ class LengthRatio(Check):
             if id(b) not in st.log_ratio:
                 continue
             ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
-            if max(ls, lt) < self.min_chars:
-                continue
+            if min(ls, lt) < self.min_chars:
+                continue  # the ratio of a short heading or label ('3.4. Popcon') says little
             dev = st.log_ratio[id(b)] - base
             if abs(dev) >= math.log(self.max_factor):
                 start, end = _side_span(ap.tgt, b.tgt)
