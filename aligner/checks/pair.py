@@ -43,6 +43,14 @@ def bead_similarity(ctx, ap, bead) -> float | None:
     return float(a @ b)
 
 
+def _visible(doc, start: int, end: int) -> str:
+    """raw[start:end] with markup blanked (a number in a link's address is not in the text), same offsets."""
+    from aligner.checks.view import LITERAL, reader_view
+
+    view = reader_view(doc)[start:end]
+    return "".join(r if v == LITERAL else v for v, r in zip(view, doc.raw[start:end]))
+
+
 def _has_words(text: str) -> bool:
     """At least two letters or digits: a sentence of punctuation only ('»' split off a quotation) has no content
     to miss."""
@@ -231,7 +239,8 @@ class NumberMismatch(Check):
     severity = "error"
     scope = "pair"
     summary = "A number differs between the two sides of a bead."
-    help = ("Every number of one side must appear on the other. Decimal commas and points (2,2 = 2.2), thousands "
+    help = ("Every number of one side must appear on the other (numbers in markup, such as a link's address, do "
+            "not count). Decimal commas and points (2,2 = 2.2), thousands "
             "separators (1 000 = 1.000 = 1,000) and the number words one to ten of each language are normalised. "
             "A number missing on the other side is a mistranslation or an omission.")
     params = {"ignore_single_digits": False}
@@ -243,7 +252,7 @@ class NumberMismatch(Check):
             sides = []
             for doc, idx in ((ap.src, b.src), (ap.tgt, b.tgt)):
                 start, _ = _side_span(doc, idx)
-                raw = doc.raw[start:doc.sentences[idx[-1]].raw_end]
+                raw = _visible(doc, start, doc.sentences[idx[-1]].raw_end)
                 nums, words = numbers_in(raw, doc.lang)
                 if self.ignore_single_digits:
                     nums = [n for n in nums if not (len(n[2]) == 1 and min(n[2]) < 10 and float(min(n[2])).is_integer())]
