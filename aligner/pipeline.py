@@ -475,6 +475,7 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
     B = state.config.engine.batch_size
     batches: dict[int, dict[int, Any]] = {}
     counterparts: dict[tuple[str, int], str] = {}
+    translations: dict[tuple[str, int], list[tuple[str, str]]] = {}  # every pair's counterpart, for the checks
     pair_flags = []
     problems = []  # (document, stage, message): a pair whose alignment failed, reported on its source document
     by_id = {d.doc: d for d in docs}
@@ -495,13 +496,15 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
             t_txt = " ".join(tgt.sentences[j].text for j in bead.tgt)
             for j in bead.src:
                 counterparts[(src.doc, j)] = t_txt
+                translations.setdefault((src.doc, j), []).append((tgt.lang, t_txt))
             for j in bead.tgt:
                 counterparts[(tgt.doc, j)] = s_txt
+                translations.setdefault((tgt.doc, j), []).append((src.lang, s_txt))
         pair_flags.extend(f for f in flags if f.doc in mine)
     words = state.memo("words", lambda: read_pickle(state.folder("segment") / "words.pkl"))
     checks = state.memo("checks", lambda: build_checks(state.config))
     ctx = check_context(docs, [], encoder=None, embeddings=None, config=state.config, lexicon=state.lexicon(),
-                        corpus_words=_WordsView(words), counterparts=counterparts)
+                        corpus_words=_WordsView(words), counterparts=counterparts, translations=translations)
     flags = settle_flags(docs, problem_flags(state.config, problems) + check_documents(ctx, checks, docs) + pair_flags)
     apply_fixes(docs, flags, config=state.config)
     per_doc: dict[str, list] = {d.doc: [] for d in docs}

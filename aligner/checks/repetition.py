@@ -180,8 +180,8 @@ class RepeatedPhrase(_Repetition):
 
     def find(self, ctx, doc):
         for a, text, toks, i, n, removed in self._repeats(doc):
-            if n < self.min_tokens:
-                continue
+            if n < self.min_tokens or sum(any(ch.isalnum() for ch in toks[k][2]) for k in range(i, i + n)) < 2:
+                continue  # one word with punctuation ('"Japanese" → "Japanese mozc"') is repeated-word's business
             if toks[i + n - 1][2] in (",", ";"):
                 continue  # 'Oui, oui,' / 'Weiter, weiter,': emphatic repetition set off by commas (epizeuxis)
             start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]
