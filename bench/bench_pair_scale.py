@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 def load(work: Path):
     seg = next(p for p in work.glob("segment-*") if p.is_dir())
@@ -50,6 +52,7 @@ def main(argv=None) -> None:
     from aligner.config import PairConfig
     from aligner.pair import pair_documents
     from aligner.pair.candidates import ann, centre_by_language, document_vector
+    from bench_scale import sibling_translations
 
     gold = json.loads(args.gold.read_text(encoding="utf-8"))
     truth = {tuple(sorted((p["src"], p["tgt"]))) for p in gold["parallel"]}
@@ -79,10 +82,12 @@ def main(argv=None) -> None:
             pairs = pair_documents(infos, vectors, config=PairConfig(), stats=stats, calibrate=calibrate)
         found = {tuple(sorted((p.src_doc, p.tgt_doc))) for p in pairs if p.relation == "parallel"}
         hit = len(found & truth)
+        siblings = len(found & (truth | sibling_translations(gold)))
         cal = stats.get("topic_calibration")
         what = (f"calibrated (background {cal['background']}, range {cal['topic_floor']}-{cal['topic_ceiling']})"
                 if cal else f"fixed range {PairConfig().topic_floor}-{PairConfig().topic_ceiling}")
         print(f"  {what}: recall {hit / len(truth):.4f} precision {hit / max(1, len(found)):.4f} "
+              f"({siblings / max(1, len(found)):.4f} counting two translations of one source as parallel) "
               f"({len(found)} parallel; {stats['candidates']} candidates; {time.perf_counter() - t0:.0f} s)", flush=True)
 
 
