@@ -88,7 +88,7 @@ class SegmentConfig:
 class PairConfig:
     parallel_threshold: float = setting(0.5, lo=0.0, hi=1.0)
     comparable_threshold: float = setting(0.2, lo=0.0, hi=1.0)
-    ann_neighbours: int = setting(10, lo=1)
+    ann_neighbours: int = setting(5, lo=1)  # per document and language, over language-centred document vectors
     # Sentence evidence (docs/pairing.md): ratio margin over the k nearest sentences of the other side.
     margin_k: int = setting(4, lo=1)
     margin_threshold: float = setting(1.02, lo=0.0, lo_open=True)  # measured on multilingual-e5-small; LaBSE/LASER-style spaces use ~1.05
@@ -98,6 +98,9 @@ class PairConfig:
     topic_floor: float = setting(0.80, lo=-1.0, hi=1.0)
     topic_ceiling: float = setting(0.86, lo=-1.0, hi=1.0)
     topic_weight: float = setting(0.3, lo=0.0, hi=1.0)  # score = (1 - topic_weight) * translation evidence + topic_weight * topic
+    # auto: move the topic range to the encoder's scale measured on the corpus (aligner.pair.calibrated) unless the
+    # encoder is e5-small, on which it was set; on: always; off: never
+    calibration: str = setting("auto", choices=("auto", "on", "off"))
     # Scale: up to this many documents every cross-language pair is scored; above it an ANN index proposes candidates.
     exhaustive_max_docs: int = setting(100, lo=0)
     max_pair_records: int = setting(50_000, lo=0)  # above this many cross-language pairs only candidates are reported

@@ -25,6 +25,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
+from aligner.memo import memo_key
+
 DEFAULT_LANGUAGES = ("tl", "it", "cs", "en", "de", "fr", "es", "pt")
 # Languages we can recognise (to say "this is Welsh, not configured") without being asked to
 # process them: every language lingua knows (75). The wide detector runs in low-accuracy mode
@@ -39,6 +41,23 @@ MAX_CHARS = 600
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _lock = threading.Lock()
 _cache: dict[tuple[str, ...], dict[str, tuple[str | None, float]]] = {}
+
+
+@lru_cache(maxsize=1)
+def lingua_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("lingua-language-detector")
+    except metadata.PackageNotFoundError:  # pragma: no cover - installed without metadata
+        return "unknown"
+
+
+def _memo(kind: str, languages: tuple[str, ...]):
+    """The on-disk memo of lingua's answers for one detector (version, mode, languages): aligner.memo."""
+    from aligner.memo import get_memo
+
+    return get_memo(f"lingua-{lingua_version()}-{kind}-{'_'.join(languages)}")
 
 
 def _iso(code: str):
@@ -89,6 +108,15 @@ def detect_languages(texts: Sequence[str], languages: Iterable[str] | None = Non
     cache = _cache.setdefault(langs, {})
     prepared = [_prepare(t) for t in texts]
     todo = sorted({p for p in prepared if p not in cache and any(ch.isalpha() for ch in p)})
+    memo = _memo("detect", langs) if todo else None
+    if memo is not None:  # answers of an earlier run (exactly lingua's): no model is loaded for them
+        keys = {t: memo_key(t) for t in todo}
+        known = memo.get_many(list(keys.values()))
+        for t, k in keys.items():
+            if k in known:
+                code, conf = known[k]
+                cache[t] = (code, conf)
+        todo = [t for t in todo if t not in cache]
     if todo:
         detector = get_detector(langs)
         with _lock:
@@ -98,6 +126,8 @@ def detect_languages(texts: Sequence[str], languages: Iterable[str] | None = Non
                 results = detector.compute_language_confidence_values_in_parallel(todo)
         for text, values in zip(todo, results):
             cache[text] = _top(values, langs)
+        if memo is not None:
+            memo.put_many((memo_key(t), list(cache[t])) for t in todo)
         if len(cache) > 200_000:
             cache.clear()
     return [cache.get(p, (None, 0.0)) for p in prepared]
@@ -122,8 +152,18 @@ def _wide_detector(languages: tuple[str, ...]):
 def guess_outside(text: str, languages: Iterable[str] | None = None) -> tuple[str | None, float]:
     """Best guess among a wide set of languages (configured ones included), for a doubtful text."""
     langs = tuple(sorted(set(SENTINEL_LANGUAGES) | set(_norm_languages(languages))))
-    values = _wide_detector(langs).compute_language_confidence_values(_prepare(text))
-    return _top(values, langs)
+    text = _prepare(text)
+    memo = _memo("wide-low", langs)
+    key = memo_key(text)
+    if memo is not None:
+        known = memo.get_many([key])
+        if key in known:
+            code, conf = known[key]
+            return code, conf
+    answer = _top(_wide_detector(langs).compute_language_confidence_values(text), langs)
+    if memo is not None:
+        memo.put_many([(key, list(answer))])
+    return answer
 
 
 # -- function words ------------------------------------------------------------------------------

@@ -198,7 +198,19 @@ class DocPair:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # as dataclasses.asdict, without its generic machinery (one call per pair record: 10^5 at scale)
+        return {"src_doc": self.src_doc, "tgt_doc": self.tgt_doc, "src_lang": self.src_lang,
+                "tgt_lang": self.tgt_lang, "relation": self.relation, "score": self.score,
+                "evidence": _plain_copy(self.evidence)}
+
+
+def _plain_copy(obj: Any) -> Any:
+    """A copy of nested dicts, lists and tuples (what asdict makes of a record's evidence)."""
+    if isinstance(obj, dict):
+        return {k: _plain_copy(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_plain_copy(v) for v in obj)
+    return obj
 
 
 # -- hand-off types between the pipeline's stages and its callers ----------------------------

@@ -99,7 +99,24 @@ def run_once(corpus: Path, out: Path, args: list[str], env: dict[str, str], kill
     return {"wall": wall, "cpu": cpu, "rss_tree": peak[0], "rss_max": peak[1], "killed": killed}
 
 
-def pairing_quality(out: Path, gold: dict) -> tuple[float, float]:
+def sibling_translations(gold: dict) -> set[tuple[str, str]]:
+    """Pairs of two translations of one source document: parallel too, though the gold lists only
+    source-translation pairs (each is the source with its own deletions and merges)."""
+    source_of: dict[str, str] = {}
+    for p in gold["parallel"]:
+        a, b = p["src"], p["tgt"]
+        if gold["documents"][a]["kind"] == "source":
+            source_of[b] = a
+        elif gold["documents"][b]["kind"] == "source":
+            source_of[a] = b
+    by_source: dict[str, list[str]] = {}
+    for t, src in source_of.items():
+        by_source.setdefault(src, []).append(t)
+    return {tuple(sorted((x, y))) for ts in by_source.values() for i, x in enumerate(ts) for y in ts[i + 1:]}
+
+
+def pairing_quality(out: Path, gold: dict) -> tuple[float, float, float]:
+    """(recall, precision, precision with two translations of one source counted as parallel)."""
     found = set()
     with open(out / "pairs.jsonl", encoding="utf-8") as fh:
         for line in fh:
@@ -109,7 +126,8 @@ def pairing_quality(out: Path, gold: dict) -> tuple[float, float]:
     truth = {tuple(sorted((p["src"], p["tgt"]))) for p in gold["parallel"]}
     recall = len(found & truth) / len(truth) if truth else 1.0
     precision = len(found & truth) / len(found) if found else 1.0
-    return recall, precision
+    with_siblings = len(found & (truth | sibling_translations(gold))) / len(found) if found else 1.0
+    return recall, precision, with_siblings
 
 
 ENGINES = {"local1": ["--workers", "1"], "local2": ["--workers", "2"], "ray2": ["--engine", "ray", "--workers", "2"]}
@@ -121,9 +139,19 @@ def main(argv=None) -> None:
     ap.add_argument("--engines", nargs="+", default=["local1", "local2"], choices=sorted(ENGINES))
     ap.add_argument("--encoder", default="fake", help="fake (default: the deterministic test encoder) or an encoder name")
     ap.add_argument("--kill", action="store_true", help="also measure a kill -9 half-way and its re-run")
+    ap.add_argument("--cache-dir", type=Path, default=None,
+                    help="a real encoder's embedding cache to reuse (warm: the encoder share is then not measured)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--json", type=Path, default=None, help="write the rows as JSON here")
+    ap.add_argument("--rescore", nargs=2, type=Path, metavar=("OUT", "GOLD"),
+                    help="only print the pairing recall/precision of a finished run's OUT against GOLD")
     args = ap.parse_args(argv)
+    if args.rescore:
+        out, gold_path = args.rescore
+        recall, precision, siblings = pairing_quality(out, json.loads(gold_path.read_text(encoding="utf-8")))
+        print(f"{out}: pairing recall {recall:.4f} precision {precision:.4f} "
+              f"({siblings:.4f} counting two translations of one source as parallel)")
+        return
     from make_corpus import generate
 
     rows = []
@@ -142,32 +170,45 @@ def main(argv=None) -> None:
         else:
             extra = ["--encoder", args.encoder]
         for engine in args.engines:
-            out = RESULTS / f"scale-out-{n}-{engine}"
+            slug = "".join(ch if ch.isalnum() else "-" for ch in args.encoder)
+            out = RESULTS / f"scale-out-{n}-{engine}-{slug}"  # runs with two encoders may go on at once
             if out.exists():
                 import shutil
 
                 shutil.rmtree(out)
-            if args.encoder != "fake":  # a cold embedding cache for every run
-                env["ALIGNER_CACHE_DIR"] = str(RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
+            if args.encoder != "fake":  # a cold embedding cache for every run, unless one is given
+                env["ALIGNER_CACHE_DIR"] = str(args.cache_dir or RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
             m = run_once(corpus, out, [*ENGINES[engine], *extra], env)
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
             last = json.loads((out / ".work" / "last_run.json").read_text(encoding="utf-8"))
             enc = sum(last.get("encoding_seconds", {}).values())
-            recall, precision = pairing_quality(out, gold)
+            recall, precision, precision_siblings = pairing_quality(out, gold)
             row = {"docs": n, "sentences": summary["counts"]["sentences"], "engine": engine, "encoder": args.encoder,
                    **{k: round(v, 2) if isinstance(v, float) else v for k, v in m.items()},
                    "docs_per_s": round(n / m["wall"], 2), "sentences_per_s": round(summary["counts"]["sentences"] / m["wall"], 1),
                    "encoding_s": round(enc, 1), "stages": last["timings"], "recall": round(recall, 4),
-                   "precision": round(precision, 4), "gold_sentences": n_sent,
+                   "precision": round(precision, 4), "precision_with_siblings": round(precision_siblings, 4),
+                   "gold_sentences": n_sent,
                    "report_html_bytes": (out / "report.html").stat().st_size}
             rows.append(row)
             print(f"{n:>6} docs {engine:7s} {args.encoder}: wall {m['wall']:.0f}s cpu {m['cpu']:.0f}s "
                   f"{row['docs_per_s']} docs/s {row['sentences_per_s']} sent/s  peak RSS tree {m['rss_tree'] / 2**20:.0f} MB "
-                  f"(largest process {m['rss_max'] / 2**20:.0f} MB)  pairing recall {recall:.3f} precision {precision:.3f}  "
+                  f"(largest process {m['rss_max'] / 2**20:.0f} MB)  pairing recall {recall:.3f} precision {precision:.3f} "
+                  f"({precision_siblings:.3f} counting two translations of one source as parallel)  "
                   f"encoder {enc:.0f}s", flush=True)
             print("        stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in last["timings"].items()), flush=True)
+            inside = last.get("encoding_seconds", {})
+            row["encoding_by_stage"] = inside
+            print("        inside the encoder: " + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
+                  + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0):.1f}s"
+                                                  for k in ("roles", "align")), flush=True)
+            cal = summary["counts"].get("pairs", {}).get("topic_calibration")
+            if cal:
+                row["topic_calibration"] = cal
+                print(f"        topic range calibrated: background {cal['background']} -> "
+                      f"{cal['topic_floor']}-{cal['topic_ceiling']}", flush=True)
             if args.kill and engine == args.engines[0]:
-                out_k = RESULTS / f"scale-out-{n}-{engine}-kill"
+                out_k = RESULTS / f"scale-out-{n}-{engine}-{slug}-kill"
                 if out_k.exists():
                     import shutil
 
@@ -194,7 +235,11 @@ def main(argv=None) -> None:
               f"peak RSS x{rss:.2f} for x{r['docs'] / b['docs']:.0f} documents")
     for r in rows:
         share = 1 - r["encoding_s"] / r["wall"] if r["wall"] else 0
-        print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time")
+        stages = r["stages"]
+        enc = r.get("encoding_by_stage", {})
+        rest = {k: stages.get(k, 0) - enc.get(k, 0) for k in ("roles", "align")}
+        print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time "
+              f"(of which roles {rest['roles'] / r['wall']:.1%}, alignment {rest['align'] / r['wall']:.1%})")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 

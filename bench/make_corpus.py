@@ -156,6 +156,35 @@ def _merge(texts: list[str]) -> str:
     return " ".join(t.strip() for t in texts)
 
 
+def _meanings(sets: list[dict]) -> dict[str, str]:
+    """text -> one "set:row" key shared by all its translations, across sets.
+
+    An English sentence can be a row of several X-eng sets (and a German one of de-en and de-fr):
+    its translations in all of them are translations of each other, so they get one key (the
+    connected rows' first), not whichever set named the text first.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for s_, bitext in enumerate(sets):
+        langs = list(bitext)
+        for k in range(len(bitext[langs[0]])):
+            key = f"{s_}:{k}"
+            parent.setdefault(key, key)
+            for lang in langs:
+                text = "\0" + bitext[lang][k]  # texts and keys in one forest
+                parent.setdefault(text, text)
+                a, b = find(key), find(text)
+                if a != b:
+                    parent[b] = a
+    return {x[1:]: find(x) for x in parent if x.startswith("\0")}
+
+
 def generate(n: int, out: Path, seed: int = 13, rate: float = 0.05) -> dict:
     rng = random.Random(seed)
     sets = load_bitexts()
@@ -166,10 +195,12 @@ def generate(n: int, out: Path, seed: int = 13, rate: float = 0.05) -> dict:
     made = 0
     history: list[tuple[int, list[int], str, str]] = []  # (set index, rows, lang, doc id) of source documents
     meanings: dict[str, str] = {}  # sentence text -> "set:row" (translations share it), for test encoders
+    meaning_of = _meanings(sets)
 
     def said(s_: int, lang: str, rows_: list[int]) -> list[str]:
         for k in rows_:
-            meanings.setdefault(sets[s_][lang][k], f"{s_}:{k}")
+            text = sets[s_][lang][k]
+            meanings[text] = meaning_of[text]
         return [sets[s_][lang][k] for k in rows_]
 
     def write(lang: str, sentences: list[str], kind: str, artifacts: bool) -> str:

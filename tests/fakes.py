@@ -59,4 +59,7 @@ def translating_encoder() -> FakeEncoder:
 
     path = os.environ.get("ALIGNER_FAKE_MEANINGS")
     meanings = json.load(open(path, encoding="utf-8"))["meanings"] if path else {}
-    return FakeEncoder(translations=meanings)
+    # the keys ("4:73", "4:730") share words and trigrams, which would make unrelated sentences of one
+    # source set look alike (cosine ~0.5); an opaque token per meaning keeps unrelated meanings apart
+    return FakeEncoder(translations={text: hashlib.sha256(key.encode()).hexdigest()[:16]
+                                     for text, key in meanings.items()})

@@ -272,6 +272,25 @@ def test_e5_small_is_independent_of_batching_and_threads(e5):
 
 
 @pytest.mark.slow
+def test_e5_small_thread_count_leaves_vectors_bit_identical():
+    """A small call runs on one thread (call_threads): allowed only because the vectors do not change."""
+    texts = MULTILINGUAL * 3
+    one = get_encoder("e5-small", config=EncoderConfig(cache=False, threads=1)).encode(texts)
+    two = get_encoder("e5-small", config=EncoderConfig(cache=False, threads=2)).encode(texts)
+    np.testing.assert_array_equal(one, two)
+
+
+def test_e5_small_threads_per_call():
+    from aligner.embed.e5small import SMALL_CALL_CHARS, _cores
+
+    auto = get_encoder("e5-small", config=EncoderConfig(cache=False))
+    assert auto.call_threads(["a few titles", "short"]) == 1
+    assert auto.call_threads(["x" * SMALL_CALL_CHARS]) == _cores()
+    fixed = get_encoder("e5-small", config=EncoderConfig(cache=False, threads=3))
+    assert fixed.call_threads(["short"]) == 3 and fixed.call_threads(["x" * SMALL_CALL_CHARS]) == 3
+
+
+@pytest.mark.slow
 def test_e5_small_translations_are_nearest():
     """A sanity floor for the real model: each sentence's translation is its nearest neighbour."""
     enc = get_encoder("e5-small", config=EncoderConfig(cache=False))

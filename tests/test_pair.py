@@ -441,3 +441,74 @@ def test_relation_thresholds_are_inclusive(score, relation):
     """parallel >= parallel_threshold, comparable >= comparable_threshold (the boundaries of `relation_for`)."""
     cfg = PairConfig(parallel_threshold=0.5, comparable_threshold=0.2)
     assert ev_mod.relation_for(score, cfg) == relation
+
+
+# --- the topic range on another encoder's scale ---------------------------------------------------
+
+
+class WideSpace(Space):
+    """A space shaped like LaBSE's rather than e5's: unrelated sentences ~0.25 apart, translations ~0.7."""
+
+    WEIGHTS = (0.15, 0.12, 0.55, 0.08, 0.10)  # common, topic, meaning, language, noise
+
+    def embed(self, meanings, topic, lang):
+        wc, wt, wm, wl, wn = self.WEIGHTS
+        lang_vec = self.langs.setdefault(lang, self._unit())
+        x = np.stack([np.sqrt(wc) * self.common + np.sqrt(wt) * topic + np.sqrt(wm) * m + np.sqrt(wl) * lang_vec
+                      + np.sqrt(wn) * self._unit() for m in meanings])
+        return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _translations_with_deletions(space: Space, n_pairs: int = 12, n_others: int = 12, n: int = 12):
+    """Translations that drop three sentences and add one, among same-topic documents."""
+    topics = [space.topic() for _ in range(4)]
+    langs = ["tl", "it", "cs"]
+    docs, embeddings, planted = [], {}, set()
+    for p in range(n_pairs):
+        topic, meanings = topics[p % 4], space.meanings(n)
+        la, lb = langs[p % 3], langs[(p + 1) % 3]
+        kept = [meanings[k] for k in range(n) if k % 4 != 1] + space.meanings(1)
+        a, b = f"p{p:02d}a", f"p{p:02d}b"
+        docs += [make_doc(a, la, n), make_doc(b, lb, len(kept))]
+        embeddings[a], embeddings[b] = space.embed(meanings, topic, la), space.embed(kept, topic, lb)
+        planted.add((a, b))
+    for q in range(n_others):
+        d = f"q{q:02d}"
+        docs.append(make_doc(d, langs[q % 3], n))
+        embeddings[d] = space.embed(space.meanings(n), topics[q % 4], langs[q % 3])
+    return docs, embeddings, planted
+
+
+@pytest.mark.parametrize("space, found_without", [(Space(3), 12), (WideSpace(3), 10)])
+def test_calibration_moves_the_topic_range_to_the_encoders_scale(space, found_without):
+    """On an e5-shaped space the fixed range already works and calibration keeps the decisions; on a
+    wider space (LaBSE-like) the fixed range sees no topic and loses translations with deletions, the
+    calibrated one finds them all, with no false parallel pair."""
+    from aligner.pair import calibrated
+
+    docs, embeddings, planted = _translations_with_deletions(space)
+    results = {}
+    for calibrate in (False, True):
+        stats: dict = {}
+        pairs = pair_documents(docs, embeddings, config=PairConfig(), stats=stats, calibrate=calibrate)
+        results[calibrate] = {(p.src_doc, p.tgt_doc) for p in pairs if p.relation == "parallel"}
+        assert ("topic_calibration" in stats) == calibrate
+    assert len(results[False] & planted) == found_without and results[False] <= planted
+    assert results[True] == planted
+    # the map keeps e5-small's own background where it is and moves it with another one
+    cfg = PairConfig()
+    from aligner.pair import REFERENCE_BACKGROUND
+
+    same = calibrated(cfg, REFERENCE_BACKGROUND)
+    assert (same.topic_floor, same.topic_ceiling) == (round(cfg.topic_floor, 4), round(cfg.topic_ceiling, 4))
+    wide = calibrated(cfg, 0.25)
+    assert 0.25 < wide.topic_floor < wide.topic_ceiling < cfg.topic_floor
+
+
+def test_reference_encoder_is_e5_small_only():
+    from aligner.pair import is_reference_encoder
+
+    assert is_reference_encoder({"name": "e5-small"})
+    assert is_reference_encoder({"name": "st:intfloat/multilingual-e5-small"})
+    assert not is_reference_encoder({"name": "st:sentence-transformers/LaBSE"})
+    assert not is_reference_encoder({"name": "fake"}) and not is_reference_encoder(None)

@@ -99,7 +99,7 @@ def run_checks(documents, aligned, *, encoder, embeddings, config, select=None, 
 
 
 def check_context(documents, aligned, *, encoder, embeddings, config, lexicon=None, corpus_words=None,
-                  counterparts=None) -> Context:
+                  counterparts=None, translations=None) -> Context:
     """The context checks read. A sharded run passes the corpus-wide word statistics (`corpus_words`:
     language -> WordStats) and the bead counterparts of its documents, computed from all of the corpus."""
     from aligner.checks.lexicon import get_lexicon
@@ -113,6 +113,8 @@ def check_context(documents, aligned, *, encoder, embeddings, config, lexicon=No
         ctx._corpus_words = corpus_words
     if counterparts is not None:
         ctx._counterparts = counterparts
+    if translations is not None:
+        ctx._translations = translations
     return ctx
 
 
@@ -139,6 +141,7 @@ def check_documents(ctx, checks, documents, *, ignore=None) -> list:
     on_error = _meta_check(CHECK_ERROR, ctx.config, ignore)
     on_skip = _meta_check(CHECK_SKIPPED, ctx.config, ignore)
     checks = _runnable(checks)
+    ctx.__dict__["running"] = frozenset(c.code for c in checks)  # checks may leave to another what it reports
     flags: list = []
     for doc in documents:
         if not doc.ok:

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import re
+
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.language import sentences_in_other_language
 from aligner.checks.view import language_view
 
-_OPENER_CHARS = frozenset(".!?…:;\"'«»“”„‘’([-–—/")
+# sentence punctuation, quotes, brackets, dashes, and the arrows and chevrons of menu paths (Modifica → Preferenze)
+_OPENER_CHARS = frozenset(".!?…:;\"'«»“”„‘’([-–—/→⇒>›|")
 
 
 def _after_opener(text: str, pos: int) -> bool:
@@ -21,6 +25,21 @@ def _after_opener(text: str, pos: int) -> bool:
 
 def _capitalised(word: str) -> bool:
     return len(word) >= 2 and word[0].isupper() and word[1:].islower()
+
+
+# a number after a capitalised word that ends the phrase or has parts (Table 8.1, Chapter 7,), not a quantity
+# ('Zaplatil 5 dolarů')
+_LABEL_NUMBER = re.compile(r"\s+\d+(?:\.\d+)+|\s+\d+(?=[,;:.)\]]|$)")
+
+
+def _name_part(word: str) -> bool:
+    """A capitalised word or an acronym (GUI, GNOME): what a name phrase is made of."""
+    return _capitalised(word) or (len(word) >= 2 and word.isupper())
+
+
+def _joins(gap: str) -> bool:
+    """Blanks or one hyphen between two words of a name (New York, Jean-Luc)."""
+    return gap.isspace() or gap == "-"
 
 
 def _mid_capitals(text: str) -> list[str]:
@@ -97,8 +116,9 @@ class MidSentenceCapital(Check):
                     doc_caps[m.group().lower()] = doc_caps.get(m.group().lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
+        other = sentences_in_other_language(ctx, doc)  # an English sentence follows English casing, not the document's
         for s in doc.sentences:
-            if is_heading(doc, s):
+            if is_heading(doc, s) or s.i in other:
                 continue
             raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
@@ -109,9 +129,10 @@ class MidSentenceCapital(Check):
                 word = m.group()
                 if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _after_opener(raw, m.start()):
                     continue
-                # a capitalised neighbour makes a name phrase (New York City, Labor Statistics)
-                if any(0 <= k < len(words) and _capitalised(words[k].group()) and k != 0
-                       and raw[words[min(k, idx)].end():words[max(k, idx)].start()].isspace()
+                # a capitalised neighbour or an acronym makes a name phrase (New York City, Jean-Luc, GUI System,
+                # GNOME Desktop)
+                if any(0 <= k < len(words) and k != 0 and _name_part(words[k].group())
+                       and _joins(raw[words[min(k, idx)].end():words[max(k, idx)].start()])
                        for k in (idx - 1, idx + 1)):
                     continue
                 # written capitalised as often as in lower case: the document treats it as a name (Tom)
@@ -123,6 +144,8 @@ class MidSentenceCapital(Check):
                     continue
                 if overlaps(m.span(), protected):
                     continue
+                if _LABEL_NUMBER.match(raw, m.end()):
+                    continue  # a label with its number is a name (Table 8.1, Chapter 7, Route 66)
                 if low in res.capitalised:
                     continue  # capitalised by the language's rules (English Friday, May)
                 score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)

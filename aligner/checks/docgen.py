@@ -185,14 +185,19 @@ months, countries) in all eight supported languages.
 |---|---|---|---|---|
 | Tatoeba cs | 1,013 | 1 | 1.0 | mid-sentence-capital 1 |
 | Tatoeba de | 1,055 | 0 | 0.0 | |
-| Tatoeba en | 5,143 | 19 | 3.7 | mid-sentence-capital 14, repeated-phrase 4, coordinated-duplicate 1 |
+| Tatoeba en | 5,143 | 18 | 3.5 | mid-sentence-capital 14, repeated-phrase 3, coordinated-duplicate 1 |
 | Tatoeba fr | 1,035 | 7 | 6.8 | mid-sentence-capital 4, untranslated 2, repeated-phrase 1 |
 | Tatoeba it | 1,006 | 2 | 2.0 | mid-sentence-capital 2 |
 | Tatoeba tl | 1,026 | 5 | 4.9 | mid-sentence-capital 2, untranslated 2, repeated-word 1 |
 | Text+Berg de | 907 | 14 | 15.4 | boilerplate 9, glued-word-case 3, untranslated 2 |
-| Text+Berg fr | 907 | 43 | 47.4 | mid-sentence-capital 22, boilerplate 9, wrong-language 7, untranslated 4, glued-sentence 1 |
+| Text+Berg fr | 907 | 44 | 48.5 | mid-sentence-capital 22, boilerplate 9, wrong-language 8, untranslated 4, glued-sentence 1 |
 | written, 8 languages (HTML) | 104 | 1 | 9.6 | mid-sentence-capital 1 (fr `Claire`, a name that is also an adjective) |
-| all | 12,196 | 92 | 7.5 | mid-sentence-capital 46, boilerplate 18, untranslated 10, wrong-language 7, repeated-phrase 5, glued-word-case 3, coordinated-duplicate 1, repeated-word 1, glued-sentence 1 |
+| all | 12,196 | 92 | 7.5 | mid-sentence-capital 46, boilerplate 18, untranslated 10, wrong-language 8, repeated-phrase 4, glued-word-case 3, coordinated-duplicate 1, repeated-word 1, glued-sentence 1 |
+
+Measured again after the real-document work (the table above): `pronounce "pronounce"` is no longer a repeated
+phrase (a repeat must hold two words; one word with its quotes is `repeated-word`'s business), and the French
+yearbook has one more German advertisement line found by `wrong-language` (`Einzeln oder kombiniert zu tragen`),
+now that the word lists decide when names lower the identifier's confidence.
 
 A first run of this bench during this work (300 sentences per Tatoeba side) gave 15.8 flags per 1,000, among them
 `nous nous`, `V V`, `Oui, oui,`, `en|cordons`, `fier|ont`, `Claire`, `May`, `Earth`; fixed by French reflexive
@@ -200,9 +205,9 @@ pronouns and verb endings, single letters, comma-separated emphasis, other docum
 enough as casing evidence, English days and months.
 
 Targets not met, and what the remaining flags are:
-- glued / repetition / boilerplate (target 0): 29. Real artifacts of the digitised yearbook: `derTraversierung`,
+- glued / repetition / boilerplate (target 0): 28. Real artifacts of the digitised yearbook: `derTraversierung`,
   `Berg führerAspirant`, `mitTricounibe` (lost spaces), `calendrier?Départ`. Correct text flagged: `who is alone
-  is alone` (en and fr Tatoeba), `pronounce "pronounce"`, `anybody see you? Anybody see you?` (two Tatoeba
+  is alone` (en and fr Tatoeba), `anybody see you? Anybody see you?` (two Tatoeba
   sentences that are one after the other in the test set), `sleep and sleep`; the Tagalog `aga aga`, flagged
   because Tagalog writes `aga-aga` (KWF orthography; a spelling finding). 18 boilerplate (info, reported as
   removed): bylines (`Michel Piola , Vernier`) and titles that the German and the French yearbook print
@@ -213,7 +218,7 @@ Targets not met, and what the remaining flags are:
   0.23; the default keeps that evidence when no other place of the corpus capitalises the word mid-sentence,
   and pays with `Father`, `Church`, `Earth` in Tatoeba en and sentence starts that Text+Berg's
   one-sentence-per-line source splits oddly (22 in fr); untranslated (`pretty`, `pronounce`, `cheeseburgers`, `marshmallow`: English words the
-  sentences really contain, and `harp`, `ladder` in Tagalog; 0.8 per 1,000); wrong-language 0.6, all seven German
+  sentences really contain, and `harp`, `ladder` in Tagalog; 0.8 per 1,000); wrong-language 0.7, all eight German
   advertisement lines printed inside the French yearbook (correct findings).
 
 ### Untranslated words: precision and recall on injected English words
@@ -242,39 +247,103 @@ the default. The words the old list protected because they occur in the bundled 
 
 ### Real documents: Debian's reference manual (en, it, de, fr)
 
-`python bench/bench_real_docs.py --pages pr01 apa --sample 50` after
+`python bench/bench_real_docs.py --sample 50 --seed 1` after
 `apt-get install debian-reference-en debian-reference-it debian-reference-de debian-reference-fr` (the manual is
-not in the repository). The same pages through the code before this work (main at the time) and after:
+not in the repository): the 12 pages the issue names (preface, chapter 8, appendix A in en/it/de/fr), whole
+pipeline, default settings. *Before*: main when this work started (the same command); *after*: this code. A
+finding is "on markup" when it starts or ends strictly inside a tag or entity, or lies within one (a finding that
+ends with a whole `&gt;` covers it and reads nothing out of it; the bench's earlier test counted that one).
 
-| | before (main) | after |
+| | before | after |
 |---|---|---|
-| pages, sentences | 8, 812 | 8, 714 (tables of contents, navigation and admonition labels removed in every language) |
-| same-page pairs found parallel | 12 of 12 | 12 of 12 |
-| flags | 1,188 (1,463 per 1,000 sentences) | 279 (391 per 1,000; 106 of them info: removed chrome reported) |
-| flags on markup (starting or ending inside a tag or entity) | 714 (`class`, `literal`, `strong`...) | 1 (a `length-ratio` bead whose last sentence ends inside a `<code>` e-mail address) |
-| warning or worse per 1,000 sentences | 1,379 | 242 |
-| untranslated | 907 | 100 (15 errors: English sentences) |
-| mid-sentence-capital | 92 (German nouns) | 8 |
-| omission | 76 | 32 |
+| sentences | 1,272 | 1,603 (lines repeated across languages inside the article are kept: headings, table cells, passages left in English) |
+| same-page pairs found parallel | 18 of 18 | 18 of 18 |
+| flags on markup | 1 (old test; 0 with the test above) | 0 |
+| flags | 1,047 (439 info) | 293 (112 info: removed chrome reported) |
+| warning or worse per 1,000 sentences | 478 | 113 |
+| untranslated / wrong-language | 353 / 46 | 42 / 90 (one finding per English sentence) |
+| omission | 112 | 20 |
+| partial-omission / low-similarity / length-ratio | 22 / 22 / 17 | 7 / 7 / 9 |
+| mid-sentence-capital | 18 | 3 |
 
-The target of <= 10 warnings per 1,000 sentences is not met: most of what remains is in the French pages (102 of
-173), which carry English passages the translator left. A random sample of 50 warnings or worse, judged by hand,
-taken from an earlier after-run (303 flags; before admonition labels, acronym expansions and quoted titles were
-handled): **20 real, 30 not**, short of the 40 the issue asks for; 17 of the 30 were of the three kinds fixed
-since. The sample of the final run is printed by the command above and was not judged for lack of time.
-Real: the French translation carries whole English sentences and paragraphs the translator left (`The source
-of the English original document is currently written in DocBook XML files.`, `All command examples are run
-under the English locale`, `It gives you enough rope to hang yourself.`, `This makes its documentation
-difficult to be current and correct.`: samples 6, 7, 16, 17, 22, 27, 29, 30, 31, 37, 40, 41, 44, 45, 48), and
-content present in one translation only (translator credits in fr/it, a sentence the Italian lacks: 25, 32,
-34, 49, 50). Not real: the admonition labels `Nota`/`Anmerkung` kept in it/de while en/fr's `Note` was removed
-as repeated (11 samples: 4, 10, 11, 15, 20, 21, 26, 33, 36, 42, 47; fixed after the sample: admonition labels
-are structure lines now), an acronym's English expansion `KISS (keep it simple stupid)`, `RTFM (read the fine
-manual)` (3, 12, 23, 39; fixed after the sample), names and titles (`Larry Greenfield`, `Common UNIX Printing
-System`, `Debian Reference`, `« Guide to Installation and Usage »`: 1, 2, 8, 24, 35, 38; quoted titles fixed
-after the sample), terms (`root`-Shell, `Build`-Scripten, the suite `stable`: 18, 19, 28), headings whose
-length or numbering differs (5, 13, 14, 43), a bead whose similarity is low though it is a translation (9), and
-German `die die` (relative pronoun + article, 46).
+What changed, in general terms: a line repeated verbatim in documents of two languages was removed as chrome even
+inside the article, so a heading or passage the French translator left in English vanished from en and fr but
+not from de and it (96 of the 112 omissions); such lines are now chrome only before or after the article's prose.
+A sentence in English is one `wrong-language` finding (the identifier's confidence drops with names, acronyms and
+code, so the word lists decide when it is between 0.4 and 0.9) instead of a dozen `untranslated` fragments, and
+`untranslated` and `mid-sentence-capital` leave it alone. A word another translation of the same bead (in a third
+language) also keeps as it is is a term or name the translators agreed on (root, stable, Debian Reference).
+Quoted titles are masked across line breaks and links; `(expansion, ACRONYM)` like `ACRONYM (expansion)`. The
+pair's usual similarity and length ratio leave out beads whose two sides are the same text (the French chapter
+copied so much English that its median similarity was 1.00 and every real translation looked dissimilar);
+length ratios skip beads with a side under 20 characters. Casing knows menu paths (`Modifica → Preferenze`),
+acronym and hyphenated name phrases (`GUI System`, `Jean-Luc`), labels with numbers (`Table 11.2`) and English
+proper adjectives. `number-mismatch` reads the visible text (a number in a link's address is not in the text).
+
+The target of <= 10 warnings per 1,000 sentences is not met, and cannot be honestly: 133 of the 181 warnings or
+worse are in the French pages, which keep whole English paragraphs (90 `wrong-language` errors, every one an
+English sentence in a translation), and the Italian and German chapter 8 carry passages the current English no
+longer has. **The sample of the final run (seed 1, printed by the command above), judged by hand: 37 real, 13
+not; short of the 40 the issue asks for.**
+
+| # | finding | verdict |
+|---|---|---|
+| 1 | fr untranslated `for details` (See Introduction to i18n for details.) | real: English sentence left |
+| 2 | it omission, passage `Questo problema può essere aggirato:` | real: it carries a passage the English source no longer has |
+| 3 | fr wrong-language `This Docbook XML source are converted...` | real |
+| 4 | fr wrong-language `(Please make sure to include at least one UTF-8 locale)` | real |
+| 5 | en partial-omission `They are internationalized...` vs de | not: the German says it all (similarity of a correct translation) |
+| 6 | fr wrong-language `Linux console can only display limited characters.` | real |
+| 7 | fr wrong-language `Here is how I did this with IBus for GNOME on Wayland:` | real |
+| 8 | fr wrong-language `If you wish to have access to alphabet only keyboard...` | real |
+| 9 | fr length-ratio `Ne modifiez pas les permissions des fichiers (avant un examen...)` vs de | real: the German drops `(before the full security review)` |
+| 10 | fr untranslated `For more` (For more, see Debian Wiki on keyboard.) | real |
+| 11 | fr wrong-language `When ASCII plain text data is converted...` | real |
+| 12 | de wrong-language `Multilingual: Keyman engine for over 2000 languages` | real: table cell left in English (it translates it) |
+| 13 | fr untranslated `execute` (Alternatively, execute "im-config" from user's shell.) | real |
+| 14 | fr wrong-language `obsoleted by the newer "Debian Reference (version 2)" in 2008.` | real |
+| 15 | fr wrong-language `Since GNOME Desktop Environment recommends "ibus"...` | real |
+| 16 | fr untranslated `For` (For Emacs aficionados, "uim" may be an alternative.) | real |
+| 17 | fr wrong-language `This makes its documentation difficult to be current and correct.` | real |
+| 18 | de partial-omission `Diese wurden auch durch diejenigen... aktualisiert.` vs it | not: no content missing that I could find |
+| 19 | fr wrong-language `I find the Japanese input method started under English environment...` | real |
+| 20 | fr wrong-language `Actual traditional encoding system can be identified by...` | real |
+| 21 | fr wrong-language `If you want to handle not only ASCII characters...` | real |
+| 22 | en low-similarity `All warranties are disclaimed.` vs de `Jegliche Gewährleistung wird ausgeschlossen.` | not: a correct translation |
+| 23 | de omission, passage `Sie können dies Problem jedoch umgehen:` | real: passage not in the English source |
+| 24 | fr untranslated `See` (See locale(7) manpage for the details.) | real |
+| 25 | fr omission `Il vous donne assez de corde pour vous pendre vous-même).` | not: the translator's gloss of an English quotation (content in fr only, correctly found, no error) |
+| 26 | fr wrong-language `References to Jessie 8 (2015-2020) release situation...` | real |
+| 27 | fr wrong-language `This "Debian Reference (version 2.100)"... covers mostly Bullseye...` | real |
+| 28 | it untranslated `dead key` (`"tasto morto" (dead key)`) | not: the English term given on purpose after the Italian one |
+| 29 | de omission, translator credits `Die "Debian Referenz (Version 2)" wurde ins Deutsche übersetzt von...` | not: legitimate addition |
+| 30 | fr omission `Il choisit juste qui sont ses amis).` | not: translator's gloss, as 25 |
+| 31 | fr wrong-language `Under UTF-8 locale with the compatible application program...` | real |
+| 32 | fr wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: table cell left in English |
+| 33 | fr wrong-language `Although the current testing version of the Debian system...` | real |
+| 34 | it untranslated `output` (output standard dei programmi) | not: Italian uses the word |
+| 35 | fr wrong-language `For example under "LANG=fr_FR.UTF-8" locale, gedit(1)...` | real |
+| 36 | fr wrong-language `Either cases, you may need to do extra manual configuration...` | real |
+| 37 | it untranslated `The` (TLDP (The Linux Documentation Project)) | not: a project's name |
+| 38 | it untranslated `output` (8.3. L'output sul display) | not: Italian uses the word |
+| 39 | fr wrong-language `In order for the system to access a particular locale...` | real |
+| 40 | fr wrong-language `Many non-ASCII characters including accented characters...` | real |
+| 41 | it mid-sentence-capital `Europee` (lingue non Europee) | real: Italian writes `europee`, as the page does elsewhere |
+| 42 | it omission, passage (gnome-terminal menu path) | real: passage not in the English source |
+| 43 | fr wrong-language `Select "Settings" → "Keyboard" → ...` | real |
+| 44 | fr wrong-language `For more, see info gettext and read the section...` | real |
+| 45 | fr length-ratio `KISS (keep it simple stupid)` vs de | not: the German adds a German gloss |
+| 46 | fr untranslated `for` (table cell `(for zh_CN/zh_TW)`) | real: minor (it translates it, `per`) |
+| 47 | de wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: as 32 |
+| 48 | fr wrong-language `The simplest representation of the text data is ASCII...` | real |
+| 49 | fr low-similarity `Number punctuation are different for locales.` vs de | not as stated: it is a translation, in English (reported again by `wrong-language`) |
+| 50 | it untranslated `prompt` (Questi prompt di shell) | not: Italian uses the word |
+
+The 13 false ones: terms Italian uses as they are (`output` twice, `prompt`: wordfreq's Italian list puts them
+below the adoption bar), a project name inside parentheses, one-sided content that is legitimate (translator
+credits and glosses: 25, 29, 30; a deliberate English gloss: 28, 45), and the encoder's similarity on correct
+translations (5, 18, 22) or on an English copy (49). An omission or length finding is reported once per pair, so
+content in one of four languages is found up to three times; merging them per sentence is left open.
 
 """
 

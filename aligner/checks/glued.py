@@ -126,6 +126,16 @@ class GluedWordCase(Check):
                                 score=1.0 if zl is None else min(zl, zr))
 
 
+def _english_forms(word: str) -> list[str]:
+    """The word and, for an English inflection (configures, configured), its stem: an English word left in a
+    translation is no glue."""
+    forms = [word]
+    for sfx in ("s", "es", "ed", "d", "ing"):
+        if word.endswith(sfx) and len(word) - len(sfx) >= 4:
+            forms.append(word[:-len(sfx)])
+    return forms
+
+
 # Longer letter runs are not two common words glued (they are URLs, base64, runs of one letter): the split and
 # derivation search, quadratic in the word's length, is not tried on them.
 MAX_SPLIT_WORD = 40
@@ -170,10 +180,10 @@ class GluedWord(Check):
             for i in range(0, len(word) - 2 * k + 1):
                 if word[i:i + k] == word[i + k:i + 2 * k] and self._derived(lex, res, word[:i] + word[i + k:], lang, depth + 1):
                     return True
-        for sfx in res.bound_suffixes:
+        for sfx in sorted(res.bound_suffixes):  # a fixed order: the same look-ups every run (the memo holds them)
             if word.endswith(sfx) and len(word) - len(sfx) >= 3 and lex.zipf(word[:-len(sfx)], lang) >= 3.0:
                 return True
-        for pfx in res.bound_prefixes:
+        for pfx in sorted(res.bound_prefixes):
             if word.startswith(pfx) and len(word) - len(pfx) >= 3 and lex.zipf(word[len(pfx):], lang) >= 3.0:
                 return True
         return False
@@ -198,7 +208,8 @@ class GluedWord(Check):
                 if counts.get(word, 0) > self.max_corpus_count or overlaps(m.span(), protected):
                     continue
                 zw = lex.zipf(word, doc.lang)
-                if zw > self.max_word_zipf or (lex.zipf(word, "en") or 0.0) >= self.max_english_zipf:
+                english = max(lex.zipf(form, "en") or 0.0 for form in _english_forms(word))
+                if zw > self.max_word_zipf or english >= self.max_english_zipf:
                     continue  # a word of the language, or an English word (the untranslated check's business)
                 if self._derived(lex, res, word, doc.lang):
                     continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from aligner.errors import AlignerError, InputError
@@ -72,6 +71,8 @@ def format_flags(documents, flags, fmt: str = "text") -> str:
     from aligner.output.records import LineIndex
 
     by_id = {d.doc: d for d in documents}
+    from aligner.output.atomic import json_dumps  # one JSON dialect for every output (line breaks escaped)
+
     indexes = {d.doc: LineIndex(d.raw) for d in documents}  # one index per file, not a scan per finding
     lines = []
     for f in flags:
@@ -83,7 +84,7 @@ def format_flags(documents, flags, fmt: str = "text") -> str:
         if fmt == "json":
             rec = {"path": d.path, "line": line, "col": col, **f.to_dict(),
                    **({"locator": located["locator"]} if "locator" in located else {})}
-            lines.append(json.dumps(rec, ensure_ascii=False))
+            lines.append(json_dumps(rec))
         else:
             state = f"{f.severity}, fixed" if f.fixed else f.severity
             lines.append(f"{d.path}:{line}:{col}: {f.code} {f.message} [{state}]{where}")

@@ -43,6 +43,20 @@ def bead_similarity(ctx, ap, bead) -> float | None:
     return float(a @ b)
 
 
+def _visible(doc, start: int, end: int) -> str:
+    """raw[start:end] with markup blanked (a number in a link's address is not in the text), same offsets."""
+    from aligner.checks.view import LITERAL, reader_view
+
+    view = reader_view(doc)[start:end]
+    return "".join(r if v == LITERAL else v for v, r in zip(view, doc.raw[start:end]))
+
+
+def _has_words(text: str) -> bool:
+    """At least two letters or digits: a sentence of punctuation only ('»' split off a quotation) has no content
+    to miss."""
+    return sum(ch.isalnum() for ch in text) >= 2
+
+
 def _median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -57,18 +71,26 @@ class _PairStats:
     def __init__(self, ctx, ap):
         self.sims = {}
         self.log_ratio = {}
+        copies = set()  # beads whose two sides are the same text: a copy left untranslated, not a translation
         for b in ap.beads:
             if not b.src or not b.tgt:
                 continue
-            ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
+            s_txt, t_txt = _side_text(ap.src, b.src), _side_text(ap.tgt, b.tgt)
+            ls, lt = len(s_txt), len(t_txt)
             self.log_ratio[id(b)] = math.log((lt + 1) / (ls + 1))
+            if " ".join(s_txt.split()) == " ".join(t_txt.split()):
+                copies.add(id(b))
             sim = bead_similarity(ctx, ap, b)
             if sim is not None:
                 self.sims[id(b)] = sim
-        vals = list(self.sims.values())
+        # The pair's usual similarity and length ratio are those of its translated beads: in a translation that
+        # left much of the source as it is, identical copies (similarity 1.0) would make every real translation
+        # look dissimilar. All beads count when nothing else is left.
+        vals = [v for k, v in self.sims.items() if k not in copies] or list(self.sims.values())
         self.median_sim = _median(vals)
         self.mad_sim = _median([abs(v - self.median_sim) for v in vals]) if vals else None
-        self.median_ratio = _median(list(self.log_ratio.values()))
+        ratios = [v for k, v in self.log_ratio.items() if k not in copies] or list(self.log_ratio.values())
+        self.median_ratio = _median(ratios)
         self.n = len(vals)
 
 
@@ -159,7 +181,7 @@ class PartialOmission(Check):
                 sims = [float(v @ ov) for v in vecs]
                 best = max(sims)
                 for i, sim in zip(idx, sims):
-                    if best - sim >= self.member_margin:
+                    if best - sim >= self.member_margin and _has_words(doc.sentences[i].text):
                         s = doc.sentences[i]
                         yield self.flag(doc, s.raw_start, s.raw_end,
                                         f"This sentence seems to have no counterpart in {other_doc.doc}: it is much "
@@ -217,7 +239,8 @@ class NumberMismatch(Check):
     severity = "error"
     scope = "pair"
     summary = "A number differs between the two sides of a bead."
-    help = ("Every number of one side must appear on the other. Decimal commas and points (2,2 = 2.2), thousands "
+    help = ("Every number of one side must appear on the other (numbers in markup, such as a link's address, do "
+            "not count). Decimal commas and points (2,2 = 2.2), thousands "
             "separators (1 000 = 1.000 = 1,000) and the number words one to ten of each language are normalised. "
             "A number missing on the other side is a mistranslation or an omission.")
     params = {"ignore_single_digits": False}
@@ -229,7 +252,7 @@ class NumberMismatch(Check):
             sides = []
             for doc, idx in ((ap.src, b.src), (ap.tgt, b.tgt)):
                 start, _ = _side_span(doc, idx)
-                raw = doc.raw[start:doc.sentences[idx[-1]].raw_end]
+                raw = _visible(doc, start, doc.sentences[idx[-1]].raw_end)
                 nums, words = numbers_in(raw, doc.lang)
                 if self.ignore_single_digits:
                     nums = [n for n in nums if not (len(n[2]) == 1 and min(n[2]) < 10 and float(min(n[2])).is_integer())]
@@ -264,8 +287,8 @@ class LengthRatio(Check):
     summary = "The two sides of a bead have an implausible length ratio."
     help = ("The character length ratio of a bead is compared with the pair's own typical ratio (the median "
             "over its beads, which calibrates the language pair: Italian runs longer than English, Tagalog "
-            "longer still). A bead more than `max_factor` times off is flagged. Short beads (< `min_chars`) are "
-            "skipped: their ratios are noisy.")
+            "longer still). A bead more than `max_factor` times off is flagged. Beads with a side shorter than "
+            "`min_chars` (headings, labels) are skipped: their ratios are noisy.")
     params = {"max_factor": 2.0, "min_chars": 20, "min_beads": 5}
 
     def find_pair(self, ctx, ap):
@@ -277,8 +300,8 @@ class LengthRatio(Check):
             if id(b) not in st.log_ratio:
                 continue
             ls, lt = len(_side_text(ap.src, b.src)), len(_side_text(ap.tgt, b.tgt))
-            if max(ls, lt) < self.min_chars:
-                continue
+            if min(ls, lt) < self.min_chars:
+                continue  # the ratio of a short heading or label ('3.4. Popcon') says little
             dev = st.log_ratio[id(b)] - base
             if abs(dev) >= math.log(self.max_factor):
                 start, end = _side_span(ap.tgt, b.tgt)

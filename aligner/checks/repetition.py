@@ -97,13 +97,9 @@ def _paragraph_regions(doc) -> list[tuple[int, int]]:
 @lru_cache(maxsize=None)
 def _commonest(lang: str | None, n: int = 100) -> frozenset[str]:
     """The language's `n` most frequent words (wordfreq), empty when unknown: pronouns, question words..."""
-    try:
-        import wordfreq
-        from aligner.checks.lexicon import _WORDFREQ_LANG
+    from aligner.checks.lexicon import get_lexicon  # remembered on disk: a second run does not import wordfreq
 
-        return frozenset(wordfreq.top_n_list(_WORDFREQ_LANG.get(lang, lang), n)) if lang else frozenset()
-    except (ImportError, LookupError, ValueError):
-        return frozenset()
+    return get_lexicon().top_words(lang, n)
 
 
 class _Repetition(Check):
@@ -184,8 +180,8 @@ class RepeatedPhrase(_Repetition):
 
     def find(self, ctx, doc):
         for a, text, toks, i, n, removed in self._repeats(doc):
-            if n < self.min_tokens:
-                continue
+            if n < self.min_tokens or sum(any(ch.isalnum() for ch in toks[k][2]) for k in range(i, i + n)) < 2:
+                continue  # one word with punctuation ('"Japanese" → "Japanese mozc"') is repeated-word's business
             if toks[i + n - 1][2] in (",", ";"):
                 continue  # 'Oui, oui,' / 'Weiter, weiter,': emphatic repetition set off by commas (epizeuxis)
             start, end = a + toks[i][0], a + toks[i + 2 * n - 1][1]

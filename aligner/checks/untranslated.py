@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
+from aligner.checks.language import sentences_in_other_language
 from aligner.checks.view import language_view
 
 
@@ -43,6 +44,11 @@ class Untranslated(Check):
         if why is None and doc.lang != self.source_lang and ctx.lexicon is not None:
             why = ctx.lexicon.why_unknown(self.source_lang)
         return why
+
+    def _in_source_language(self, lex, text: str) -> bool:
+        """Is a counterpart itself left in English? Then it is no evidence that its words are kept on purpose."""
+        conf = lex.confidences(text)
+        return bool(conf) and max(conf, key=conf.get) == self.source_lang
 
     def _adopted(self, lex, low: str, lang: str) -> bool:
         """The language's own text uses the word (or, for an English plural, its singular: Filipino and Italian
@@ -96,7 +102,15 @@ class Untranslated(Check):
         en_function = resources(self.source_lang).function_words
         loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
         lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
+        whole = sentences_in_other_language(ctx, doc)  # reported once, as a sentence, by wrong-language
         for s in doc.sentences:
+            if s.i in whole:
+                continue
+            # words another translation (in a third language) keeps at the same place are terms or names the
+            # translators agreed to keep (root, stable, Debian Reference), not oversights
+            kept = {w.lower() for lang2, text in ctx.translations().get((doc.doc, s.i), ())
+                    if lang2 not in (lang, self.source_lang) and not self._in_source_language(lex, text)
+                    for w in LETTERS_RE.findall(text)}
             raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
@@ -114,6 +128,11 @@ class Untranslated(Check):
                 after_hyphen = a > 1 and raw[a - 1] == "-" and raw[a - 2].isalpha()  # pag-record: a loan root
                 # A capital outside a heading is a name (Mary, Picasso) unless the text also writes it in lower case.
                 name_like = w[0].isupper() and not heading and lowered[i] not in lower_in_doc
+                # in a heading or list line, a capital right after a capitalised word that is no English word is
+                # the rest of a name (David Sewell, Larry Greenfield); 'Record Keepers' stays a finding
+                name_like = name_like or (heading and w[0].isupper() and i > 0 and scored[i - 1] is None
+                                          and words[i - 1][2][:1].isupper() and raw[words[i - 1][1]:a].isspace()
+                                          and lowered[i] not in lower_in_doc)
                 if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
                     scored.append(None)
                     continue
@@ -140,10 +159,13 @@ class Untranslated(Check):
                 phrase = raw[a:b]
                 conf = lex.confidences(phrase)
                 margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
+                n_words = j - i + 1
+                long_run = self.error_words > 0 and n_words >= self.error_words
+                if not long_run and kept and all(lowered[t] in kept for t in range(i, j + 1) if scored[t]):
+                    i = j + 1
+                    continue
                 if margin > self.min_lingua_margin:
                     reason = scored[i][2] if i == j else "English words"
-                    n_words = j - i + 1
-                    long_run = self.error_words > 0 and n_words >= self.error_words
                     yield self.flag(doc, s.raw_start + a, s.raw_start + b,
                                     f"'{phrase}' looks untranslated ({reason}"
                                     f"{f', {n_words} words' if long_run else ''}) in a {lang} text.",

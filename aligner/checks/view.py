@@ -40,6 +40,8 @@ def _code_like_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _CODE_LIKE.finditer(text):
         tok = m.group()
+        if tok.replace(".", "").isdigit():
+            continue  # a number with parts (11.2, 2.100) is read as a number, not masked as code
         if tok[0].isalnum() and "." in tok and not any(c in tok for c in "_/`$%{<-"):
             # name.ext is a file name when the part after the last dot is a known extension or it has digits
             # (v1.2); 'nito.ang' or 'e.g' are not (junctions are the glued-sentence check's business)
@@ -52,15 +54,19 @@ def _code_like_spans(text: str) -> list[tuple[int, int]]:
 # extensions of file names written in prose (sources.list, grub.cfg, index.html); others are left to the checks
 # An acronym's expansion in parentheses is quoted, not translated: KISS (keep it simple stupid), RTFM (read the
 # fine manual); so are short quoted titles and examples: « Guide to Installation and Usage », "Debian Reference".
-_GLOSS = re.compile(r"\b[A-Z]{2,}\s*\(([^()\n]{3,80})\)")
-_QUOTED = re.compile(r"«\s*([^«»\n]{2,100}?)\s*»|“([^“”\n]{2,100})”|\"([^\"\n]{2,100})\"")
+# Lengths are in characters of the view, where blanked markup (a link's tag) takes room: up to 600 characters, and
+# a single line break (HTML source wraps lines), but at most MAX_QUOTED_WORDS words and never a blank line.
+_GLOSS = re.compile(r"\b[A-Z]{2,}\s*\(([^()\n]{3,80})\)|\(([^()\n]{3,80}),\s*[A-Z]{2,}\)")
+_Q = r"(?:[^{}\n]|\n(?![ \t]*\n))"
+_QUOTED = re.compile(rf"«\s*({_Q.format('«»')}{{2,600}}?)\s*»|“({_Q.format('“”')}{{2,600}})”"
+                     rf"|„({_Q.format('„“”')}{{2,600}})[“”]|\"({_Q.format(chr(34))}{{2,600}})\"")
 MAX_QUOTED_WORDS = 12
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    out = [m.span(1) for m in _GLOSS.finditer(text)]
+    out = [m.span(1 if m.group(1) is not None else 2) for m in _GLOSS.finditer(text)]  # KISS (...), (..., KISS)
     for m in _QUOTED.finditer(text):
-        k = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        k = next(i for i in (1, 2, 3, 4) if m.group(i) is not None)
         if len(m.group(k).split()) <= MAX_QUOTED_WORDS:
             out.append(m.span(k))
     return out

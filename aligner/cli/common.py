@@ -117,7 +117,19 @@ def build_config(config_path, search_from=".", **overrides) -> Config:
     cfg = load_config(config_path, search_from=search_from)
     if is_quiet():  # -q: no progress bars either
         overrides.setdefault("encoder__progress", "never")
-    return override(cfg, **overrides)
+    cfg = override(cfg, **overrides)
+    _cache_follows(cfg)
+    return cfg
+
+
+def _cache_follows(cfg: Config) -> None:
+    """The remembered lingua/wordfreq answers (aligner.memo) live where the embedding cache does:
+    `encoder.cache_dir` / --cache-dir moves them, `encoder.cache = false` / --no-cache turns them off.
+    Set in the environment, which worker processes inherit (the CLI owns the process)."""
+    if cfg.encoder.cache_dir:
+        os.environ["ALIGNER_CACHE_DIR"] = str(Path(cfg.encoder.cache_dir).expanduser())
+    if not cfg.encoder.cache:
+        os.environ["ALIGNER_NO_MEMO"] = "1"
 
 
 def is_quiet() -> bool:

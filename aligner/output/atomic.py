@@ -72,12 +72,18 @@ def finite(obj: Any) -> Any:
     return obj
 
 
+# Characters that str.splitlines(), JavaScript and many editors take for a line break, which JSON leaves
+# raw inside strings: escaped, so that one JSONL record stays one line for every reader.
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def json_dumps(obj: Any, **kwargs: Any) -> str:
-    """Strict JSON (UTF-8 text as is, no NaN); non-finite numbers become null."""
+    """Strict JSON (UTF-8 text as is apart from line-break characters, no NaN); non-finite numbers become null."""
     try:
-        return json.dumps(obj, ensure_ascii=False, allow_nan=False, **kwargs)
+        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, **kwargs)
     except ValueError:
-        return json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, **kwargs)
+        text = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, **kwargs)
+    return text.translate(_LINE_BREAKS)
 
 
 def json_line(record: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 from aligner.config import PairConfig
 from aligner.errors import InputError
 from aligner.model import Document, DocPair
-from aligner.pair.candidates import ann, document_vector, exhaustive
+from aligner.pair.candidates import ann, centre_by_language, document_vector, exhaustive
 from aligner.pair.evidence import relation_for, score_pair
 
 log = logging.getLogger("aligner.pair")
@@ -56,8 +56,58 @@ def _chars(doc) -> int:
     return n if n is not None else sum(len(s.text) for s in doc.sentences)
 
 
+# The background of multilingual-e5-small, on which the topic range (`topic_floor`, `topic_ceiling`)
+# was set: its best-match cosine for unrelated article pairs starts at 0.785 (docs/pairing.md,
+# "Encoder-specific calibration"), and the floor (0.80) sits just above it.
+REFERENCE_BACKGROUND = 0.79
+CALIBRATION_SAMPLE = 4000  # cross-language pairs whose best-match cosine sets the run's background
+
+
+def is_reference_encoder(signature: dict[str, Any] | None) -> bool:
+    """multilingual-e5-small (the default 4-bit one, or through sentence-transformers): no calibration needed."""
+    name = str((signature or {}).get("name", ""))
+    return name == "e5-small" or "multilingual-e5-small" in name
+
+
+def background_cosine(pairs, embs: list, langs: list) -> float | None:
+    """Median best-match cosine over an evenly spaced sample of cross-language `pairs` (index pairs).
+
+    Most pairs of documents in two languages, and most ANN candidates too, are not translations:
+    their median best-match cosine is the encoder's "unrelated" level on this corpus.
+    """
+    cross = [(i, j) for i, j in pairs if not _same_language(langs[i], langs[j])
+             and embs[i] is not None and embs[j] is not None and len(embs[i]) and len(embs[j])]
+    if not cross:
+        return None
+    if len(cross) > CALIBRATION_SAMPLE:
+        step = len(cross) / CALIBRATION_SAMPLE
+        cross = [cross[int(k * step)] for k in range(CALIBRATION_SAMPLE)]
+    values = []
+    for i, j in cross:
+        sim = embs[i] @ embs[j].T
+        values.append((float(sim.max(axis=1).mean()) + float(sim.max(axis=0).mean())) / 2.0)
+    return float(np.median(values))
+
+
+def calibrated(config: PairConfig, background: float) -> PairConfig:
+    """The topic range moved to an encoder's scale: the same share of the way from its background to 1.
+
+    `topic_floor`/`topic_ceiling` are set on e5-small's scale (background REFERENCE_BACKGROUND); an
+    encoder whose unrelated documents sit at `background` gets floor' = b + (floor - B) (1 - b) / (1 - B).
+    """
+    import dataclasses
+
+    ref = REFERENCE_BACKGROUND
+    scale = (1.0 - background) / (1.0 - ref)
+
+    def move(x: float) -> float:
+        return round(min(1.0, max(-1.0, background + (x - ref) * scale)), 4)
+
+    return dataclasses.replace(config, topic_floor=move(config.topic_floor), topic_ceiling=move(config.topic_ceiling))
+
+
 def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray], *, config: PairConfig,
-                   stats: dict[str, Any] | None = None, sink=None) -> list[DocPair]:
+                   stats: dict[str, Any] | None = None, sink=None, calibrate: bool = False) -> list[DocPair]:
     """One DocPair per pair of documents in different languages (src = lower doc id).
 
     Up to `config.exhaustive_max_docs` documents every pair is scored from sentence
@@ -70,6 +120,8 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     `stats`, when given, receives the counts of the run. `sink`, when given, receives each
     DocPair in order instead of the returned list (which is then empty): with only candidates
     reported, pairs are scored and handed over one at a time, so memory does not grow with them.
+    `calibrate`: move the topic range to the encoder's scale, measured on this corpus
+    (`background_cosine`, `calibrated`; `stats["topic_calibration"]` says what was used).
     """
     docs = sorted((d for d in documents if d.ok), key=lambda d: d.doc)
     langs = [d.lang for d in docs]
@@ -83,8 +135,18 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     else:
         usable = [e is not None and len(e) > 0 for e in embs]
         vectors = np.stack([document_vector(e) if ok else np.zeros(dim, np.float32) for e, ok in zip(embs, usable)])
-        cands = ann(vectors, langs, config.ann_neighbours, usable)
+        cands = ann(centre_by_language(vectors, langs, usable), langs, config.ann_neighbours, usable)
         del vectors
+
+    calibration = None
+    if calibrate:
+        background = background_cosine(sorted(cands.pairs), embs, langs)
+        if background is not None:
+            config = calibrated(config, background)
+            calibration = {"background": round(background, 4), "reference_background": REFERENCE_BACKGROUND,
+                           "topic_floor": config.topic_floor, "topic_ceiling": config.topic_ceiling}
+            log.info("pairing: background best-match cosine %.3f (e5-small %.2f): topic range %.3f-%.3f",
+                     background, REFERENCE_BACKGROUND, config.topic_floor, config.topic_ceiling)
 
     duplicates: dict[int, set[str]] = {}
     n_cross = _count_cross_language_pairs(langs)
@@ -185,6 +247,8 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     if not report_all:
         log.info("pairing: %d cross-language pairs, %d candidates reported, %d unrelated non-candidates not written",
                  n_cross, n_emitted, n_cross - n_emitted)
+    if calibration is not None:
+        counts["topic_calibration"] = calibration
     if stats is not None:
         stats.update(counts)
     return pairs

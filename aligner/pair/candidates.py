@@ -24,6 +24,29 @@ def document_vector(sentences: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+def centre_by_language(vectors: np.ndarray, langs: list, usable: list[bool] | None = None) -> np.ndarray:
+    """Document vectors minus their language's mean document vector, L2-normalised again.
+
+    A mean of sentence embeddings is mostly what every document of a language shares (the
+    encoder's common direction, the language's own): on a generated corpus of 1,000 documents
+    with multilingual-e5-small, a translation was the nearest document of its language for 145 of
+    242 gold pairs and outside the 10 nearest for 17. Taking each language's mean away leaves what
+    the document says: 242 of 242 at rank 1 (docs/pairing.md). Rows not `usable` are left as they are.
+    """
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    usable = usable if usable is not None else [True] * len(out)
+    groups: dict = defaultdict(list)
+    for k, lang in enumerate(langs):
+        if usable[k]:
+            groups[lang].append(k)
+    for rows in groups.values():
+        idx = np.asarray(rows, dtype=np.int64)
+        out[idx] -= out[idx].mean(axis=0)
+        norms = np.linalg.norm(out[idx], axis=1, keepdims=True)
+        out[idx] /= np.where(norms > 0, norms, 1.0)
+    return out
+
+
 @dataclass
 class Candidates:
     """Candidate pairs (as index pairs i < j into the document list) and how they were found."""

@@ -18,6 +18,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -137,10 +139,87 @@ def load_vocabulary(extra: str | Path | Mapping[str, Any] | None = None) -> Role
     return vocab
 
 
+SHIPPED_VECTORS = "role_vectors.npz"  # the shipped vocabulary's names, encoded by the default encoder
+
+
+@lru_cache(maxsize=4)
+def _shipped_table(path: str, digest: str) -> dict[str, Any]:
+    """name -> vector from a table written by `write_shipped_vectors`, {} when it was made by another encoder."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["signature"]) != digest or str(data["kind"]) != TITLE_KIND:
+                return {}
+            return dict(zip(data["names"].tolist(), np.asarray(data["vectors"], dtype=np.float32)))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def form_vectors(forms: list[str], encoder) -> Any:
+    """The encoder's vectors of vocabulary names (kind TITLE_KIND), from the shipped table where it holds them.
+
+    The shipped vocabulary's names were encoded once by the default encoder (aligner/data/role_vectors.npz,
+    written by bench/make_role_vectors.py); the table is used only when the run's encoder has the very
+    signature it was made with (model, weights' sha256), so its vectors are the ones the encoder returns.
+    Names it lacks (a user vocabulary, an edited roles.toml) are encoded as before.
+    """
+    import numpy as np
+
+    from aligner.embed.cache import signature_digest
+
+    try:
+        digest = signature_digest(encoder.signature())
+    except Exception:  # noqa: BLE001 - an encoder without a usable signature: encode everything
+        digest = ""
+    table = _shipped_table(str(Path(str(files("aligner") / "data" / SHIPPED_VECTORS))), digest) if digest else {}
+    missing = [f for f in dict.fromkeys(forms) if f not in table]
+    if missing:
+        table = {**table, **dict(zip(missing, encoder.encode(missing, kind=TITLE_KIND)))}
+    if not forms:
+        return encoder.encode([], kind=TITLE_KIND)
+    return np.stack([np.asarray(table[f], dtype=np.float32) for f in forms])
+
+
+def write_shipped_vectors(encoder, path: str | Path | None = None) -> Path:
+    """Encode every name of the shipped vocabulary (one call) and write the table `form_vectors` reads."""
+    import numpy as np
+
+    from aligner.embed.cache import signature_digest
+
+    forms, _, _ = load_vocabulary().forms(None)
+    forms = list(dict.fromkeys(forms))
+    vectors = np.asarray(encoder.encode(forms, kind=TITLE_KIND), dtype=np.float32)
+    path = Path(path) if path else Path(str(files("aligner") / "data" / SHIPPED_VECTORS))
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, names=np.array(forms), vectors=vectors, kind=np.array(TITLE_KIND),
+             signature=np.array(signature_digest(encoder.signature())))
+    tmp.replace(path)
+    _shipped_table.cache_clear()
+    return path
+
+
+@lru_cache(maxsize=8192)
+def _norm_phrase(s: str) -> str:
+    return " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what `\w` matches in a str pattern
+
+
 def _phrase_in(text: str, phrase: str) -> bool:
-    """Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing)."""
-    norm = lambda s: " ".join(re.sub(r"\s*-\s*", "-", canonical(s)).split())  # noqa: E731
-    return re.search(rf"(?<!\w){re.escape(norm(phrase))}(?!\w)", norm(text)) is not None
+    r"""Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing):
+    the phrase, neither preceded nor followed by a word character (as `(?<!\w)phrase(?!\w)`, without
+    compiling a pattern per vocabulary name)."""
+    needle, hay = _norm_phrase(phrase), _norm_phrase(text)
+    start = hay.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not _is_word_char(hay[start - 1])) and (end == len(hay) or not _is_word_char(hay[end])):
+            return True
+        start = hay.find(needle, start + 1)
+    return False
 
 
 @dataclass
@@ -185,9 +264,53 @@ def needs_labelling(doc: Document) -> bool:
     return not _manifest_role(doc) and bool((doc.title or "").strip() or any(s.text.strip() for s in doc.sentences))
 
 
+class _Names:
+    """The vocabulary's names compared in a run: their vectors, roles and phrase patterns, computed once.
+
+    A sharded run labels one shard at a time with the same vocabulary and corpus languages: the
+    names are encoded and their patterns compiled once per process (`label_roles(cache=...)`),
+    not once per shard.
+    """
+
+    def __init__(self, vocab: RoleVocabulary, languages: set | None, encoder):
+        import numpy as np
+
+        self.vocab, self.encoder = vocab, encoder  # kept alive: the cache's key holds their ids
+        self.names = list(vocab.roles)
+        self.index = {n: k for k, n in enumerate(self.names)}
+        self.forms, self.owners, self.form_langs = vocab.forms(languages)
+        owner_idx = np.array([self.index[o] for o in self.owners], dtype=np.int64)
+        self.vectors = form_vectors(self.forms, encoder)  # the shipped vectors when the encoder matches
+        # the names grouped by role, for one maximum per role (np.maximum.reduceat over the groups)
+        self.order = np.argsort(owner_idx, kind="stable")
+        grouped = owner_idx[self.order]
+        self.starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+        self.present = grouped[self.starts] if len(grouped) else grouped
+        self._usable: dict[Any, Any] = {}
+
+    def per_role(self, vectors, lang: str | None):
+        """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
+        import numpy as np
+
+        usable = self._usable.get(lang)
+        if usable is None:
+            usable = np.array([lang is None or "en" in fl or lang in fl for fl in self.form_langs], dtype=bool)
+            self._usable[lang] = usable
+        out = np.full((len(vectors), len(self.names)), -np.inf, dtype=np.float64)
+        if not len(self.order) or not len(vectors):
+            return out
+        sims = np.where(usable[None, :], vectors @ self.vectors.T, -np.inf)
+        out[:, self.present] = np.maximum.reduceat(sims[:, self.order], self.starts, axis=1)
+        return out
+
+    def lexical(self, title: str) -> list[str]:
+        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`)."""
+        return sorted({self.owners[k] for k, form in enumerate(self.forms) if _phrase_in(title, form)})
+
+
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
                 details: dict[str, RoleDecision] | None = None, embeddings: Mapping[str, Any] | None = None,
-                languages: set | None = None) -> None:
+                languages: set | None = None, cache: dict | None = None) -> None:
     """Set doc.role and doc.role_score from the title first, then the body.
 
     `vocabulary`: None (the shipped one, plus `config.roles_file` if set), a path to a user
@@ -198,6 +321,8 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
     vector per sentence, as the pipeline's embed stage computed them): the body's support
     reuses them instead of encoding the bodies a second time, so labelling costs three encoder
     calls (the vocabulary's names, the titles, the bodies of documents without embeddings).
+    `cache` (a dict kept by the caller across calls with the same encoder and settings, as a
+    sharded run's worker does): the vocabulary and its encoded names are reused from it.
     With `config.roles` false nothing is encoded: manifest roles are kept, other documents get
     no role (source "off").
     """
@@ -215,12 +340,15 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
             if details is not None:
                 details[doc.doc] = RoleDecision(doc.role, doc.role_score, source, best=doc.role)
         return
+    cache = {} if cache is None else cache
     if isinstance(vocabulary, RoleVocabulary):
         vocab = vocabulary
     else:
-        vocab = load_vocabulary(vocabulary if vocabulary is not None else config.roles_file)
-    names = list(vocab.roles)
-    index = {n: k for k, n in enumerate(names)}
+        source_key = ("vocabulary", vocabulary if vocabulary is None or isinstance(vocabulary, (str, Path))
+                      else id(vocabulary), config.roles_file)
+        if source_key not in cache:
+            cache[source_key] = load_vocabulary(vocabulary if vocabulary is not None else config.roles_file)
+        vocab = cache[source_key]
 
     todo: list[tuple[Document, str, list[str]]] = []
     for doc in documents:
@@ -244,17 +372,12 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
 
     # English names and those of the documents' languages (all names when a language is unknown)
     doc_langs = set(languages) if languages is not None else {d.lang for d, _, _ in todo}
-    forms, owners, form_langs = vocab.forms(None if None in doc_langs else {str(x) for x in doc_langs})
-    owner_idx = np.array([index[o] for o in owners])
-    form_vecs = encoder.encode(forms, kind=TITLE_KIND)
-
-    def per_role(vectors: np.ndarray, lang: str | None) -> np.ndarray:
-        """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
-        usable = np.array([lang is None or "en" in fl or lang in fl for fl in form_langs])
-        sims = np.where(usable[None, :], vectors @ form_vecs.T, -np.inf)
-        out = np.full((len(vectors), len(names)), -np.inf, dtype=np.float64)
-        np.maximum.at(out.T, owner_idx, sims.T)  # out[:, r] = max over the names of r
-        return out
+    form_languages = None if None in doc_langs else {str(x) for x in doc_langs}
+    names_key = ("names", id(vocab), id(encoder), None if form_languages is None else frozenset(form_languages))
+    if names_key not in cache:
+        cache[names_key] = _Names(vocab, form_languages, encoder)
+    table: _Names = cache[names_key]
+    names, index, per_role = table.names, table.index, table.per_role
 
     title_vecs = encoder.encode([t for _, t, _ in todo], kind=TITLE_KIND)
     given = embeddings or {}
@@ -271,7 +394,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
     for (doc, title, body), t_vec in zip(todo, title_vecs):
         t_sims = per_role(t_vec[None, :], doc.lang)[0]
         b_sims = per_role(body_vecs[doc.doc], doc.lang) if body else np.zeros((0, len(names)))
-        lexical = sorted({owners[k] for k, f in enumerate(forms) if _phrase_in(title, f)})
+        lexical = table.lexical(title)
         encoder_only = t_sims.copy()
         if len(b_sims):
             body_mean = b_sims.mean(axis=0)

