@@ -6,6 +6,7 @@ import math
 import re
 
 from aligner.checks.base import Check, bead_id, register
+from aligner.checks.credits import is_credit_line
 from aligner.checks.lang import resources
 
 
@@ -55,6 +56,11 @@ def _has_words(text: str) -> bool:
     """At least two letters or digits: a sentence of punctuation only ('»' split off a quotation) has no content
     to miss."""
     return sum(ch.isalnum() for ch in text) >= 2
+
+
+def _credits_only(doc, idx) -> bool:
+    """Every sentence of this side credits the translators (content a translation adds by convention)."""
+    return bool(idx) and all(is_credit_line(doc.sentences[i].text, doc.lang) for i in idx)
 
 
 def _median(xs):
@@ -129,6 +135,8 @@ class Omission(Check):
         runs: list[list] = []
         for b in ap.beads:
             side = "src" if b.src and not b.tgt else "tgt" if b.tgt and not b.src else None
+            if side and _credits_only(ap.src if side == "src" else ap.tgt, b.src or b.tgt):
+                continue  # a translation's credit line: no counterpart by convention
             if side and runs and runs[-1][0] == side:
                 runs[-1][1].append(b)
             elif side:
@@ -247,8 +255,8 @@ class NumberMismatch(Check):
 
     def find_pair(self, ctx, ap):
         for b in ap.beads:
-            if not b.src or not b.tgt:
-                continue
+            if not b.src or not b.tgt or _credits_only(ap.src, b.src) or _credits_only(ap.tgt, b.tgt):
+                continue  # a credit line's numbers (the edition it credits) need no counterpart
             sides = []
             for doc, idx in ((ap.src, b.src), (ap.tgt, b.tgt)):
                 start, _ = _side_span(doc, idx)
