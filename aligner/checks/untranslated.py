@@ -170,7 +170,12 @@ class Untranslated(Check):
             raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
-            names = [] if heading else name_runs(raw)
+            names = name_runs(raw)
+            if heading:  # a heading may be all capitals: its run is a title when it holds a name the language
+                # uses as much as English does (Debian, Linux), not only common English words
+                names = [(x, y) for x, y in names if any(
+                    (lex.zipf(w.lower(), lang) or 0.0) >= (lex.zipf(w.lower(), self.source_lang) or 0.0) - 0.25 > 0
+                    for w in LETTERS_RE.findall(raw[x:y]) if w[:1].isupper())]
             glosses = gloss_spans(raw, en_function)
             words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
             # loanword phrases (call center) protect their words
