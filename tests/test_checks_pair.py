@@ -158,3 +158,31 @@ def test_partial_omission_one_to_one_needs_both_lower_similarity_and_an_unusual_
     ap, enc, emb = _pair(SRC, TGT[:7], [Bead((i,), (i,)) for i in range(7)], _translations())
     ap.beads[3].similarity = min(b.similarity for b in ap.beads) - 0.2
     assert _run(ap, enc, emb, ["partial-omission"]) == []
+
+
+def test_a_translators_credit_line_is_no_omission():
+    """A credit line the translation adds (translate vocabulary + a name) has no counterpart by convention;
+    an ordinary extra sentence next to it is still an omission."""
+    credit = "Il documento è stato tradotto da Mario Rossi (mrossi at example dot org)."
+    tgt = TGT[:7] + [credit, TGT[7]]
+    tr = _translations()
+    beads = [Bead((i,), (i,)) for i in range(7)] + [Bead((), (7,)), Bead((), (8,))]
+    ap, enc, emb = _pair(SRC, tgt, beads, tr)
+    flags = _run(ap, enc, emb, ["omission"])
+    assert [(f.doc, f.text) for f in flags] == [("tgt", TGT[7])]
+
+
+def test_glued_word_mirrored_by_the_translation_is_a_placeholder():
+    """'nomeprogramma' is glued on purpose when the aligned English writes 'programname' as one word too; the
+    same Italian word opposite an English text without such a word is a glued-word finding."""
+    from fakes import FakeEncoder
+
+    it = "Per leggere la pagina di nomeprogramma eseguire il comando seguente."
+    for en, expected in (("To read the page of programname run the following command.", []),
+                         ("To read the page of the program run the following command.", ["nomeprogramma"])):
+        src, tgt = make_doc(en, "en", "src"), make_doc(it, "it", "tgt")
+        enc = FakeEncoder(translations={en: "m0", it: "m0"})
+        emb = {d.doc: enc.encode([s.text for s in d.sentences]) for d in (src, tgt)}
+        ap = AlignedPair(DocPair("src", "tgt", "en", "it", "parallel", 0.9), src, tgt, [Bead((0,), (0,), 0.9, 0.9)])
+        flags = run_checks([src, tgt], [ap], encoder=enc, embeddings=emb, config=Config(), select=["glued-word"])
+        assert [f.text for f in flags if f.doc == "tgt"] == expected

@@ -259,12 +259,13 @@ ends with a whole `&gt;` covers it and reads nothing out of it; the bench's earl
 | sentences | 1,272 | 1,603 (lines repeated across languages inside the article are kept: headings, table cells, passages left in English) |
 | same-page pairs found parallel | 18 of 18 | 18 of 18 |
 | flags on markup | 1 (old test; 0 with the test above) | 0 |
-| flags | 1,047 (439 info) | 293 (112 info: removed chrome reported) |
-| warning or worse per 1,000 sentences | 478 | 113 |
-| untranslated / wrong-language | 353 / 46 | 42 / 90 (one finding per English sentence) |
-| omission | 112 | 20 |
+| flags | 1,047 (439 info) | 270 (112 info: removed chrome reported) |
+| warning or worse per 1,000 sentences | 478 | 98.6 |
+| untranslated / wrong-language | 353 / 46 | 34 / 90 (one finding per English sentence) |
+| omission | 112 | 8 |
 | partial-omission / low-similarity / length-ratio | 22 / 22 / 17 | 7 / 7 / 9 |
 | mid-sentence-capital | 18 | 3 |
+| number-mismatch / glued-word | not listed | 0 / 0 (2 / 1 in the first round: credit lines, a placeholder) |
 
 What changed, in general terms: a line repeated verbatim in documents of two languages was removed as chrome even
 inside the article, so a heading or passage the French translator left in English vanished from en and fr but
@@ -280,70 +281,97 @@ length ratios skip beads with a side under 20 characters. Casing knows menu path
 acronym and hyphenated name phrases (`GUI System`, `Jean-Luc`), labels with numbers (`Table 11.2`) and English
 proper adjectives. `number-mismatch` reads the visible text (a number in a link's address is not in the text).
 
-The target of <= 10 warnings per 1,000 sentences is not met, and cannot be honestly: 133 of the 181 warnings or
+A second round removed the causes of the false alarms the first sample showed, each in a form that holds for any
+document: a translation's *credit lines* (a sentence with the language's general vocabulary of translating or
+reviewing, `übersetzt`, `traduit par`, `tradotto da`, `revisionato da`, ..., that also names someone or gives an
+address; aligner/checks/credits.py) have no counterpart by convention, so `omission`, `number-mismatch` (the
+edition the line credits) and `untranslated` (an address spelled out, `chez free point fr`) leave them; a
+parenthesis right after a quotation in another language (`« This is UNIX... » (C'est UNIX...)`) is the
+translator's rendering of it, content one translation has by design; in `untranslated`, a run of three or more
+capitalised words is a name or title in any language (`The Linux Documentation Project`; in a heading only when
+the run holds a name the language uses as much as English, `Debian`, so an English heading in Title Case stays
+a finding), and a short parenthesis right after a term whose first word is no function word is the original
+term given on purpose (`"tasto morto" (dead key)`, `einfach (Keep It Short and Simple, KISS)`; `(for zh_CN)` or
+`(before the full security review)` stay findings); in `glued-word`, a word the aligned translation also writes
+as two words in one (`nomeprogramma` opposite `programname`) is a placeholder glued on purpose. Every one of the 37 real findings of the first sample is
+still reported; the findings that went away are the 5 false ones of that sample (25, 28, 29, 30, 37), the other
+credit lines and glosses, the placeholder, and nothing else (the run's `--dump` before and after, compared finding by finding).
+`python bench/bench_clean_text.py` is unchanged (92 flags in 12,196 sentences).
+
+Left as they are: Italian computing terms (`output`, `prompt`, `file system`). wordfreq cannot tell them from English words
+that are no Italian: its Italian and English Zipf values are `output` 3.36 / 4.43 and `prompt` 2.55 / 3.86, but
+also `dead` 3.79 / 5.19 and `key` 3.62 / 5.12 (names, titles, songs); a bar that lets the first two through lets
+the others through too, and no other translation of the manual keeps them (German `Ausgabe`, French `sortie`). The encoder's lower similarity on short correct translations (a legal
+sentence, a table header) and the length of a gloss one translation adds (`RTFM - lesen Sie das tolle Handbuch
+(read the fine manual)` opposite `LLSM (Lisez Le Super Manuel)`) are left to the thresholds of the similarity and
+length checks, which this work did not raise.
+
+The target of <= 10 warnings per 1,000 sentences is not met, and cannot be honestly: 123 of the 158 warnings or
 worse are in the French pages, which keep whole English paragraphs (90 `wrong-language` errors, every one an
 English sentence in a translation), and the Italian and German chapter 8 carry passages the current English no
-longer has. **The sample of the final run (seed 1, printed by the command above), judged by hand: 37 real, 13
-not; short of the 40 the issue asks for.**
+longer has. **The sample of the final run (seed 1, printed by the command above), judged by hand, each by reading
+the finding and its sentence in the pages: 43 real, 7 not; the 40 the issue asks for are met.** (The first
+round's sample of the same command, before the changes above: 37 real, 13 not.)
 
 | # | finding | verdict |
 |---|---|---|
-| 1 | fr untranslated `for details` (See Introduction to i18n for details.) | real: English sentence left |
-| 2 | it omission, passage `Questo problema può essere aggirato:` | real: it carries a passage the English source no longer has |
-| 3 | fr wrong-language `This Docbook XML source are converted...` | real |
-| 4 | fr wrong-language `(Please make sure to include at least one UTF-8 locale)` | real |
-| 5 | en partial-omission `They are internationalized...` vs de | not: the German says it all (similarity of a correct translation) |
-| 6 | fr wrong-language `Linux console can only display limited characters.` | real |
-| 7 | fr wrong-language `Here is how I did this with IBus for GNOME on Wayland:` | real |
-| 8 | fr wrong-language `If you wish to have access to alphabet only keyboard...` | real |
-| 9 | fr length-ratio `Ne modifiez pas les permissions des fichiers (avant un examen...)` vs de | real: the German drops `(before the full security review)` |
-| 10 | fr untranslated `For more` (For more, see Debian Wiki on keyboard.) | real |
-| 11 | fr wrong-language `When ASCII plain text data is converted...` | real |
-| 12 | de wrong-language `Multilingual: Keyman engine for over 2000 languages` | real: table cell left in English (it translates it) |
-| 13 | fr untranslated `execute` (Alternatively, execute "im-config" from user's shell.) | real |
-| 14 | fr wrong-language `obsoleted by the newer "Debian Reference (version 2)" in 2008.` | real |
-| 15 | fr wrong-language `Since GNOME Desktop Environment recommends "ibus"...` | real |
-| 16 | fr untranslated `For` (For Emacs aficionados, "uim" may be an alternative.) | real |
-| 17 | fr wrong-language `This makes its documentation difficult to be current and correct.` | real |
-| 18 | de partial-omission `Diese wurden auch durch diejenigen... aktualisiert.` vs it | not: no content missing that I could find |
-| 19 | fr wrong-language `I find the Japanese input method started under English environment...` | real |
-| 20 | fr wrong-language `Actual traditional encoding system can be identified by...` | real |
-| 21 | fr wrong-language `If you want to handle not only ASCII characters...` | real |
-| 22 | en low-similarity `All warranties are disclaimed.` vs de `Jegliche Gewährleistung wird ausgeschlossen.` | not: a correct translation |
-| 23 | de omission, passage `Sie können dies Problem jedoch umgehen:` | real: passage not in the English source |
-| 24 | fr untranslated `See` (See locale(7) manpage for the details.) | real |
-| 25 | fr omission `Il vous donne assez de corde pour vous pendre vous-même).` | not: the translator's gloss of an English quotation (content in fr only, correctly found, no error) |
-| 26 | fr wrong-language `References to Jessie 8 (2015-2020) release situation...` | real |
-| 27 | fr wrong-language `This "Debian Reference (version 2.100)"... covers mostly Bullseye...` | real |
-| 28 | it untranslated `dead key` (`"tasto morto" (dead key)`) | not: the English term given on purpose after the Italian one |
-| 29 | de omission, translator credits `Die "Debian Referenz (Version 2)" wurde ins Deutsche übersetzt von...` | not: legitimate addition |
-| 30 | fr omission `Il choisit juste qui sont ses amis).` | not: translator's gloss, as 25 |
-| 31 | fr wrong-language `Under UTF-8 locale with the compatible application program...` | real |
-| 32 | fr wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: table cell left in English |
-| 33 | fr wrong-language `Although the current testing version of the Debian system...` | real |
-| 34 | it untranslated `output` (output standard dei programmi) | not: Italian uses the word |
-| 35 | fr wrong-language `For example under "LANG=fr_FR.UTF-8" locale, gedit(1)...` | real |
-| 36 | fr wrong-language `Either cases, you may need to do extra manual configuration...` | real |
-| 37 | it untranslated `The` (TLDP (The Linux Documentation Project)) | not: a project's name |
-| 38 | it untranslated `output` (8.3. L'output sul display) | not: Italian uses the word |
-| 39 | fr wrong-language `In order for the system to access a particular locale...` | real |
-| 40 | fr wrong-language `Many non-ASCII characters including accented characters...` | real |
-| 41 | it mid-sentence-capital `Europee` (lingue non Europee) | real: Italian writes `europee`, as the page does elsewhere |
-| 42 | it omission, passage (gnome-terminal menu path) | real: passage not in the English source |
-| 43 | fr wrong-language `Select "Settings" → "Keyboard" → ...` | real |
-| 44 | fr wrong-language `For more, see info gettext and read the section...` | real |
-| 45 | fr length-ratio `KISS (keep it simple stupid)` vs de | not: the German adds a German gloss |
-| 46 | fr untranslated `for` (table cell `(for zh_CN/zh_TW)`) | real: minor (it translates it, `per`) |
-| 47 | de wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: as 32 |
-| 48 | fr wrong-language `The simplest representation of the text data is ASCII...` | real |
-| 49 | fr low-similarity `Number punctuation are different for locales.` vs de | not as stated: it is a translation, in English (reported again by `wrong-language`) |
-| 50 | it untranslated `prompt` (Questi prompt di shell) | not: Italian uses the word |
+| 1 | fr wrong-language `These values are set by the desktop configuration GUI dialogue...` | real: English sentence left |
+| 2 | fr wrong-language `Please don't expect the placeholder strings such as...` | real |
+| 3 | de omission, passage `Sie können dies Problem jedoch umgehen:` (vs fr) | real: de carries a passage the English source (and fr) no longer has |
+| 4 | fr wrong-language `Number punctuation are different for locales.` | real |
+| 5 | fr wrong-language `They are internationalized by making them handle UTF-8 data...` | real |
+| 6 | it wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: table cell left in English |
+| 7 | fr wrong-language `Linux console can only display limited characters.` | real |
+| 8 | fr wrong-language `Under the East Asian locale, the box drawing...` | real |
+| 9 | fr wrong-language `additional widgets for Plasma 5 containing Keyboard Indicator` | real: as 6 |
+| 10 | fr wrong-language `Select all required locale data to be compiled into the binary form.` | real |
+| 11 | fr wrong-language `The behavior of programs supporting internationalization...` | real |
+| 12 | it untranslated `output` (output standard dei programmi) | not: Italian uses the word |
+| 13 | fr wrong-language `To the extent Osamu Aoki considered within the fair use...` | real |
+| 14 | fr untranslated `For` (For Emacs aficionados, "uim" may be an alternative.) | real: English sentence left |
+| 15 | fr wrong-language `You can enter Japanese using "Japanese mozc (or anthy)"...` | real |
+| 16 | de partial-omission `Diese wurden auch durch diejenigen... aktualisiert.` vs it | not: no content missing that I could find |
+| 17 | fr untranslated `from` (Alternatively, execute "im-config" from user's shell.) | real |
+| 18 | fr wrong-language `Each detail feature of "$LANG" environment variable may be overridden...` | real |
+| 19 | fr untranslated `the` (Thus, the "LANG=en_US" is "LANG=en_US.ISO-8859-1".) | real |
+| 20 | fr wrong-language `The locales package requires to be initialized properly.` | real |
+| 21 | fr wrong-language `The package dependency of GNOME Desktop Environment recommends "ibus"...` | real |
+| 22 | it length-ratio `Non cambiare i permessi dei file (prima di una completa revisione della sicurezza)` (82/36 characters) | real: the German drops `(before the full security review)` |
+| 23 | fr wrong-language `obsoleted by the newer "Debian Reference (version 2)" in 2008.` | real |
+| 24 | fr wrong-language `Many manual pages and info pages on the Debian system...` | real |
+| 25 | fr wrong-language `I have updated "Debian Reference (version 2)" to address new topics...` | real |
+| 26 | fr length-ratio `KISS (keep it simple stupid)` vs de | not: the German adds a German gloss |
+| 27 | fr wrong-language `Set the system wide default locale value by creating "/etc/default/locale"...` | real |
+| 28 | fr wrong-language `Setup each input source by right clicking the GUI toolbar icon.` | real |
+| 29 | en low-similarity `All warranties are disclaimed.` vs de | not: a correct translation |
+| 30 | fr wrong-language `The system wide default locale value set in "/etc/default/locale"...` | real |
+| 31 | fr untranslated `entry for` (The GUI menu entry for im-config(8) is "Input method".) | real |
+| 32 | fr length-ratio `LLSM (Lisez Le Super Manuel)` (28/58 characters) | not: a correct French rendering; the other side adds its own gloss |
+| 33 | fr wrong-language `For more, see info gettext and read the section "The LANGUAGE variable"...` | real |
+| 34 | fr untranslated `See` (See locale(7) manpage for the details.) | real |
+| 35 | fr wrong-language `The modern software such as GNOME and KDE are multilingualized.` | real |
+| 36 | fr wrong-language `Under UTF-8 locale with the compatible application program...` | real |
+| 37 | it untranslated `system` (per il file system vfat) | not: Italian writes `file system` as it is |
+| 38 | fr untranslated `For more` (For more, see Debian Wiki on keyboard.) | real |
+| 39 | fr wrong-language `This behavior is the same way as "$LANG" is set by...` | real |
+| 40 | it omission, passage `Questo problema può essere aggirato:` (vs fr) | real: passage not in the English source |
+| 41 | fr wrong-language `The Debian system itself is a moving target.` | real |
+| 42 | fr wrong-language `In order to support more characters, many character sets...` | real |
+| 43 | it omission, passage (gnome-terminal menu path) vs en | real: passage not in the English source |
+| 44 | fr mid-sentence-capital `Kio` (La taille est indiquée en Kio) | not: a unit symbol, capitalised correctly |
+| 45 | fr wrong-language `You may chose as many input sources.` | real |
+| 46 | fr untranslated `for the details` (See locale(7) manpage for the details.) | real: the same sentence as 34, reported in two parts |
+| 47 | fr wrong-language `The code of "ibus" has been updated to integrate...` | real |
+| 48 | de untranslated `for` (table cell `(for zh_CN/zh_TW)`) | real: minor (it translates it, `per`) |
+| 49 | fr untranslated `for details` (See Introduction to i18n for details.) | real |
+| 50 | fr wrong-language `IBus was made to support not only Asian languages but also European languages.` | real |
 
-The 13 false ones: terms Italian uses as they are (`output` twice, `prompt`: wordfreq's Italian list puts them
-below the adoption bar), a project name inside parentheses, one-sided content that is legitimate (translator
-credits and glosses: 25, 29, 30; a deliberate English gloss: 28, 45), and the encoder's similarity on correct
-translations (5, 18, 22) or on an English copy (49). An omission or length finding is reported once per pair, so
-content in one of four languages is found up to three times; merging them per sentence is left open.
+The 7 false ones: Italian computing terms used as they are (12, 37), the encoder's similarity on correct
+translations (16, 29), glosses one translation adds that make the other look short (26, 32) and a unit symbol
+(44). An omission or length finding is reported once per pair, so content in one of four languages is found up to
+three times; merging them per sentence is left open. Sentences left in English are sometimes reported in two
+parts by `untranslated` (34 and 46) where the identifier is not confident enough for one `wrong-language`
+finding.
 
 """
 

@@ -188,6 +188,25 @@ class GluedWord(Check):
                 return True
         return False
 
+    def _glued_placeholder_opposite(self, ctx, doc, pos: int) -> bool:
+        """The aligned translation of this sentence also writes two words as one unknown word (programname,
+        nomeprogramma, programmname): a placeholder or identifier glued on purpose in the original."""
+        lex = ctx.lexicon
+        s = next((s for s in doc.sentences if s.raw_start <= pos < s.raw_end), None)
+        if s is None:
+            return False
+        for lang2, text in ctx.translations().get((doc.doc, s.i), ()):
+            if lang2 == doc.lang or not lex.knows(lang2):
+                continue
+            for m in LETTERS_RE.finditer(text):
+                w = m.group()
+                if len(w) < self.min_length or not w.islower() or (lex.zipf(w, lang2) or 0.0) > self.max_word_zipf:
+                    continue
+                if any(min(lex.zipf(w[:i], lang2) or 0.0, lex.zipf(w[i:], lang2) or 0.0) >= self.long_part_zipf
+                       for i in range(self.min_part_length, len(w) - self.min_part_length + 1)):
+                    return True
+        return False
+
     def find(self, ctx, doc):
         lex = ctx.lexicon
         if lex is None or not lex.knows(doc.lang):
@@ -222,6 +241,8 @@ class GluedWord(Check):
                     ok = all(z >= self._part_zipf(p) for p, z in ((left, zl), (right, zr)))
                     if ok and (best is None or min(zl, zr) > best[0]):
                         best = (min(zl, zr), left, right)
+                if best and self._glued_placeholder_opposite(ctx, doc, a + m.start()):
+                    continue  # the translation glues its counterpart too: written as one word on purpose
                 if best:
                     score, left, right = best
                     yield self.flag(doc, a + m.start(), a + m.end(),

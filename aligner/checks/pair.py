@@ -6,6 +6,7 @@ import math
 import re
 
 from aligner.checks.base import Check, bead_id, register
+from aligner.checks.credits import is_credit_line
 from aligner.checks.lang import resources
 
 
@@ -55,6 +56,62 @@ def _has_words(text: str) -> bool:
     """At least two letters or digits: a sentence of punctuation only ('»' split off a quotation) has no content
     to miss."""
     return sum(ch.isalnum() for ch in text) >= 2
+
+
+def _credits_only(doc, idx) -> bool:
+    """Every sentence of this side credits the translators (content a translation adds by convention)."""
+    return bool(idx) and all(is_credit_line(doc.sentences[i].text, doc.lang) for i in idx)
+
+
+_QUOTE_CLOSERS = "»”\"“"
+_QUOTE_OPENERS = {"»": "«", "”": "“", "\"": "\"", "“": "„"}
+
+
+def _translated_quotation(ctx, doc, idx) -> bool:
+    """The side lies inside a parenthesis that follows a quotation in another language: the translator's
+    rendering of a quotation the original keeps as it is (« This is UNIX... » (C'est UNIX...)). Such content is
+    in one translation only by design."""
+    lex = ctx.lexicon
+    if lex is None or not doc.lang:
+        return False
+    start, end = _side_span(doc, idx)
+    lo = max(0, start - 600)
+    text = _visible(doc, lo, min(len(doc.raw), end + 3))
+    a, b = start - lo, end - lo
+    depth, open_at = 0, None
+    for k in range(a - 1, -1, -1):  # the innermost parenthesis still open where the side starts
+        if text[k] == ")":
+            depth += 1
+        elif text[k] == "(":
+            if depth == 0:
+                open_at = k
+                break
+            depth -= 1
+    if open_at is None:
+        return False
+    depth = 0
+    for k in range(open_at, len(text)):  # ... must close at the side's end, not before
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            if k < b - 2:
+                return False
+            break
+    else:
+        return False
+    before = text[:open_at].rstrip()
+    close_at = max(before.rfind(q) for q in _QUOTE_CLOSERS)
+    if close_at < 0 or open_at - close_at > 200:
+        return False  # no quotation right before (an attribution may sit between: --- Name <address>)
+    opener = _QUOTE_OPENERS.get(before[close_at], before[close_at])
+    q_start = before.rfind(opener, 0, close_at)
+    quote = before[q_start + 1:close_at] if q_start >= 0 else ""
+    gloss = text[open_at + 1:b]
+    if len(quote.split()) < 3 or len(gloss.split()) < 3:
+        return False
+    qc, gc = lex.confidences(quote), lex.confidences(gloss)
+    if not qc or not gc:
+        return False
+    return max(qc, key=qc.get) != doc.lang and max(gc, key=gc.get) == doc.lang
 
 
 def _median(xs):
@@ -129,6 +186,9 @@ class Omission(Check):
         runs: list[list] = []
         for b in ap.beads:
             side = "src" if b.src and not b.tgt else "tgt" if b.tgt and not b.src else None
+            if side and (_credits_only(ap.src if side == "src" else ap.tgt, b.src or b.tgt)
+                         or _translated_quotation(ctx, ap.src if side == "src" else ap.tgt, b.src or b.tgt)):
+                continue  # a translation's credit line, or its rendering of a quotation: no counterpart by design
             if side and runs and runs[-1][0] == side:
                 runs[-1][1].append(b)
             elif side:
@@ -247,8 +307,8 @@ class NumberMismatch(Check):
 
     def find_pair(self, ctx, ap):
         for b in ap.beads:
-            if not b.src or not b.tgt:
-                continue
+            if not b.src or not b.tgt or _credits_only(ap.src, b.src) or _credits_only(ap.tgt, b.tgt):
+                continue  # a credit line's numbers (the edition it credits) need no counterpart
             sides = []
             for doc, idx in ((ap.src, b.src), (ap.tgt, b.tgt)):
                 start, _ = _side_span(doc, idx)

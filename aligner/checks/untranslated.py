@@ -2,10 +2,64 @@
 
 from __future__ import annotations
 
+import re
+
 from aligner.checks.base import Check, LETTERS_RE, is_heading, overlaps, protected_spans, register
+from aligner.checks.credits import is_credit_line
 from aligner.checks.lang import resources
 from aligner.checks.language import sentences_in_other_language
 from aligner.checks.view import language_view
+
+
+_OPENERS = "([{\"'«“‘„‹"
+_CLOSERS = ")]}\"'»”’‹›,;:.!?"
+
+
+def name_runs(raw: str, min_words: int = 3) -> list[tuple[int, int]]:
+    """Runs of `min_words` or more consecutive capitalised words (The Linux Documentation Project, The Debian
+    Administrator's Handbook): a title or name in any language, written as its owners write it. A run ends at
+    punctuation or an opening bracket or quote."""
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def close():
+        if len(run) >= min_words:
+            spans.append((run[0][0], run[-1][1]))
+        run.clear()
+
+    for m in re.finditer(r"\S+", raw):
+        tok = m.group()
+        head = len(tok) - len(tok.lstrip(_OPENERS))
+        tail = len(tok.rstrip(_CLOSERS))
+        core = tok[head:tail]
+        if head:
+            close()
+        if core[:1].isalpha() and core[:1].isupper():
+            run.append((m.start() + head, m.start() + max(tail, head)))
+        else:
+            close()
+            continue
+        if tail < len(tok):
+            close()
+    close()
+    return spans
+
+
+# a short parenthesis right after a word or a quoted term: 'tasto morto' (dead key), einfach (Keep It Short
+# and Simple, KISS). Translators give the original term this way on purpose.
+_GLOSS_RE = re.compile(r"(?<=[^\W_]|[\"»”’'])[ \u00a0]?\(([^()\n]{1,80})\)")
+
+
+def gloss_spans(raw: str, function_words, max_words: int = 6) -> list[tuple[int, int]]:
+    """Parenthesised glosses of the term before them: at most `max_words` words, the first no function word
+    (a gloss names a term; '(for zh_CN)' or '(before the review)' is a phrase of the sentence)."""
+    out = []
+    for m in _GLOSS_RE.finditer(raw):
+        words = LETTERS_RE.findall(m.group(1))
+        if words and len(words) <= max_words and words[0].lower() not in function_words:
+            out.append(m.span(1))
+    return out
+
 
 
 @register
@@ -111,9 +165,18 @@ class Untranslated(Check):
             kept = {w.lower() for lang2, text in ctx.translations().get((doc.doc, s.i), ())
                     if lang2 not in (lang, self.source_lang) and not self._in_source_language(lex, text)
                     for w in LETTERS_RE.findall(text)}
+            if is_credit_line(s.text, lang):
+                continue  # a translator's credit: names and (spelled-out) addresses, no text to translate
             raw = language_view(doc)[s.raw_start:s.raw_end]
             protected = protected_spans(raw)
             heading = is_heading(doc, s)
+            names = name_runs(raw)
+            if heading:  # a heading may be all capitals: its run is a title when it holds a name the language
+                # uses as much as English does (Debian, Linux), not only common English words
+                names = [(x, y) for x, y in names if any(
+                    (lex.zipf(w.lower(), lang) or 0.0) >= (lex.zipf(w.lower(), self.source_lang) or 0.0) - 0.25 > 0
+                    for w in LETTERS_RE.findall(raw[x:y]) if w[:1].isupper())]
+            glosses = gloss_spans(raw, en_function)
             words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
             # loanword phrases (call center) protect their words
             lowered = [w[2].lower() for w in words]
@@ -133,6 +196,7 @@ class Untranslated(Check):
                 name_like = name_like or (heading and w[0].isupper() and i > 0 and scored[i - 1] is None
                                           and words[i - 1][2][:1].isupper() and raw[words[i - 1][1]:a].isspace()
                                           and lowered[i] not in lower_in_doc)
+                name_like = name_like or overlaps((a, b), names) or overlaps((a, b), glosses)
                 if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
                     scored.append(None)
                     continue
