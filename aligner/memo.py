@@ -46,6 +46,18 @@ def memo_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def insert_rows(conn: sqlite3.Connection, sql: str, rows: list) -> None:
+    """`executemany` in one immediate transaction, rolled back on any error (the memo and the embedding cache)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(sql, rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 class Memo:
     """key (bytes) -> JSON value, in one SQLite file; thread-safe, off for good after the first error."""
 
@@ -98,15 +110,7 @@ class Memo:
             return
         with self._rlock:
             try:
-                conn = self._connection()
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    conn.executemany("INSERT OR REPLACE INTO answers (key, value) VALUES (?, ?)", rows)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
+                insert_rows(self._connection(), "INSERT OR REPLACE INTO answers (key, value) VALUES (?, ?)", rows)
             except (sqlite3.Error, OSError) as exc:
                 self._fail(exc)
 

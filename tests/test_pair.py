@@ -512,3 +512,29 @@ def test_reference_encoder_is_e5_small_only():
     assert is_reference_encoder({"name": "st:intfloat/multilingual-e5-small"})
     assert not is_reference_encoder({"name": "st:sentence-transformers/LaBSE"})
     assert not is_reference_encoder({"name": "fake"}) and not is_reference_encoder(None)
+
+
+def test_centring_per_language_puts_translations_first_when_a_language_direction_dominates():
+    """Document means dominated by what a language's documents share (as e5's are): centred per language,
+    each translation is its partner's nearest document in the other language; as they are, often not."""
+    from aligner.pair.candidates import ann, centre_by_language
+
+    rng = np.random.default_rng(5)
+    dim, n = 64, 60
+    shared = {lang: rng.normal(size=dim) for lang in ("tl", "it")}
+    content = rng.normal(size=(n, dim))
+    rows, langs = [], []
+    for lang in ("tl", "it"):
+        # a strong per-language direction with a per-document weight, plus the document's (shared) content
+        weight = rng.uniform(2.0, 6.0, size=(n, 1))
+        rows.append(weight * shared[lang] + 0.6 * content + 0.2 * rng.normal(size=(n, dim)))
+        langs += [lang] * n
+    vectors = np.vstack(rows).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pairs = [(i, n + i) for i in range(n)]
+    plain = ann(vectors, langs, 1)
+    centred = ann(centre_by_language(vectors, langs), langs, 1)
+    assert sum(p in centred.pairs for p in pairs) == n
+    assert sum(p in plain.pairs for p in pairs) < n
+    c = centre_by_language(vectors, langs, usable=[k != 0 for k in range(2 * n)])
+    assert np.array_equal(c[0], vectors[0]) and np.allclose(np.linalg.norm(c[1:], axis=1), 1.0, atol=1e-5)

@@ -208,14 +208,9 @@ class EmbeddingStore:
             return
 
         def op(conn: sqlite3.Connection) -> None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.executemany("INSERT OR REPLACE INTO vectors (key, vec, chk) VALUES (?, ?, ?)", rows)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            from aligner.memo import insert_rows
+
+            insert_rows(conn, "INSERT OR REPLACE INTO vectors (key, vec, chk) VALUES (?, ?, ?)", rows)
 
         self._with_recovery(op)
 
