@@ -27,6 +27,7 @@ BENCHES = [
     ("aligner beside bertalign, cold, same run", "bench_peers.py", []),
     ("a small run cold and warm, stage by stage", "bench_small_run.py", []),
     ("other cleaners vs ours on the seeds", "bench_cleaners.py", []),
+    ("checks on injected artifacts, before/after issue 15", "bench_injection.py", []),
     ("output commit and verification", "bench_output_commit.py", []),
 ]
 
