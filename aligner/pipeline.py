@@ -371,16 +371,23 @@ def _segment_unit(state: State, k: int) -> dict[str, int]:
     return {"unit": k, "items": len(docs)}
 
 
-def _embed_unit(state: State, k: int) -> dict[str, int]:
-    import numpy as np
-
-    from aligner.engine.work import RecordFile, write_array, write_pickle
+def _shard_documents(state: State, k: int, *, ok_only: bool = True) -> list[Document]:
+    """The documents of segment shard `k` (those that loaded, unless `ok_only` is false), read in order."""
+    from aligner.engine.work import RecordFile
 
     rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
     try:
-        docs = [d for _, d in rf.items() if d.ok]
+        return [d for _, d in rf.items() if d.ok or not ok_only]
     finally:
         rf.close()
+
+
+def _embed_unit(state: State, k: int) -> dict[str, int]:
+    import numpy as np
+
+    from aligner.engine.work import write_array, write_pickle
+
+    docs = _shard_documents(state, k)
     texts = [s.text for d in docs for s in d.sentences]
     t_enc = state.encode_seconds()
     vectors = state.get_encoder().encode(texts)
@@ -396,14 +403,10 @@ def _embed_unit(state: State, k: int) -> dict[str, int]:
 
 @_one_blas_thread
 def _roles_unit(state: State, k: int) -> dict[str, int]:
-    from aligner.engine.work import RecordFile, read_pickle, write_pickle
+    from aligner.engine.work import read_pickle, write_pickle
     from aligner.pair.roles import label_roles
 
-    rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
-    try:
-        docs = [d for _, d in rf.items() if d.ok]
-    finally:
-        rf.close()
+    docs = _shard_documents(state, k)
     languages = read_pickle(state.folder("roles") / "languages.pkl")
     encoder = state.get_encoder()
     t_enc = state.encode_seconds()
@@ -458,13 +461,9 @@ def _align_unit(state: State, b: int) -> dict[str, int]:
 def _check_unit(state: State, k: int) -> dict[str, int]:
     from aligner.checks import build_checks, check_context, check_documents, problem_flags, settle_flags
     from aligner.checks.clean import apply_fixes
-    from aligner.engine.work import RecordFile, read_pickle, write_records
+    from aligner.engine.work import read_pickle, write_records
 
-    rf = RecordFile(state.folder("segment") / f"{k:06d}.rec")
-    try:
-        docs = [d for _, d in rf.items()]
-    finally:
-        rf.close()
+    docs = _shard_documents(state, k, ok_only=False)
     roles = read_pickle(state.folder("roles") / f"{k:06d}.pkl")
     for d in docs:
         if d.doc in roles:
