@@ -64,6 +64,10 @@ class ContrastScoring:
             steps = _dp(src, tgt, lo, hi, beads, p, sc)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
+        if p.onesided_member is not None:
+            from aligner.align.onesided import split_members
+
+            steps = split_members(steps, src, tgt, p.onesided_member, stats, p.onesided_window)
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
         stats["ref_margin"] = sc.ref

@@ -48,6 +48,9 @@ class AlignParams:
     refine_lazy: bool = True  # contrast: encode an uncertain concatenation only when a DP path wants it
     lazy_slack: float = 0.05  # ... scoring a span not encoded yet this much above its sum's value (optimism)
     lazy_rounds: int = 60  # ... at most this many DP passes
+    onesided_member: float | None = None  # contrast: after the DP, an edge sentence of a bead whose membership
+    # (aligner.align.onesided) is below this becomes one-sided (None: off)
+    onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 

@@ -1,0 +1,122 @@
+"""One-sided sentences inside two-sided beads (issue 14): a membership test after the DP.
+
+The DP decides merge-or-skip with a document-wide skip cost, and a short unrelated sentence costs a
+merged bead almost nothing: "Malamig." ("It's cold.") glued to a long sentence barely moves the
+concatenation's vector or its length ratio, so the bead loses less than one skip. The evidence that
+it does not belong is its own cosine with the bead's other side: a sentence that is part of a
+translation matches the other side clearly better than it matches unrelated sentences nearby.
+
+`membership` measures, for a sentence x of a bead whose other side has vector V,
+`(cos(x, V) - bg(x)) / gap`, where `bg(x)` is the mean cosine of x with the other side's sentences in
+a window around the bead (outside it) and `gap` the median of the same quantity over the document's
+1-1 beads (a typical translation's lead over its surroundings). About 1 for a sentence that is
+translated in the bead, about 0 for one that is not. `split_members` moves edge sentences of a
+bead whose membership is below `onesided_member` out as one-sided beads (a 1-1 bead becomes
+1-0 + 0-1 when both its sentences fall below it). No new encoding: the vectors are those the DP used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aligner.align.sides import _Side
+
+
+def _side_vec(side: _Side, start: int, end: int) -> np.ndarray:
+    k = end - start
+    if k == 1:
+        return side.E[start]
+    if k in side.spans:
+        return side.spans[k][end]
+    v = side.E[start:end].sum(0)
+    return v / max(float(np.linalg.norm(v)), 1e-9)
+
+
+def _background(x: np.ndarray, other: _Side, o0: int, o1: int, window: int) -> float:
+    """Mean cosine of x with the other side's sentences within `window` of [o0, o1), outside it."""
+    lo, hi = max(0, o0 - window), min(other.n, o1 + window)
+    idx = [k for k in range(lo, hi) if not o0 <= k < o1]
+    if not idx:
+        return 0.0
+    return float(np.mean(other.E[idx] @ x))
+
+
+def typical_gap(steps, src: _Side, tgt: _Side, window: int) -> float:
+    """Median over the 1-1 beads of the path of `cos - bg(src sentence)`: how far a typical translation
+    stands above the sentences around it, in this document."""
+    gaps = []
+    i = j = 0
+    for a, b in steps:
+        if a == 1 and b == 1:
+            x = src.E[i]
+            gaps.append(float(x @ tgt.E[j]) - _background(x, tgt, j, j + 1, window))
+        i += a
+        j += b
+    return float(np.median(gaps)) if gaps else 0.1
+
+
+def membership(x: np.ndarray, other_vec: np.ndarray, other: _Side, o0: int, o1: int, gap: float,
+               window: int) -> float:
+    """`(cos(x, other side) - bg(x)) / gap`: ~1 for a translated sentence, ~0 for an unrelated one."""
+    return (float(x @ other_vec) - _background(x, other, o0, o1, window)) / max(gap, 1e-3)
+
+
+def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, window: int = 10):
+    """DP steps with the edge sentences of two-sided beads whose membership is below `threshold` moved
+    out as one-sided beads (repeated while a side keeps two sentences or more); a 1-1 bead whose two
+    sentences are both below it becomes 1-0 + 0-1."""
+    gap = typical_gap(steps, src, tgt, window)
+    stats["onesided_gap"] = gap
+    out = []
+    moved = 0
+    i = j = 0
+    for a, b in steps:
+        if not (a and b):
+            out.append((a, b))
+            i += a
+            j += b
+            continue
+        s0, s1, t0, t1 = i, i + a, j, j + b
+        pre, post = [], []
+        if a == 1 and b == 1:
+            ms = membership(src.E[i], tgt.E[j], tgt, j, j + 1, gap, window)
+            mt = membership(tgt.E[j], src.E[i], src, i, i + 1, gap, window)
+            if max(ms, mt) < threshold:
+                out += [(1, 0), (0, 1)]
+                moved += 2
+            else:
+                out.append((1, 1))
+            i += 1
+            j += 1
+            continue
+        while (s1 - s0) + (t1 - t0) >= 3:
+            cands = []
+            if s1 - s0 >= 2:
+                v = _side_vec(tgt, t0, t1)
+                cands += [(membership(src.E[s0], v, tgt, t0, t1, gap, window), "s0"),
+                          (membership(src.E[s1 - 1], v, tgt, t0, t1, gap, window), "s1")]
+            if t1 - t0 >= 2:
+                u = _side_vec(src, s0, s1)
+                cands += [(membership(tgt.E[t0], u, src, s0, s1, gap, window), "t0"),
+                          (membership(tgt.E[t1 - 1], u, src, s0, s1, gap, window), "t1")]
+            worst, which = min(cands)
+            if worst >= threshold:
+                break
+            moved += 1
+            if which == "s0":
+                pre.append((1, 0))
+                s0 += 1
+            elif which == "s1":
+                post.insert(0, (1, 0))
+                s1 -= 1
+            elif which == "t0":
+                pre.append((0, 1))
+                t0 += 1
+            else:
+                post.insert(0, (0, 1))
+                t1 -= 1
+        out += pre + [(s1 - s0, t1 - t0)] + post
+        i += a
+        j += b
+    stats["onesided_moved"] = moved
+    return out

@@ -1,0 +1,115 @@
+"""aligner.align.onesided: the membership test that moves unrelated sentences out of two-sided beads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align.core import AlignParams, align
+from aligner.align.onesided import membership, split_members, typical_gap
+from aligner.align.sides import _Side
+
+
+def _doc(n: int = 12, seed: int = 0, dim: int = 48):
+    """n unrelated meanings; tgt sentence k translates src sentence k (small noise)."""
+    rng = np.random.default_rng(seed)
+    M = rng.normal(size=(n + 4, dim))
+    M /= np.linalg.norm(M, axis=1, keepdims=True)
+    noise = rng.normal(scale=0.15, size=M.shape)
+    T = M + noise
+    T /= np.linalg.norm(T, axis=1, keepdims=True)
+    return M.astype(np.float32), T.astype(np.float32)
+
+
+def _sides(X, Y):
+    src, tgt = _Side(X, np.full(len(X), 50.0), None), _Side(Y, np.full(len(Y), 50.0), None)
+    src.prepare({1, 2, 3})
+    tgt.prepare({1, 2, 3})
+    return src, tgt
+
+
+def _unit(v):
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def test_membership_is_about_one_for_a_translation_and_about_zero_for_an_unrelated_sentence():
+    M, T = _doc()
+    X, Y = M[:10], T[:10]
+    src, tgt = _sides(X, Y)
+    steps = [(1, 1)] * 10
+    gap = typical_gap(steps, src, tgt, 10)
+    assert 0.7 < gap <= 1.0  # translations stand far above random neighbours here
+    assert membership(X[3], Y[3], tgt, 3, 4, gap, 10) == pytest.approx(1.0, abs=0.2)
+    assert abs(membership(M[11], Y[3], tgt, 3, 4, gap, 10)) < 0.4
+
+
+# src: 0..9 translated one for one, except the cases below; tgt vectors from T
+CASES = [
+    # (description, src meanings, tgt meanings (tuples: one line holding both), steps, threshold, expected)
+    ("unrelated src sentence glued before a 1-1", [0, 1, 10, 2, 3, 4, 5, 6], [0, 1, 2, 3, 4, 5, 6],
+     [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)], 0.5,
+     [(1, 1), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1)]),
+    ("unrelated tgt sentence glued after a 1-1", [0, 1, 2, 3, 4, 5, 6], [0, 1, 2, 10, 3, 4, 5, 6],
+     [(1, 1), (1, 1), (1, 2), (1, 1), (1, 1), (1, 1), (1, 1)], 0.5,
+     [(1, 1), (1, 1), (1, 1), (0, 1), (1, 1), (1, 1), (1, 1), (1, 1)]),
+    ("a true 2-1 merge stays", [0, 1, 2, 3, 4, 5, 6], [0, (1, 2), 3, 4, 5, 6],
+     [(1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)], 0.5,
+     [(1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)]),
+    ("an unrelated pair matched 1-1 becomes 1-0 + 0-1", [0, 1, 10, 2, 3, 4, 5], [0, 1, 11, 2, 3, 4, 5],
+     [(1, 1)] * 7, 0.5, [(1, 1), (1, 1), (1, 0), (0, 1), (1, 1), (1, 1), (1, 1), (1, 1)]),
+    ("two unrelated sentences at both edges of a 3-1", [0, 1, 10, 2, 11, 3, 4, 5], [0, 1, 2, 3, 4, 5],
+     [(1, 1), (1, 1), (3, 1), (1, 1), (1, 1), (1, 1)], 0.5,
+     [(1, 1), (1, 1), (1, 0), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1)]),
+    ("a threshold below zero moves nothing", [0, 1, 10, 2, 3, 4, 5, 6], [0, 1, 2, 3, 4, 5, 6],
+     [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)], -5.0,
+     [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1)]),
+]
+
+
+@pytest.mark.parametrize("desc, sm, tm, steps, threshold, expected", CASES, ids=[c[0] for c in CASES])
+def test_split_members(desc, sm, tm, steps, threshold, expected):
+    M, T = _doc()
+    X = np.stack([M[k] for k in sm])
+    Y = np.stack([_unit(T[k[0]] + T[k[1]]) if isinstance(k, tuple) else T[k] for k in tm])
+    src, tgt = _sides(X, Y)
+    stats: dict = {}
+    out = split_members(steps, src, tgt, threshold, stats)
+    assert out == expected
+    assert sum(a for a, _ in out) == len(X) and sum(b for _, b in out) == len(Y)
+    assert stats["onesided_moved"] == sum(1 for a, b in out if not (a and b)) - sum(1 for a, b in steps if not (a and b))
+
+
+def test_onesided_member_is_off_by_default_and_takes_a_glued_deletion_out_through_align():
+    """Through `align` (contrast scoring): anisotropic vectors (unrelated cosines ~0.8, as with e5), a
+    short unrelated src sentence, span vectors weighted by length (a short sentence barely moves a
+    concatenation) and a skip cost high enough that the DP glues it to its neighbour (a 2-1 bead).
+    With `onesided_member` it comes out as a 1-0 bead and the neighbour is a 1-1 again."""
+    assert AlignParams().onesided_member is None
+    rng = np.random.default_rng(4)
+    c = _unit(rng.normal(size=48))
+    M = rng.normal(size=(24, 48))
+    M = M / np.linalg.norm(M, axis=1, keepdims=True) + 1.8 * c
+    M /= np.linalg.norm(M, axis=1, keepdims=True)
+    T = M + rng.normal(scale=0.05, size=M.shape)
+    T /= np.linalg.norm(T, axis=1, keepdims=True)
+    sm = list(range(8)) + [23] + list(range(8, 16))
+    X, Y = M[sm].astype(np.float32), T[:16].astype(np.float32)
+    sl, tl = np.full(len(sm), 60.0), np.full(16, 60.0)
+    sl[8] = 8.0
+
+    def embed_spans(side, spans):
+        E, L = (X, sl) if side == "src" else (Y, tl)
+        return np.array([(E[s:e] * L[s:e, None]).sum(0) for s, e in spans])
+
+    def run(member):
+        stats: dict = {}
+        beads = align(X, Y, src_len=sl, tgt_len=tl, embed_spans=embed_spans, stats=stats,
+                      params=AlignParams(skip_cost=0.3, onesided_member=member))
+        return [(b.src, b.tgt) for b in beads], stats
+
+    off, _ = run(None)
+    assert ((8, 9), (8,)) in off
+    on, stats = run(0.5)
+    assert ((8,), ()) in on and ((9,), (8,)) in on
+    assert stats["onesided_moved"] == 1
+    assert [t for t in on if t != ((8,), ()) and t != ((9,), (8,))] == [t for t in off if t != ((8, 9), (8,))]
