@@ -67,7 +67,8 @@ class ContrastScoring:
         if p.onesided_member is not None:
             from aligner.align.onesided import split_members
 
-            steps = split_members(steps, src, tgt, p.onesided_member, stats, p.onesided_window)
+            steps = split_members(steps, src, tgt, p.onesided_member, stats, p.onesided_window, p.onesided_pair,
+                                  sc.log_ratio if p.onesided_length and sc.lengths else None)
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
         stats["ref_margin"] = sc.ref

@@ -17,8 +17,11 @@ bead whose membership is below `onesided_member` out as one-sided beads (a 1-1 b
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from aligner.align.arrays import KAPPA
 from aligner.align.sides import _Side
 
 
@@ -61,10 +64,21 @@ def membership(x: np.ndarray, other_vec: np.ndarray, other: _Side, o0: int, o1: 
     return (float(x @ other_vec) - _background(x, other, o0, o1, window)) / max(gap, 1e-3)
 
 
-def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, window: int = 10):
+def _length_dev(src: _Side, tgt: _Side, s0: int, s1: int, t0: int, t1: int, log_ratio: float) -> float:
+    """|log((tgt chars + K) / (src chars + K)) - the document's|: how far a bead's lengths disagree."""
+    ls = float(src.cum[s1] - src.cum[s0]) + KAPPA
+    lt = float(tgt.cum[t1] - tgt.cum[t0]) + KAPPA
+    return abs(math.log(lt / ls) - log_ratio)
+
+
+def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, window: int = 10,
+                  pair_threshold: float | None = None, log_ratio: float | None = None):
     """DP steps with the edge sentences of two-sided beads whose membership is below `threshold` moved
     out as one-sided beads (repeated while a side keeps two sentences or more); a 1-1 bead whose two
-    sentences are both below it becomes 1-0 + 0-1."""
+    sentences are both below `pair_threshold` becomes 1-0 + 0-1 (None: `threshold`). With `log_ratio`
+    (the document's length ratio), a sentence leaves a merged bead only when the bead's lengths then
+    agree better (the length evidence of a Gale-Church model points the same way)."""
+    pair_threshold = threshold if pair_threshold is None else pair_threshold
     gap = typical_gap(steps, src, tgt, window)
     stats["onesided_gap"] = gap
     out = []
@@ -81,7 +95,7 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
         if a == 1 and b == 1:
             ms = membership(src.E[i], tgt.E[j], tgt, j, j + 1, gap, window)
             mt = membership(tgt.E[j], src.E[i], src, i, i + 1, gap, window)
-            if max(ms, mt) < threshold:
+            if max(ms, mt) < pair_threshold:
                 out += [(1, 0), (0, 1)]
                 moved += 2
             else:
@@ -99,6 +113,13 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
                 u = _side_vec(src, s0, s1)
                 cands += [(membership(tgt.E[t0], u, src, s0, s1, gap, window), "t0"),
                           (membership(tgt.E[t1 - 1], u, src, s0, s1, gap, window), "t1")]
+            if log_ratio is not None:
+                dev = _length_dev(src, tgt, s0, s1, t0, t1, log_ratio)
+                cut = {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
+                       "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}
+                cands = [c for c in cands if _length_dev(src, tgt, *cut[c[1]], log_ratio) < dev]
+            if not cands:
+                break
             worst, which = min(cands)
             if worst >= threshold:
                 break
