@@ -113,3 +113,19 @@ def test_onesided_member_is_off_by_default_and_takes_a_glued_deletion_out_throug
     assert ((8,), ()) in on and ((9,), (8,)) in on
     assert stats["onesided_moved"] == 1
     assert [t for t in on if t != ((8,), ()) and t != ((9,), (8,))] == [t for t in off if t != ((8, 9), (8,))]
+
+
+@pytest.mark.parametrize("tgt_chars, expected", [
+    (50.0, [(1, 1), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1)]),  # without it the lengths agree: it leaves
+    (100.0, [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]),  # the tgt line is as long as both: it stays
+])
+def test_length_gate_keeps_a_sentence_whose_length_the_other_side_accounts_for(tgt_chars, expected):
+    M, T = _doc()
+    X = np.stack([M[k] for k in [0, 1, 10, 2, 3, 4]])
+    Y = T[[0, 1, 2, 3, 4]]
+    src, tgt = _Side(X, np.full(6, 50.0), None), _Side(Y, np.array([50.0, 50.0, tgt_chars, 50.0, 50.0]), None)
+    src.prepare({1, 2})
+    tgt.prepare({1, 2})
+    steps = [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]
+    assert split_members(steps, src, tgt, 0.5, {}, log_ratio=0.0) == expected
+    assert split_members(steps, src, tgt, 0.5, {}) == [(1, 1), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1)]

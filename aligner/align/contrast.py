@@ -68,7 +68,8 @@ class ContrastScoring:
             from aligner.align.onesided import split_members
 
             steps = split_members(steps, src, tgt, p.onesided_member, stats, p.onesided_window, p.onesided_pair,
-                                  sc.log_ratio if p.onesided_length and sc.lengths else None)
+                                  sc.log_ratio if p.onesided_length and sc.lengths else None,
+                                  None if p.onesided_close is None else (p.onesided_close, p, sc))
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
         stats["ref_margin"] = sc.ref

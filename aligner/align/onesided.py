@@ -71,13 +71,32 @@ def _length_dev(src: _Side, tgt: _Side, s0: int, s1: int, t0: int, t1: int, log_
     return abs(math.log(lt / ls) - log_ratio)
 
 
+def bead_value(src: _Side, tgt: _Side, s0: int, s1: int, t0: int, t1: int, p, sc) -> float:
+    """The contrast scoring's value of one bead (what the DP added for it); minus the skip costs of
+    the sentences for a one-sided one."""
+    from aligner.align.contrast import CONTRAST
+
+    a, b = s1 - s0, t1 - t0
+    if not a or not b:
+        return -sc.contrast_skip * (a + b)
+    rows = np.array([s1])
+    Jc = np.array([[t1]])
+    U, V = src.spans[a], tgt.spans[b]
+    sim = np.array([[float(U[s1] @ V[t1])]])
+    ls = np.array([[float(src.cum[s1] - src.cum[s0])]])
+    lt = np.array([[float(tgt.cum[t1] - tgt.cum[t0])]])
+    return float(CONTRAST.block_values(src, tgt, U, V, rows, Jc, sim, ls, lt, a, b, p, sc)[0, 0])
+
+
 def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, window: int = 10,
-                  pair_threshold: float | None = None, log_ratio: float | None = None):
+                  pair_threshold: float | None = None, log_ratio: float | None = None, close=None):
     """DP steps with the edge sentences of two-sided beads whose membership is below `threshold` moved
     out as one-sided beads (repeated while a side keeps two sentences or more); a 1-1 bead whose two
     sentences are both below `pair_threshold` becomes 1-0 + 0-1 (None: `threshold`). With `log_ratio`
     (the document's length ratio), a sentence leaves a merged bead only when the bead's lengths then
-    agree better (the length evidence of a Gale-Church model points the same way)."""
+    agree better (the length evidence of a Gale-Church model points the same way). With `close`
+    (a tuple (margin, p, sc)), only when the DP preferred the merge over the split by less than margin
+    in its own contrast score (a close call the DP made on a document-wide skip cost)."""
     pair_threshold = threshold if pair_threshold is None else pair_threshold
     gap = typical_gap(steps, src, tgt, window)
     stats["onesided_gap"] = gap
@@ -118,6 +137,13 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
                 cut = {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
                        "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}
                 cands = [c for c in cands if _length_dev(src, tgt, *cut[c[1]], log_ratio) < dev]
+            if close is not None and cands:
+                margin, p_, sc_ = close
+                full = bead_value(src, tgt, s0, s1, t0, t1, p_, sc_)
+                cut = {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
+                       "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}
+                cands = [c for c in cands
+                         if full - (bead_value(src, tgt, *cut[c[1]], p_, sc_) - sc_.contrast_skip) < margin]
             if not cands:
                 break
             worst, which = min(cands)

@@ -52,6 +52,7 @@ class AlignParams:
     # (aligner.align.onesided) is below this becomes one-sided (None: off)
     onesided_pair: float | None = None  # ... a 1-1 bead splits into 1-0 + 0-1 below this (None: onesided_member)
     onesided_length: bool = False  # ... only when the bead's lengths agree better without the sentence
+    onesided_close: float | None = None  # ... only when the DP preferred the merge by less than this (None: any)
     onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
