@@ -129,3 +129,24 @@ def test_length_gate_keeps_a_sentence_whose_length_the_other_side_accounts_for(t
     steps = [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]
     assert split_members(steps, src, tgt, 0.5, {}, log_ratio=0.0) == expected
     assert split_members(steps, src, tgt, 0.5, {}) == [(1, 1), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1)]
+
+
+@pytest.mark.parametrize("margin, expected", [
+    (float("inf"), [(1, 1), (1, 1), (1, 0), (1, 1), (1, 1), (1, 1)]),  # any preference: the membership decides
+    (-1.0, [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]),  # the merge was preferred by more than -1: kept
+])
+def test_close_gate_splits_only_where_the_dp_preferred_the_merge_narrowly(margin, expected):
+    from aligner.align.onesided import bead_value
+    from aligner.align.sides import _Scoring
+
+    M, T = _doc()
+    X = np.stack([M[k] for k in [0, 1, 10, 2, 3, 4]])
+    Y = T[[0, 1, 2, 3, 4]]
+    src, tgt = _sides(X, Y)
+    sc = _Scoring(ref=0.0, skip=0.02, log_ratio=0.0, contrast_skip=0.02)
+    p = AlignParams()
+    # the contrast value of the glued bead is below that of its translated part alone
+    assert bead_value(src, tgt, 2, 4, 2, 3, p, sc) < bead_value(src, tgt, 3, 4, 2, 3, p, sc)
+    assert bead_value(src, tgt, 2, 3, 2, 2, p, sc) == pytest.approx(-0.02)
+    steps = [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]
+    assert split_members(steps, src, tgt, 0.5, {}, close=(margin, p, sc)) == expected
