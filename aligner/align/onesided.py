@@ -12,7 +12,8 @@ a window around the bead (outside it) and `gap` the median of the same quantity 
 1-1 beads (a typical translation's lead over its surroundings). About 1 for a sentence that is
 translated in the bead, about 0 for one that is not. `split_members` moves edge sentences of a
 bead whose membership is below `onesided_member` out as one-sided beads (a 1-1 bead becomes
-1-0 + 0-1 when both its sentences fall below it). No new encoding: the vectors are those the DP used.
+1-0 + 0-1 when the mean membership of its two sentences falls below `onesided_pair`). No new
+encoding: the vectors are those the DP used.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
                   pair_threshold: float | None = None, log_ratio: float | None = None, close=None):
     """DP steps with the edge sentences of two-sided beads whose membership is below `threshold` moved
     out as one-sided beads (repeated while a side keeps two sentences or more); a 1-1 bead whose two
-    sentences are both below `pair_threshold` becomes 1-0 + 0-1 (None: `threshold`). With `log_ratio`
+    sentences' mean membership is below `pair_threshold` becomes 1-0 + 0-1 (None: `threshold`); the
+    mean, not the larger: an unrelated pair can look half-related from one side only. With `log_ratio`
     (the document's length ratio), a sentence leaves a merged bead only when the bead's lengths then
     agree better (the length evidence of a Gale-Church model points the same way). With `close`
     (a tuple (margin, p, sc)), only when the DP preferred the merge over the split by less than margin
@@ -114,7 +116,7 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
         if a == 1 and b == 1:
             ms = membership(src.E[i], tgt.E[j], tgt, j, j + 1, gap, window)
             mt = membership(tgt.E[j], src.E[i], src, i, i + 1, gap, window)
-            if max(ms, mt) < pair_threshold:
+            if 0.5 * (ms + mt) < pair_threshold:
                 out += [(1, 0), (0, 1)]
                 moved += 2
             else:

@@ -50,7 +50,7 @@ class AlignParams:
     lazy_rounds: int = 60  # ... at most this many DP passes
     onesided_member: float | None = None  # contrast: after the DP, an edge sentence of a bead whose membership
     # (aligner.align.onesided) is below this becomes one-sided (None: off)
-    onesided_pair: float | None = None  # ... a 1-1 bead splits into 1-0 + 0-1 below this (None: onesided_member)
+    onesided_pair: float | None = None  # ... a 1-1 bead splits into 1-0 + 0-1 below this mean membership (None: member)
     onesided_length: bool = False  # ... only when the bead's lengths agree better without the sentence
     onesided_close: float | None = None  # ... only when the DP preferred the merge by less than this (None: any)
     onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
