@@ -81,6 +81,7 @@ class _Region:
 
 _REGIONS: dict[str, _Region] = {}  # recent texts, oldest first (insertion order)
 _REGION_TOKENS = 400_000  # tokens kept in `_REGIONS`: the checks of one document read the same regions twice
+_held = [0]  # tokens in `_REGIONS`
 
 
 def _region(text: str) -> _Region:
@@ -88,9 +89,9 @@ def _region(text: str) -> _Region:
     r = _REGIONS.pop(text, None)
     if r is None:
         r = _Region(text)
-        total = len(r.keys) + sum(len(x.keys) for x in _REGIONS.values())
-        while _REGIONS and total > _REGION_TOKENS:
-            total -= len(_REGIONS.pop(next(iter(_REGIONS))).keys)
+        _held[0] += len(r.keys)
+        while _REGIONS and _held[0] > _REGION_TOKENS:
+            _held[0] -= len(_REGIONS.pop(next(iter(_REGIONS))).keys)
     _REGIONS[text] = r
     return r
 
