@@ -11,14 +11,20 @@ from aligner.checks.view import reader_view
 
 
 def scan_regions(doc) -> list[tuple[int, int]]:
-    """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them)."""
+    """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them).
+    Remembered on the document while its text and sentence list stay the same (seven checks ask)."""
+    cached = doc.__dict__.get("_scan_regions")
+    if cached is not None and cached[0] is doc.raw and cached[1] is doc.sentences and cached[2] == len(doc.sentences):
+        return list(cached[3])
     regions: list[list[int]] = []
     for s in sorted(doc.sentences, key=lambda s: s.raw_start):
         if regions and not reader_view(doc)[regions[-1][1]:s.raw_start].strip():
             regions[-1][1] = max(regions[-1][1], s.raw_end)
         else:
             regions.append([s.raw_start, s.raw_end])
-    return [(a, b) for a, b in regions]
+    out = [(a, b) for a, b in regions]
+    doc.__dict__["_scan_regions"] = (doc.raw, doc.sentences, len(doc.sentences), out)
+    return list(out)
 
 
 # `left` starts at the start of a word and never gives letters back: without the look-behind and the possessive
