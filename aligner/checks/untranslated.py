@@ -123,7 +123,19 @@ class Untranslated(Check):
         return False
 
     def _word_score(self, lex, res, word: str, lang: str, doc_words=frozenset()) -> tuple[float, str] | None:
-        """A score > 0 when `word` looks English rather than `lang`, with the reason."""
+        """A score > 0 when `word` looks English rather than `lang`, with the reason. Remembered per word and
+        language when the language has no respelling of it (then the document's own words play no part)."""
+        if res.respellings(word):
+            return self._score_word(lex, res, word, lang, doc_words)
+        memo = self.__dict__.setdefault("_word_scores", {})
+        key = (id(lex), word, lang)
+        if key not in memo:
+            if len(memo) >= 200_000:
+                memo.clear()
+            memo[key] = self._score_word(lex, res, word, lang, doc_words)
+        return memo[key]
+
+    def _score_word(self, lex, res, word: str, lang: str, doc_words) -> tuple[float, str] | None:
         low = word.lower()
         z_en = lex.zipf(low, self.source_lang)
         z_l = lex.zipf(low, lang)
