@@ -506,6 +506,9 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
                         corpus_words=_WordsView(words), counterparts=counterparts, translations=translations)
     flags = settle_flags(docs, problem_flags(state.config, problems) + check_documents(ctx, checks, docs) + pair_flags)
     apply_fixes(docs, flags, config=state.config)
+    for d in docs:  # the checks' views of the text (each as long as it) are not stored with the document
+        for key in ("_reader_view", "_language_view", "_scan_regions"):
+            d.__dict__.pop(key, None)
     per_doc: dict[str, list] = {d.doc: [] for d in docs}
     for f in flags:
         per_doc[f.doc].append(f)

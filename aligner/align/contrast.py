@@ -192,9 +192,10 @@ def _lazy_refine(src: _Side, tgt: _Side, lo, hi, beads, embed_spans, p: AlignPar
             arr[e_] = True
     rounds = 0
     scores: dict = {}
+    memo: dict = {}  # the programme's rows: a pass restarts at the first row whose bead values changed
     try:
         while True:
-            steps = _dp(src, tgt, lo, hi, beads, p, sc, scores=scores)
+            steps = _dp(src, tgt, lo, hi, beads, p, sc, scores=scores, rows_memo=memo)
             rounds += 1
             need = {"src": [], "tgt": []}
             i = j = 0
@@ -212,6 +213,9 @@ def _lazy_refine(src: _Side, tgt: _Side, lo, hi, beads, embed_spans, p: AlignPar
                 for s_, e_ in need[side]:
                     obj.pending[e_ - s_][e_] = False
             _rescore(src, tgt, lo, hi, p, sc, scores, need)
+            # a src span ending at state i changes row i; a tgt span ending at j the rows whose band holds j
+            memo["start"] = min([e_ for _, e_ in need["src"]]
+                                + [int(np.searchsorted(hi, e_, side="right")) for _, e_ in need["tgt"]])
     finally:
         src.pending, tgt.pending = {}, {}
     stats["lazy_rounds"] = rounds

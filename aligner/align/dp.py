@@ -99,11 +99,14 @@ def _skip_costs(side: _Side, sc: _Scoring, p: AlignParams) -> np.ndarray:
 
 
 def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignParams, sc: _Scoring,
-        scores: dict | None = None):
+        scores: dict | None = None, rows_memo: dict | None = None):
     """Best path through the band; returns the list of (a, b) steps from (0, 0) to (n, m).
 
     `scores`, if given, holds the bead values by type (`_band_scores`) from an earlier pass: missing
-    types are computed and stored there (the lazy refinement updates a few rows between passes)."""
+    types are computed and stored there (the lazy refinement updates a few rows between passes).
+    `rows_memo`, if given, keeps every row of the programme; with `rows_memo["start"]` = r set, a
+    later pass over the same band (only bead values of rows >= r changed) reuses rows 0..r-1 and
+    recomputes the others: the same arithmetic on the same values, so the same path."""
     n, m = src.n, tgt.n
     beads = [t for t in beads if t[0] <= max(n, 0) and t[1] <= max(m, 0)]
     if (1, 0) not in beads:
@@ -122,9 +125,17 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     cum_t = np.concatenate([[0.0], np.cumsum(skip_t)])
     rows: list[np.ndarray] = []  # last maxa+1 dp rows
     bps: list[np.ndarray] = []
+    first = 0
+    if rows_memo is not None:
+        every = rows_memo.setdefault("rows", [])
+        first = min(int(rows_memo.get("start", 0)), len(every), len(rows_memo.get("bps", ())))
+        del every[first:]
+        bps = rows_memo.setdefault("bps", [])
+        del bps[first:]
+        rows = every[max(0, first - maxa - 1):first]
     lo_l = lo.tolist()
     hi_l = hi.tolist()
-    for i in range(n + 1):
+    for i in range(first, n + 1):
         l, h = lo_l[i], hi_l[i]
         width = h - l
         A = np.full(width, NEG)
@@ -158,6 +169,8 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
         else:
             D = A
         rows.append(D)
+        if rows_memo is not None:
+            rows_memo["rows"].append(D)
         if len(rows) > maxa + 1:
             rows.pop(0)
         bps.append(bp)

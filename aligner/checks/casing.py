@@ -121,6 +121,9 @@ class MidSentenceCapital(Check):
             if is_heading(doc, s) or s.i in other:
                 continue
             raw = language_view(doc)[s.raw_start:s.raw_end]
+            first = WORD_RE.search(raw)
+            if first is None or raw[first.end():].islower():
+                continue  # no capital after the first word (most sentences): nothing to find
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []

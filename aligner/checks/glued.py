@@ -11,14 +11,20 @@ from aligner.checks.view import reader_view
 
 
 def scan_regions(doc) -> list[tuple[int, int]]:
-    """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them)."""
+    """Maximal raw runs made of sentences separated by nothing but whitespace (removed chrome cuts them).
+    Remembered on the document while its text and sentence list stay the same (seven checks ask)."""
+    cached = doc.__dict__.get("_scan_regions")
+    if cached is not None and cached[0] is doc.raw and cached[1] is doc.sentences and cached[2] == len(doc.sentences):
+        return list(cached[3])
     regions: list[list[int]] = []
     for s in sorted(doc.sentences, key=lambda s: s.raw_start):
         if regions and not reader_view(doc)[regions[-1][1]:s.raw_start].strip():
             regions[-1][1] = max(regions[-1][1], s.raw_end)
         else:
             regions.append([s.raw_start, s.raw_end])
-    return [(a, b) for a, b in regions]
+    out = [(a, b) for a, b in regions]
+    doc.__dict__["_scan_regions"] = (doc.raw, doc.sentences, len(doc.sentences), out)
+    return list(out)
 
 
 # `left` starts at the start of a word and never gives letters back: without the look-behind and the possessive
@@ -207,6 +213,26 @@ class GluedWord(Check):
                     return True
         return False
 
+    def _best_split(self, lex, res, word: str, lang: str):
+        """(best (zipf, left, right) or None, the word's zipf) for a word that may be two glued together; None
+        for a word of the language, an English word or a derived form. Depends on the word and language only."""
+        zw = lex.zipf(word, lang)
+        english = max(lex.zipf(form, "en") or 0.0 for form in _english_forms(word))
+        if zw > self.max_word_zipf or english >= self.max_english_zipf:
+            return None  # a word of the language, or an English word (the untranslated check's business)
+        if self._derived(lex, res, word, lang):
+            return None
+        best = None
+        for i in range(2, len(word) - 1):
+            left, right = word[:i], word[i:]
+            if left in res.bound_prefixes or right in res.bound_suffixes:
+                continue
+            zl, zr = lex.zipf(left, lang), lex.zipf(right, lang)
+            ok = all(z >= self._part_zipf(p) for p, z in ((left, zl), (right, zr)))
+            if ok and (best is None or min(zl, zr) > best[0]):
+                best = (min(zl, zr), left, right)
+        return best, zw
+
     def find(self, ctx, doc):
         lex = ctx.lexicon
         if lex is None or not lex.knows(doc.lang):
@@ -215,6 +241,7 @@ class GluedWord(Check):
         if res.compounding:
             return
         counts = ctx.corpus_words(doc.lang).any_case
+        splits = self.__dict__.setdefault("_splits", {})  # (lexicon, word, language) -> `_best_split`
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
             protected = protected_spans(text)
@@ -226,21 +253,14 @@ class GluedWord(Check):
                     continue
                 if counts.get(word, 0) > self.max_corpus_count or overlaps(m.span(), protected):
                     continue
-                zw = lex.zipf(word, doc.lang)
-                english = max(lex.zipf(form, "en") or 0.0 for form in _english_forms(word))
-                if zw > self.max_word_zipf or english >= self.max_english_zipf:
-                    continue  # a word of the language, or an English word (the untranslated check's business)
-                if self._derived(lex, res, word, doc.lang):
+                key = (id(lex), word, doc.lang)
+                if key not in splits:
+                    if len(splits) >= 200_000:
+                        splits.clear()
+                    splits[key] = self._best_split(lex, res, word, doc.lang)
+                if splits[key] is None:
                     continue
-                best = None
-                for i in range(2, len(word) - 1):
-                    left, right = word[:i], word[i:]
-                    if left in res.bound_prefixes or right in res.bound_suffixes:
-                        continue
-                    zl, zr = lex.zipf(left, doc.lang), lex.zipf(right, doc.lang)
-                    ok = all(z >= self._part_zipf(p) for p, z in ((left, zl), (right, zr)))
-                    if ok and (best is None or min(zl, zr) > best[0]):
-                        best = (min(zl, zr), left, right)
+                best, zw = splits[key]
                 if best and self._glued_placeholder_opposite(ctx, doc, a + m.start()):
                     continue  # the translation glues its counterpart too: written as one word on purpose
                 if best:

@@ -288,7 +288,8 @@ def number_values(token: str) -> set[float]:
 def numbers_in(text: str, lang: str | None):
     out = [(m.start(), m.end(), number_values(m.group())) for m in _NUMBER.finditer(text)]
     words = resources(lang).number_words
-    words_vals = {float(v) for w, v in words.items() if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text.lower())}
+    low = text.lower()
+    words_vals = {float(v) for w, v in words.items() if w in low and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low)}
     return out, words_vals
 
 

@@ -18,62 +18,123 @@ _STOPS = {".", "!", "?", "…"}
 
 class _Tokens:
     """The tokens of a text as (start, end, token) on demand, stored as two integer arrays: a region of a 10 MB page
-    has ~2 million tokens, and a list of tuples of them took ~300 MB."""
+    has ~2 million tokens, and a list of tuples of them took ~300 MB. The arrays are built on the first look-up
+    (most regions hold no repeat, and the repeat search reads the lower-case keys only)."""
 
-    def __init__(self, text: str):
-        from array import array
-
+    def __init__(self, text: str, n: int):
         self.text = text
-        self.starts, self.ends = array("q"), array("q")
-        for m in _TOKEN.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
+        self.n = n
+        self.starts = self.ends = None
+
+    def _build(self) -> None:
+        from array import array
+        from itertools import islice
+
+        starts, ends = array("q"), array("q")
+        matches = _TOKEN.finditer(self.text)
+        while True:  # in chunks: the list of spans of a huge region is never held whole
+            chunk = [m.span() for m in islice(matches, 65536)]
+            if not chunk:
+                break
+            starts.extend([a for a, _ in chunk])
+            ends.extend([b for _, b in chunk])
+        self.starts, self.ends = starts, ends
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self.n
 
     def __getitem__(self, k):
+        if self.starts is None:
+            self._build()
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
         a, b = self.starts[k], self.ends[k]
         return a, b, self.text[a:b]
 
 
-@lru_cache(maxsize=2)
-def _tokens(text: str) -> _Tokens:
+class _Region:
+    """A text's lower-case token keys (equal keys share one string object), its tokens (`_Tokens`) and, per
+    token, the index of the next token with the same key (len(keys) + max gap when none)."""
+
+    __slots__ = ("keys", "toks", "_next", "repeats")
+
+    def __init__(self, text: str):
+        seen: dict[str, str] = {}
+        self.keys = [seen.setdefault(k, k) for k in map(str.lower, _TOKEN.findall(text))]
+        self.toks = _Tokens(text, len(self.keys))
+        self._next = None
+        self.repeats: dict[int, list] = {}
+
+    def next_same(self) -> list[int]:
+        if self._next is None:
+            keys = self.keys
+            far = 2 * len(keys) + 1
+            nxt = [far] * len(keys)
+            last: dict[str, int] = {}
+            for i in range(len(keys) - 1, -1, -1):
+                k = keys[i]
+                nxt[i] = last.get(k, far)
+                last[k] = i
+            self._next = nxt
+        return self._next
+
+
+_REGIONS: dict[str, _Region] = {}  # recent texts, oldest first (insertion order)
+_REGION_TOKENS = 400_000  # tokens kept in `_REGIONS`: the checks of one document read the same regions twice
+_held = [0]  # tokens in `_REGIONS`
+
+
+def _region(text: str) -> _Region:
     """The tokens of `text`, shared by the repetition checks (each region is tokenised once)."""
-    return _Tokens(text)
+    r = _REGIONS.pop(text, None)
+    if r is None:
+        r = _Region(text)
+        _held[0] += len(r.keys)
+        while _REGIONS and _held[0] > _REGION_TOKENS:
+            _held[0] -= len(_REGIONS.pop(next(iter(_REGIONS))).keys)
+    _REGIONS[text] = r
+    return r
 
 
-@lru_cache(maxsize=2)
+def _tokens(text: str) -> _Tokens:
+    return _region(text).toks
+
+
 def _keys(text: str) -> list[str]:
     """Lower-case tokens; equal keys share one string object (a vocabulary, not a copy per token)."""
-    seen: dict[str, str] = {}
-    toks = _tokens(text)
-    return [seen.setdefault(k, k) for k in (text[a:b].lower() for a, b in zip(toks.starts, toks.ends))]
+    return _region(text).keys
 
 
 def find_repeats(text: str, max_n: int):
     """(start_token, n) of every sequence of n tokens immediately repeated, longest first, non-overlapping."""
-    toks = _tokens(text)
-    keys = _keys(text)
+    reg = _region(text)
+    if max_n in reg.repeats:
+        return reg.repeats[max_n]
+    toks, keys = reg.toks, reg.keys
+    n_toks = len(keys)
+    nxt = reg.next_same()
     out = []
-    i = 0
-    while i < len(toks):
-        found = 0
-        for n in range(min(max_n, (len(toks) - i) // 2), 0, -1):
-            if keys[i + n] == keys[i] and keys[i:i + n] == keys[i + n:i + 2 * n]:  # cheap test first
+    pos = 0  # the next token a repeat may start at
+    # only a token whose key comes again within max_n tokens can start a repeat
+    for i in [i for i, j in enumerate(nxt) if j - i <= max_n]:
+        if i < pos:
+            continue
+        lim = min(max_n, (n_toks - i) // 2)
+        sizes = []  # n such that keys[i + n] == keys[i], ascending
+        j = nxt[i]
+        while j - i <= lim:
+            sizes.append(j - i)
+            j = nxt[j]
+        for n in reversed(sizes):  # longest first
+            if keys[i:i + n] == keys[i + n:i + 2 * n]:
                 # the copies must be separated by whitespace only
                 gap = text[toks[i + n - 1][1]:toks[i + n][0]]
                 inner_stop = any(k in _STOPS for k in keys[i:i + n - 1])  # a unit never spans a sentence end
                 if gap.strip() == "" and not inner_stop and any(ch.isalpha() for k in keys[i:i + n] for ch in k):
-                    found = n
+                    out.append((toks, i, n))
+                    pos = i + 2 * n
                     break
-        if found:
-            out.append((toks, i, found))
-            i += 2 * found
-        else:
-            i += 1
+    reg.repeats[max_n] = out
     return out
 
 

@@ -20,6 +20,8 @@ def name_runs(raw: str, min_words: int = 3) -> list[tuple[int, int]]:
     Administrator's Handbook): a title or name in any language, written as its owners write it. A run ends at
     punctuation or an opening bracket or quote."""
     spans: list[tuple[int, int]] = []
+    if sum(1 for tok in raw.split() if tok.lstrip(_OPENERS)[:1].isupper()) < min_words:
+        return spans  # too few capitalised words for a run (most sentences): no need to walk them
     run: list[tuple[int, int]] = []
 
     def close():
@@ -121,7 +123,19 @@ class Untranslated(Check):
         return False
 
     def _word_score(self, lex, res, word: str, lang: str, doc_words=frozenset()) -> tuple[float, str] | None:
-        """A score > 0 when `word` looks English rather than `lang`, with the reason."""
+        """A score > 0 when `word` looks English rather than `lang`, with the reason. Remembered per word and
+        language when the language has no respelling of it (then the document's own words play no part)."""
+        if res.respellings(word):
+            return self._score_word(lex, res, word, lang, doc_words)
+        memo = self.__dict__.setdefault("_word_scores", {})
+        key = (id(lex), word, lang)
+        if key not in memo:
+            if len(memo) >= 200_000:
+                memo.clear()
+            memo[key] = self._score_word(lex, res, word, lang, doc_words)
+        return memo[key]
+
+    def _score_word(self, lex, res, word: str, lang: str, doc_words) -> tuple[float, str] | None:
         low = word.lower()
         z_en = lex.zipf(low, self.source_lang)
         z_l = lex.zipf(low, lang)
@@ -196,7 +210,7 @@ class Untranslated(Check):
                 name_like = name_like or (heading and w[0].isupper() and i > 0 and scored[i - 1] is None
                                           and words[i - 1][2][:1].isupper() and raw[words[i - 1][1]:a].isspace()
                                           and lowered[i] not in lower_in_doc)
-                name_like = name_like or overlaps((a, b), names) or overlaps((a, b), glosses)
+                name_like = name_like or (names and overlaps((a, b), names)) or (glosses and overlaps((a, b), glosses))
                 if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
                     scored.append(None)
                     continue
