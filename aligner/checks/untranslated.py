@@ -142,7 +142,10 @@ class Untranslated(Check):
         if z_en is None or z_l is None or z_en < self.min_en_zipf:
             return None
         gap = z_en - z_l
-        respelled = [(lex.zipf(form, lang), form) for form in res.respellings(low)]
+        # The most frequent respelling first, ties by spelling: a set's order changes with the hash seed,
+        # and the message must not change from one run (or worker) to the next.
+        respelled = sorted(((lex.zipf(form, lang), form) for form in res.respellings(low)),
+                           key=lambda zf: (-(zf[0] or 0.0), zf[1]))
         for z_r, form in respelled:  # the language (or this very text) prefers its own spelling: resolusyon, rekord
             if z_r >= self.respelled_zipf and (z_r >= z_l or form in doc_words):
                 return z_r - z_l + self.min_zipf_gap, f"the English word; the {lang} spelling is '{form}'"
