@@ -121,6 +121,11 @@ class AlignConfig:
     band: int = setting(0, lo=0)  # 0: automatic band width around the coarse path
     paragraph_penalty: float = setting(0.05, lo=0.0)
     refine_spans: bool = setting(True)  # encode the few sentence concatenations near the first path for real
+    # The membership test after the DP (aligner.align.onesided; docs/alignment.md): off by default. Lists of
+    # independent sentences (FAQ, UI strings, Tatoeba-like text) gain with 0.5 / 0.1 / 0.02; running prose loses.
+    onesided_member: float | None = setting(None, kind="float", nullable=True)  # edge sentence leaves its bead below this
+    onesided_pair: float | None = setting(None, kind="float", nullable=True)  # a 1-1 bead splits below this mean membership
+    onesided_close: float | None = setting(None, kind="float", nullable=True, lo=0.0)  # only when the DP's choice was this close
 
 
 @dataclass

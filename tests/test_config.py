@@ -69,3 +69,13 @@ def test_pyproject_without_a_tool_aligner_table_is_passed_over(tmp_path):
     (sub / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
     (tmp_path / "aligner.toml").write_text("[clean]\nmin_score = 0.45\n")
     assert load_config(search_from=sub).clean.min_score == 0.45
+
+
+def test_onesided_settings_reach_the_aligner():
+    """[align] onesided_* in aligner.toml are the AlignParams fields of aligner.align.onesided (off by default)."""
+    from aligner.align.params import AlignParams
+    from aligner.config import AlignConfig
+
+    assert AlignParams().with_config(AlignConfig()).onesided_member is None
+    p = AlignParams().with_config(AlignConfig(onesided_member=0.5, onesided_pair=0.1, onesided_close=0.02))
+    assert (p.onesided_member, p.onesided_pair, p.onesided_close) == (0.5, 0.1, 0.02)

@@ -64,7 +64,8 @@ class AlignParams:
             return p
         p.beads = tuple(parse_bead_types(getattr(config, "max_beads", None) or [])) or p.beads
         for name in ("scoring", "skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
-                     "multi_penalty", "refine_spans", "coarse_factor"):
+                     "multi_penalty", "refine_spans", "coarse_factor", "onesided_member", "onesided_pair",
+                     "onesided_close"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
         return p
