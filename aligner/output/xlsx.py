@@ -126,27 +126,51 @@ def _frame(n: int, signature: dict[str, Any] | None) -> bytes:
 
 def write_xlsx(fh: IO[bytes], records: Iterable[dict[str, Any]], *, signature: dict[str, Any] | None = None) -> int:
     """Write the workbook into a binary file object; return the number of bead rows."""
-    letters = _letters()
-    with tempfile.TemporaryFile() as rows:  # the bead rows' sheet XML, streamed; the count comes first in the sheet
-        n = 0
-        chunk: list[str] = []
+    with XlsxRows() as sheet:
         for r in records:
-            n += 1
-            row = n + 1
-            chunk.append(f'<row r="{row}">' + "".join(
-                _cell_xml(f"{letter}{row}", v, style)
-                for letter, v, style in zip(letters, _row_values(r), _STYLES)) + "</row>")
-            if len(chunk) >= 512:
-                rows.write("".join(chunk).encode("ascii", "xmlcharrefreplace"))
-                chunk = []
-        rows.write("".join(chunk).encode("ascii", "xmlcharrefreplace"))
-        frame = _frame(n, signature)
-        rows.seek(0)
+            sheet.add(r)
+        return sheet.finish(fh, signature=signature)
+
+
+class XlsxRows:
+    """aligned.xlsx fed one bead at a time (`add`), written by `finish`: for a writer that makes several
+    files in one pass over the beads. The rows wait in a temporary file, not in memory."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._rows = tempfile.TemporaryFile()
+        self._chunk: list[str] = []
+        self._letters = _letters()
+
+    def __enter__(self) -> "XlsxRows":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._rows.close()
+
+    def add(self, r: dict[str, Any]) -> None:
+        self.n += 1
+        row = self.n + 1
+        self._chunk.append(f'<row r="{row}">' + "".join(
+            _cell_xml(f"{letter}{row}", v, style)
+            for letter, v, style in zip(self._letters, _row_values(r), _STYLES)) + "</row>")
+        if len(self._chunk) >= 512:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._rows.write("".join(self._chunk).encode("ascii", "xmlcharrefreplace"))
+        self._chunk = []
+
+    def finish(self, fh: IO[bytes], *, signature: dict[str, Any] | None = None) -> int:
+        """Write the workbook into `fh`; return the number of bead rows."""
+        self._flush()
+        frame = _frame(self.n, signature)
+        self._rows.seek(0)
         with tempfile.TemporaryFile() as packed:
-            _pack(frame, n, rows, packed)
+            _pack(frame, self.n, self._rows, packed)
             packed.seek(0)
             shutil.copyfileobj(packed, fh, 1 << 20)
-    return n
+        return self.n
 
 
 _FIXED_TIME = "1980-01-01T00:00:00Z"
