@@ -658,6 +658,11 @@ class _Runner:
         self.recomputed: dict[str, int] = {}
         self.reused: dict[str, int] = {}
         self.encoding: dict[str, float] = {}  # stage -> seconds its units spent inside the encoder
+        self.memory: dict[str, dict[str, float]] = {}  # stage -> this process's RSS after it, and the peak so far
+
+    def note_memory(self, name: str) -> None:
+        """This process's resident memory after stage `name` and its peak so far, in MB (last_run.json)."""
+        self.memory[name] = _rss_mb()
 
     def stage(self, name: str, task, units: list[int], done_name, sizes: list[int] | None = None, unit: str = "docs"):
         """Run `task` over the units whose result file is missing; time it, show progress."""
@@ -676,6 +681,21 @@ class _Runner:
                 self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
+        self.note_memory(name)
+
+
+def _rss_mb() -> dict[str, float]:
+    """{"rss": now, "peak": the process's peak} in MB (Linux /proc and getrusage; empty where unavailable)."""
+    out: dict[str, float] = {}
+    try:
+        import resource
+
+        out["peak"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        with open("/proc/self/statm") as fh:
+            out["rss"] = round(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
@@ -744,6 +764,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     if engine.workers > 1 and not _picklable(encoder):
         state.encoder = None
     runner = _Runner(state, engine, timings, config.encoder.progress)
+    runner.note_memory("start")  # the encoder loaded
     try:
         shards = list(range(plan.shards))
         sizes = [len(plan.shard_files(k)) for k in shards]
@@ -771,6 +792,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
         runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
         pair_stats = _pair_stage(state, runner, shards)
+        runner.note_memory("pair")
         n_parallel = len(state.parallel())
         B = config.engine.batch_size
         batches = list(range((n_parallel + B - 1) // B))
@@ -784,7 +806,8 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         state.records().close()
 
     stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused},
-             "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()}}
+             "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()},
+             "memory_mb": runner.memory}
     result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
         from aligner.output.stream import write_streamed
@@ -794,6 +817,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2, lock=lock)
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        runner.note_memory("write")
     # for benchmarks and people: where this run's time went (work folder, not a contract file)
     text = json.dumps({"timings": timings, **{k: v for k, v in stats.items() if k != "pair"}}, indent=2) + "\n"
     write_text_atomic(Path(work_dir) / "last_run.json", text)
