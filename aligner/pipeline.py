@@ -238,6 +238,19 @@ class State:
         start, n = meta[doc_id]
         return arr[start:start + n]
 
+    def release_vectors(self) -> None:
+        """Hand the pages of the memory-mapped vectors read so far back to the page cache (madvise): they
+        count in this process's resident memory once read, and the align stage reads every parallel pair's."""
+        import mmap
+
+        for name, arr in list(self._cache.items()):
+            mm = getattr(arr, "_mmap", None) if name.startswith("embed-arr-") else None
+            if mm is not None and hasattr(mm, "madvise"):
+                try:
+                    mm.madvise(mmap.MADV_DONTNEED)
+                except (OSError, ValueError):
+                    pass
+
     def parallel(self) -> list[tuple[int, DocPair]]:
         """(index in pairs.jsonl order among parallel pairs, pair) of every parallel pair."""
         from aligner.engine.work import read_pickle
@@ -598,15 +611,7 @@ class _Embeddings:
         return default if emb is None else emb
 
     def release(self) -> None:
-        import mmap
-
-        for name, arr in list(self.state._cache.items()):
-            mm = getattr(arr, "_mmap", None) if name.startswith("embed-arr-") else None
-            if mm is not None and hasattr(mm, "madvise"):
-                try:
-                    mm.madvise(mmap.MADV_DONTNEED)
-                except (OSError, ValueError):
-                    pass
+        self.state.release_vectors()
 
     def __getitem__(self, doc_id):
         emb = self.state.embeddings(doc_id)
@@ -677,6 +682,7 @@ class _Runner:
             total = sum(sizes[u] for u in todo) if sizes else len(todo)
             bar = _StageProgress(name, total, self.progress_mode, unit)
             for result in self.engine.run(task, todo, self.state):
+                self.state.release_vectors()  # units run in this process with one worker
                 bar.update(sizes[result["unit"]] if sizes else 1)
                 self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
