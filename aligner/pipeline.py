@@ -664,6 +664,7 @@ class _Runner:
         self.reused: dict[str, int] = {}
         self.encoding: dict[str, float] = {}  # stage -> seconds its units spent inside the encoder
         self.memory: dict[str, dict[str, float]] = {}  # stage -> this process's RSS after it, and the peak so far
+        self.cpu: dict[str, float] = {}  # stage -> this process's CPU seconds in it (a loaded machine stretches wall time)
 
     def note_memory(self, name: str) -> None:
         """This process's resident memory after stage `name` and its peak so far, in MB (last_run.json)."""
@@ -671,7 +672,7 @@ class _Runner:
 
     def stage(self, name: str, task, units: list[int], done_name, sizes: list[int] | None = None, unit: str = "docs"):
         """Run `task` over the units whose result file is missing; time it, show progress."""
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         folder = self.state.folder(name)
         folder.mkdir(parents=True, exist_ok=True)
         todo = [u for u in units if not (folder / done_name(u)).exists()]
@@ -687,6 +688,7 @@ class _Runner:
                 self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
+        self.cpu[name] = round(self.cpu.get(name, 0.0) + time.process_time() - c0, 4)
         self.note_memory(name)
 
 
@@ -797,7 +799,9 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             write_pickle(roles_dir / "languages.pkl", langs)
         runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
         runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
+        c0 = time.process_time()
         pair_stats = _pair_stage(state, runner, shards)
+        runner.cpu["pair"] = round(time.process_time() - c0, 4)
         runner.note_memory("pair")
         n_parallel = len(state.parallel())
         B = config.engine.batch_size
@@ -813,16 +817,17 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
 
     stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused},
              "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()},
-             "memory_mb": runner.memory}
+             "memory_mb": runner.memory, "cpu_seconds": runner.cpu}
     result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
         from aligner.output.stream import write_streamed
 
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         try:
             result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2, lock=lock)
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        runner.cpu["write"] = round(time.process_time() - c2, 4)
         runner.note_memory("write")
     # for benchmarks and people: where this run's time went (work folder, not a contract file)
     text = json.dumps({"timings": timings, **{k: v for k, v in stats.items() if k != "pair"}}, indent=2) + "\n"
