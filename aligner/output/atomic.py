@@ -75,7 +75,7 @@ def sync_files(paths: Iterable[str | Path]) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         syncfs = libc.syncfs
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux (Windows: no CDLL(None))
         syncfs = None
     if syncfs is not None:
         fd = os.open(paths[0].parent, os.O_RDONLY)
