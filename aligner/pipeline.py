@@ -238,6 +238,19 @@ class State:
         start, n = meta[doc_id]
         return arr[start:start + n]
 
+    def release_vectors(self) -> None:
+        """Hand the pages of the memory-mapped vectors read so far back to the page cache (madvise): they
+        count in this process's resident memory once read, and the align stage reads every parallel pair's."""
+        import mmap
+
+        for name, arr in list(self._cache.items()):
+            mm = getattr(arr, "_mmap", None) if name.startswith("embed-arr-") else None
+            if mm is not None and hasattr(mm, "madvise"):
+                try:
+                    mm.madvise(mmap.MADV_DONTNEED)
+                except (OSError, ValueError):
+                    pass
+
     def parallel(self) -> list[tuple[int, DocPair]]:
         """(index in pairs.jsonl order among parallel pairs, pair) of every parallel pair."""
         from aligner.engine.work import read_pickle
@@ -601,15 +614,7 @@ class _Embeddings:
         return default if emb is None else emb
 
     def release(self) -> None:
-        import mmap
-
-        for name, arr in list(self.state._cache.items()):
-            mm = getattr(arr, "_mmap", None) if name.startswith("embed-arr-") else None
-            if mm is not None and hasattr(mm, "madvise"):
-                try:
-                    mm.madvise(mmap.MADV_DONTNEED)
-                except (OSError, ValueError):
-                    pass
+        self.state.release_vectors()
 
     def __getitem__(self, doc_id):
         emb = self.state.embeddings(doc_id)
@@ -661,10 +666,16 @@ class _Runner:
         self.recomputed: dict[str, int] = {}
         self.reused: dict[str, int] = {}
         self.encoding: dict[str, float] = {}  # stage -> seconds its units spent inside the encoder
+        self.memory: dict[str, dict[str, float]] = {}  # stage -> this process's RSS after it, and the peak so far
+        self.cpu: dict[str, float] = {}  # stage -> this process's CPU seconds in it (a loaded machine stretches wall time)
+
+    def note_memory(self, name: str) -> None:
+        """This process's resident memory after stage `name` and its peak so far, in MB (last_run.json)."""
+        self.memory[name] = _rss_mb()
 
     def stage(self, name: str, task, units: list[int], done_name, sizes: list[int] | None = None, unit: str = "docs"):
         """Run `task` over the units whose result file is missing; time it, show progress."""
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         folder = self.state.folder(name)
         folder.mkdir(parents=True, exist_ok=True)
         todo = [u for u in units if not (folder / done_name(u)).exists()]
@@ -675,10 +686,27 @@ class _Runner:
             total = sum(sizes[u] for u in todo) if sizes else len(todo)
             bar = _StageProgress(name, total, self.progress_mode, unit)
             for result in self.engine.run(task, todo, self.state):
+                self.state.release_vectors()  # units run in this process with one worker
                 bar.update(sizes[result["unit"]] if sizes else 1)
                 self.encoding[name] = self.encoding.get(name, 0.0) + result.get("encode_s", 0.0)
             bar.close()
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
+        self.cpu[name] = round(self.cpu.get(name, 0.0) + time.process_time() - c0, 4)
+        self.note_memory(name)
+
+
+def _rss_mb() -> dict[str, float]:
+    """{"rss": now, "peak": the process's peak} in MB (Linux /proc and getrusage; empty where unavailable)."""
+    out: dict[str, float] = {}
+    try:
+        import resource
+
+        out["peak"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        with open("/proc/self/statm") as fh:
+            out["rss"] = round(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except (ImportError, OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 def run(corpus: str | Path, out: str | Path | None = None, *, config: Config | None = None,
@@ -747,6 +775,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     if engine.workers > 1 and not _picklable(encoder):
         state.encoder = None
     runner = _Runner(state, engine, timings, config.encoder.progress)
+    runner.note_memory("start")  # the encoder loaded
     try:
         shards = list(range(plan.shards))
         sizes = [len(plan.shard_files(k)) for k in shards]
@@ -773,7 +802,10 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             write_pickle(roles_dir / "languages.pkl", langs)
         runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
         runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
+        c0 = time.process_time()
         pair_stats = _pair_stage(state, runner, shards)
+        runner.cpu["pair"] = round(time.process_time() - c0, 4)
+        runner.note_memory("pair")
         n_parallel = len(state.parallel())
         B = config.engine.batch_size
         batches = list(range((n_parallel + B - 1) // B))
@@ -787,16 +819,19 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         state.records().close()
 
     stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused},
-             "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()}}
+             "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()},
+             "memory_mb": runner.memory, "cpu_seconds": runner.cpu}
     result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
         from aligner.output.stream import write_streamed
 
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         try:
             result.summary = write_streamed(result, Path(out), timings=timings, t_write=t2, lock=lock)
         except OSError as exc:
             raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        runner.cpu["write"] = round(time.process_time() - c2, 4)
+        runner.note_memory("write")
     # for benchmarks and people: where this run's time went (work folder, not a contract file)
     text = json.dumps({"timings": timings, **{k: v for k, v in stats.items() if k != "pair"}}, indent=2) + "\n"
     write_text_atomic(Path(work_dir) / "last_run.json", text)

@@ -7,7 +7,8 @@
 Corpora come from bench/make_corpus.py (cached under bench/results/corpus-N). Each configuration is
 one `aligner run` subprocess into a fresh output folder; a sampler reads the RSS of its whole process
 tree (workers included) from /proc every 0.2 s. Printed per run: wall time, CPU time, documents/s,
-sentences/s, peak RSS of the tree and of the largest single process, the stages' times, the share of
+sentences/s, peak RSS of the tree and of the largest single process, the main process's RSS after each
+stage (aligner's last_run.json, "memory_mb"), the stages' wall and CPU times, the share of
 the wall time spent inside the encoder, and pairing recall/precision of `parallel` pairs against the
 generator's gold. The baseline is the smallest size of the same run: the last lines give time per
 document and peak RSS at each size as a ratio to it (the growth per 10x documents).
@@ -202,6 +203,16 @@ def main(argv=None) -> None:
             print("        inside the encoder: " + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
                   + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0):.1f}s"
                                                   for k in ("roles", "align")), flush=True)
+            cpu = last.get("cpu_seconds", {})
+            row["cpu_by_stage"] = cpu
+            if cpu:
+                print("        CPU of the main process per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in cpu.items()),
+                      flush=True)
+            mem = last.get("memory_mb", {})
+            row["memory_mb"] = mem
+            if mem:
+                print("        RSS of the main process after each stage (peak so far), MB: " + ", ".join(
+                    f"{k} {v.get('rss', 0):.0f} ({v.get('peak', 0):.0f})" for k, v in mem.items()), flush=True)
             cal = summary["counts"].get("pairs", {}).get("topic_calibration")
             if cal:
                 row["topic_calibration"] = cal

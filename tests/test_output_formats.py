@@ -198,3 +198,88 @@ def test_xlsx_bytes_do_not_depend_on_the_clock(monkeypatch):
     assert a.getvalue() == b.getvalue()
     wb = need_openpyxl.load_workbook(io.BytesIO(a.getvalue()))
     assert wb["beads"].max_row == len(result.records) + 1
+
+
+def _xlsx_in_memory(records, signature):
+    """The review sheet as openpyxl builds it with every row in memory (the writer before streaming): the reference
+    the streamed aligned.xlsx must equal byte for byte."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from aligner.output.xlsx import COLUMNS, WIDTHS, _cell, reproducible
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "beads"
+    ws.append(list(COLUMNS))
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for n, r in enumerate(records, 1):
+        score = r.get("score")
+        ws.append([_cell(v) for v in (
+            r.get("id"), r.get("src"), r.get("tgt"), float(score) if isinstance(score, (int, float)) else None,
+            r.get("type"), " ".join(map(str, r.get("flags") or [])), bool(r.get("keep", True)),
+            r.get("drop_reason") or "", r.get("src_lang"), r.get("tgt_lang"), r.get("src_doc"), r.get("tgt_doc"))])
+        for col in (2, 3):
+            ws.cell(row=n + 1, column=col).alignment = wrap
+    n = len(records)
+    for k, name in enumerate(COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(k)].width = WIDTHS.get(name, 12)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{n + 1}"
+    if n:
+        ws.conditional_formatting.add(f"D2:D{n + 1}", ColorScaleRule(
+            start_type="num", start_value=0, start_color="F8696B", mid_type="num", mid_value=0.5,
+            mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
+        for row in range(2, n + 2):
+            ws.cell(row=row, column=4).number_format = "0.000"
+    meta = wb.create_sheet("run")
+    meta.append(["key", "value"])
+    for key, value in (signature or {}).items():
+        meta.append([key, _cell(value if isinstance(value, (str, int, float, bool)) or value is None
+                                else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return reproducible(buf.getvalue())
+
+
+@pytest.mark.parametrize("seed,n", [(0, 0), (1, 1), (2, 7), (3, 2500)])
+def test_streamed_xlsx_is_the_in_memory_workbook_byte_for_byte(seed, n):
+    pytest.importorskip("openpyxl")
+    import random
+
+    from aligner.output.xlsx import write_xlsx
+
+    rng = random.Random(seed)
+    pieces = ["abc", " ", "XYZ", "\t", "\n", "\r", "&", "<", ">", '"', "'", "\x01", "\x0b", "\x7f", "\x85", "\u00e9",
+              "\u2028", "\U0001F600", "\ufffd", "]]>", "  "]
+
+    def text():
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+
+    records = [{"id": rng.choice([f"p-{k}", None]), "src": rng.choice([text(), "", None, " lead"]), "tgt": text(),
+                "score": rng.choice([None, 0.5, 1, 0.1234567890123456789, float("nan"), rng.random()]),
+                "type": rng.choice(["1-1", "2-1", None]), "flags": rng.choice([[], ["glue", "case"], None]),
+                "keep": rng.choice([True, False, None]), "drop_reason": rng.choice([None, "", "short"]),
+                "src_lang": rng.choice(["en", None]), "tgt_lang": "fr", "src_doc": text(), "tgt_doc": "d"}
+               for k in range(n)]
+    signature = {"id": "run", "version": "1", "encoder": {"name": "e5", "revision": text()}, "t": 0.5}
+    streamed = io.BytesIO()
+    assert write_xlsx(streamed, iter(records), signature=signature) == n  # a one-pass iterator, as the runs give
+    assert streamed.getvalue() == _xlsx_in_memory(records, signature)
+
+
+def test_xlsx_text_is_never_a_formula_or_an_error_value():
+    openpyxl = pytest.importorskip("openpyxl")
+    from aligner.output.xlsx import write_xlsx
+
+    buf = io.BytesIO()
+    write_xlsx(buf, [{"id": "b1", "src": "=SUM(A1:A9)", "tgt": "#N/A", "score": 0.9, "keep": True}])
+    ws = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["beads"]
+    assert (ws["B2"].value, ws["B2"].data_type) == ("=SUM(A1:A9)", "s")
+    assert (ws["C2"].value, ws["C2"].data_type) == ("#N/A", "s")
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:L2"
+    assert ws["B2"].alignment.wrap_text and ws["D2"].number_format == "0.000" and ws["A1"].font.b

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aligner.output.atomic import atomic_open
+from aligner.output.atomic import atomic_open, sync_files
 from aligner.output.report import _CSP, _asset, _cards, _fmt, esc, render_report
 
 PAGE_SIZE = 500
@@ -78,6 +78,7 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
     pending: list[dict[str, Any]] = []
     rows: list[str] = []
     page = 1
+    written: list[Path] = []  # one syncfs for the thousands of pages, not an fsync each
     wanted = {f"pair-{n:06d}.html" for n in range(1, n_pairs + 1)} | {f"index-{p:04d}.html" for p in range(2, pages + 1)}
 
     def flush_index(page: int, rows: list[str]) -> None:
@@ -91,8 +92,9 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
                 f"{_pager(page, pages)}{table.replace('HREF_BASE', base)}{_pager(page, pages)}</main>")
         title = f"aligner report — run {sig.get('id')}" + (f" — page {page}" if page > 1 else "")
         target = (index_path or out / "report.html") if page == 1 else folder / f"index-{page:04d}.html"
-        with atomic_open(target) as fh:
+        with atomic_open(target, sync=False) as fh:  # fsynced together at the end (sync_files)
             fh.write(_page(title, sig, body))
+        written.append(target)
 
     for n, (pair, beads) in enumerate(result.iter_aligned(), 1):
         key = (pair.src_doc, pair.tgt_doc)
@@ -112,8 +114,9 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
         html = render_report(mini, summary=summary, flags=flags)
         html = html.replace("<main>", f'<main><p class="pager"><a href="../report.html">← index of all {n_pairs} pairs</a></p>', 1)
         name = f"pair-{n:06d}.html"
-        with atomic_open(folder / name) as fh:
+        with atomic_open(folder / name, sync=False) as fh:
             fh.write(html)
+        written.append(folder / name)
         kept = sum(bool(r.get("keep")) for r in recs)
         sev = {s: sum(f.get("severity") == s for f in flags) for s in ("error", "warning", "info")}
         href = f"HREF_BASE{name}"
@@ -125,6 +128,7 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
             page, rows = page + 1, []
     if rows or page == 1:
         flush_index(page, rows)
+    sync_files(written)
     for stale in folder.glob("*.html"):  # pages of an earlier, larger run
         if stale.name not in wanted:
             stale.unlink()

@@ -3,9 +3,9 @@
 `write_streamed(result, out)` reads a `LazyRunResult` (aligner.pipeline) unit by unit, in the
 run's fixed order (documents in corpus order, pairs in pairs.jsonl order, beads pair by pair), and
 writes the same bytes `write_outputs` writes for a RunResult held in memory: documents.jsonl and
-flags.jsonl in one pass over the checked documents, pairs.jsonl, aligned.jsonl, the TMX and TSV of
-the kept beads, the review files (aligned.xlf per language pair, aligned.xlsx, passages.jsonl),
-report.html, and summary.json last, its counts accumulated on the way.
+flags.jsonl in one pass over the checked documents, pairs.jsonl, then aligned.jsonl, the TMX and TSV of
+the kept beads, passages.jsonl and aligned.xlsx in one pass over the records, aligned.xlf per language
+pair, report.html, and summary.json last, its counts accumulated on the way.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     folder, then moved into `out` together. `lock`: the caller's `OutputLock` on `out`.
     """
     from aligner.output.staging import OutputTransaction
-    from aligner.output.tmx import write_tmx
-    from aligner.output.tsv import write_tsv
 
     out = Path(out)
     run_id = signature_id(result.signature)
@@ -38,8 +36,8 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     counts = SummaryCounts()
 
     with OutputTransaction(out, lock=lock) as tx:
-        def staged(name: str, mode: str = "w"):
-            return atomic_open(tx.path(name), mode, shown=out / name)
+        def staged(name: str, mode: str = "w"):  # the commit fsyncs the staged files
+            return atomic_open(tx.path(name), mode, shown=out / name, sync=False)
 
         from aligner.load.extract import add_locator
         from aligner.output.baseline import finding_fingerprint
@@ -65,19 +63,7 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
             for p in result.iter_pairs():
                 fh.write(json_line(stamp(p.to_dict(), run_id)))
                 counts.add_pair(p)
-        with staged("aligned.jsonl") as fh:
-            for r in result.iter_records():
-                fh.write(json_line(stamp(r, run_id)))
-                counts.add_record(r)
-
-        def kept():
-            return (r for r in result.iter_records() if r.get("keep"))
-
-        with staged("aligned.tmx") as fh:
-            write_tmx(fh, kept(), signature=signature)
-        with staged("aligned.tsv") as fh:
-            write_tsv(fh, kept())
-        _write_review_files(result, kept, bead_flags, signature, run_id, staged)
+        _write_records(result, bead_flags, signature, run_id, staged, counts)
         summary = counts.summary(run_id, result.signature, dict(timings if timings is not None else result.timings),
                                  result.stats.get("pair", {}))
         if result.n_parallel <= REPORT_INLINE_MAX_PAIRS and n_docs <= REPORT_INLINE_MAX_DOCS:
@@ -98,63 +84,111 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     return summary
 
 
-def _write_review_files(result: Any, kept, bead_flags: list[dict[str, Any]], signature: dict[str, Any], run_id: str,
-                        staged) -> None:
-    """aligned.xlf per language pair, passages.jsonl and aligned.xlsx, as `write_review_files` writes them for a
-    RunResult in memory, read pass by pass from the units (one language pair's kept beads held at a time)."""
+def _write_records(result: Any, bead_flags: list[dict[str, Any]], signature: dict[str, Any], run_id: str,
+                   staged, counts: SummaryCounts) -> None:
+    """aligned.jsonl, aligned.tmx, aligned.tsv, passages.jsonl and aligned.xlsx in one pass over the records
+    (reading them is most of the cost), then aligned.xlf per language pair from a temporary spill of the
+    kept beads; the same bytes as one pass per file.
+
+    The TMX header names the kept beads' one source language, which is known only at the end: the units
+    wait in a temporary file and follow the header. The language pairs of the XLIFF files come in the order
+    their first kept bead meets them (a reversed pair joins the first, swapped).
+    """
+    import itertools
+    import pickle
+    import shutil
+    import tempfile
+
     from aligner.output.passages import passages
+    from aligner.output.tmx import tmx_end, tmx_srclang, tmx_start, tmx_unit
+    from aligner.output.tsv import COLUMNS as TSV_COLUMNS, tsv_row
     from aligner.output.xliff import swap, write_xliff
 
-    # the language pairs in the order their first kept bead meets them (a reversed pair joins the first)
-    orient: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {}
-    order: list[tuple[str, str]] = []
-    for r in kept():
-        pair = (r.get("src_lang") or "und", r.get("tgt_lang") or "und")
-        if pair not in orient:
-            if pair[::-1] in orient:
-                orient[pair] = (pair[::-1], True)
-            else:
-                orient[pair] = (pair, False)
-                order.append(pair)
-
-    def group(target: tuple[str, str]):
-        for r in kept():
-            key, swapped = orient[(r.get("src_lang") or "und", r.get("tgt_lang") or "und")]
-            if key == target:
-                yield swap(r) if swapped else r
-
-    for k, pair in enumerate(order or [("und", "und")]):
-        name = "aligned.xlf" if k == 0 else f"aligned.{pair[0]}-{pair[1]}.xlf"
-        with staged(name) as fh:
-            write_xliff(fh, group(pair) if order else [], flags=bead_flags, signature=signature)
-
-    with staged("passages.jsonl") as fh:
-        docs: dict[str, Any] = {}
-
-        def paragraph_of(doc_id: str, i: int) -> int:
-            if doc_id not in docs:
-                if len(docs) > 8:
-                    docs.clear()
-                docs[doc_id] = result.checked(doc_id)[0]
-            return docs[doc_id].sentences[i].paragraph
-
-        pair_records: list[dict[str, Any]] = []
-        for r in [*result.iter_records(), None]:  # records come pair by pair: passages are per pair
-            if pair_records and (r is None or (r.get("src_doc"), r.get("tgt_doc")) !=
-                                 (pair_records[0].get("src_doc"), pair_records[0].get("tgt_doc"))):
-                for p in passages(pair_records, paragraph_of):
-                    fh.write(json_line(stamp(p, run_id)))
-                pair_records = []
-            if r is not None:
-                pair_records.append(r)
     try:
+        from aligner.output.xlsx import XlsxRows
         import openpyxl  # noqa: F401
+        sheet = XlsxRows()
     except ImportError:  # the review sheet needs the `formats` extra; everything else is written
         import logging
 
         logging.getLogger("aligner.output").warning("aligned.xlsx not written: pip install 'aligner[formats]'")
-        return
-    from aligner.output.xlsx import write_xlsx
+        sheet = None
 
-    with staged("aligned.xlsx", "wb") as fh:
-        write_xlsx(fh, result.iter_records(), signature=signature)
+    docs: dict[str, Any] = {}
+
+    def paragraph_of(doc_id: str, i: int) -> int:
+        if doc_id not in docs:
+            if len(docs) > 8:
+                docs.clear()
+            docs[doc_id] = result.checked(doc_id)[0]
+        return docs[doc_id].sentences[i].paragraph
+
+    orient: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {}
+    order: list[tuple[str, str]] = []
+    spills: dict[tuple[str, str], Any] = {}
+    src_langs: set[Any] = set()
+    try:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as tmx_units, \
+                staged("aligned.jsonl") as jsonl_fh, staged("aligned.tsv") as tsv_fh, \
+                staged("passages.jsonl") as passages_fh:
+            tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
+            pair_records: list[dict[str, Any]] = []
+            for r in itertools.chain(result.iter_records(), [None]):  # not a list: records stream
+                # passages are per document pair: records come pair by pair
+                if pair_records and (r is None or (r.get("src_doc"), r.get("tgt_doc")) !=
+                                     (pair_records[0].get("src_doc"), pair_records[0].get("tgt_doc"))):
+                    for p in passages(pair_records, paragraph_of):
+                        passages_fh.write(json_line(stamp(p, run_id)))
+                    pair_records = []
+                if r is None:
+                    break
+                pair_records.append(r)
+                jsonl_fh.write(json_line(stamp(r, run_id)))
+                counts.add_record(r)
+                if sheet is not None:
+                    sheet.add(r)
+                if not r.get("keep"):
+                    continue
+                src_langs.add(r.get("src_lang"))
+                tmx_unit(tmx_units, r)
+                tsv_fh.write(tsv_row(r))
+                pair = (r.get("src_lang") or "und", r.get("tgt_lang") or "und")
+                if pair not in orient:
+                    if pair[::-1] in orient:
+                        orient[pair] = (pair[::-1], True)
+                    else:
+                        orient[pair] = (pair, False)
+                        order.append(pair)
+                        spills[pair] = tempfile.TemporaryFile()
+                key, swapped = orient[pair]
+                pickle.dump(swap(r) if swapped else r, spills[key], protocol=pickle.HIGHEST_PROTOCOL)
+            with staged("aligned.tmx") as fh:
+                tmx_start(fh, tmx_srclang(src_langs), signature=signature)
+                tmx_units.seek(0)
+                shutil.copyfileobj(tmx_units, fh, 1 << 20)
+                tmx_end(fh)
+
+        def spilled(f):
+            f.seek(0)
+            while True:
+                try:
+                    yield pickle.load(f)
+                except EOFError:
+                    return
+
+        for k, pair in enumerate(order or [("und", "und")]):
+            name = "aligned.xlf" if k == 0 else f"aligned.{pair[0]}-{pair[1]}.xlf"
+            with staged(name) as fh:
+                write_xliff(fh, spilled(spills[pair]) if order else [], flags=bead_flags, signature=signature)
+        if sheet is not None:
+            with staged("aligned.xlsx", "wb") as fh:
+                sheet.finish(fh, signature=signature)
+    finally:
+        for f in spills.values():
+            f.close()
+        if sheet is not None:
+            sheet.__exit__()
+
+
+def _records(result: Any):
+    return result.iter_records()

@@ -53,12 +53,26 @@ def _lang(code: Any) -> str:
 def write_tmx(fh: IO[str], records: Iterable[dict[str, Any]], *, signature: dict[str, Any] | None = None,
               tool_version: str | None = None) -> int:
     """Write a TMX 1.4b document with one <tu> per record; return the number of units."""
+    records = list(records)
+    tmx_start(fh, tmx_srclang(r.get("src_lang") for r in records), signature=signature, tool_version=tool_version)
+    for r in records:
+        tmx_unit(fh, r)
+    tmx_end(fh)
+    return len(records)
+
+
+def tmx_srclang(src_langs: Iterable[Any]) -> str:
+    """The header's srclang: the records' one source language, else "*all*"."""
+    langs = {_lang(x) for x in src_langs}
+    return langs.pop() if len(langs) == 1 else "*all*"
+
+
+def tmx_start(fh: IO[str], srclang: str, *, signature: dict[str, Any] | None = None,
+              tool_version: str | None = None) -> None:
+    """The TMX header, for a writer that streams its units (`tmx_unit`, then `tmx_end`)."""
     from aligner import __version__
 
-    records = list(records)
     signature = signature or {}
-    src_langs = {_lang(r.get("src_lang")) for r in records}
-    srclang = src_langs.pop() if len(src_langs) == 1 else "*all*"
     header = {
         "creationtool": "aligner",
         "creationtoolversion": tool_version or signature.get("version") or __version__,
@@ -82,27 +96,29 @@ def write_tmx(fh: IO[str], records: Iterable[dict[str, Any]], *, signature: dict
         fh.write(_prop("x-aligner-signature", json.dumps(signature, ensure_ascii=False, sort_keys=True,
                                                           default=str), "    "))
     fh.write("  </header>\n  <body>\n")
-    n = 0
-    for r in records:
-        src_lang, tgt_lang = _lang(r.get("src_lang")), _lang(r.get("tgt_lang"))
-        fh.write(f'    <tu tuid="{xml_attr(r.get("id"))}" srclang="{xml_attr(src_lang)}">\n')
-        score, similarity = r.get("score"), r.get("similarity")
-        fh.write(_prop("x-score", f"{score:.4f}" if isinstance(score, (int, float)) else score, "      "))
-        if similarity is not None:
-            fh.write(_prop("x-similarity", f"{similarity:.4f}" if isinstance(similarity, (int, float))
-                           else similarity, "      "))
-        fh.write(_prop("x-type", r.get("type"), "      "))
-        if r.get("role"):
-            fh.write(_prop("x-role", r.get("role"), "      "))
-        fh.write(_prop("x-src-doc", r.get("src_doc"), "      "))
-        fh.write(_prop("x-tgt-doc", r.get("tgt_doc"), "      "))
-        if r.get("flags"):
-            fh.write(_prop("x-flags", " ".join(map(str, r["flags"])), "      "))
-        if not r.get("keep", True):
-            fh.write(_prop("x-drop-reason", r.get("drop_reason") or "dropped", "      "))
-        for lang, text in ((src_lang, r.get("src")), (tgt_lang, r.get("tgt"))):
-            fh.write(f'      <tuv xml:lang="{xml_attr(lang)}"><seg>{xml_text(text)}</seg></tuv>\n')
-        fh.write("    </tu>\n")
-        n += 1
+
+
+def tmx_unit(fh: IO[str], r: dict[str, Any]) -> None:
+    src_lang, tgt_lang = _lang(r.get("src_lang")), _lang(r.get("tgt_lang"))
+    fh.write(f'    <tu tuid="{xml_attr(r.get("id"))}" srclang="{xml_attr(src_lang)}">\n')
+    score, similarity = r.get("score"), r.get("similarity")
+    fh.write(_prop("x-score", f"{score:.4f}" if isinstance(score, (int, float)) else score, "      "))
+    if similarity is not None:
+        fh.write(_prop("x-similarity", f"{similarity:.4f}" if isinstance(similarity, (int, float))
+                       else similarity, "      "))
+    fh.write(_prop("x-type", r.get("type"), "      "))
+    if r.get("role"):
+        fh.write(_prop("x-role", r.get("role"), "      "))
+    fh.write(_prop("x-src-doc", r.get("src_doc"), "      "))
+    fh.write(_prop("x-tgt-doc", r.get("tgt_doc"), "      "))
+    if r.get("flags"):
+        fh.write(_prop("x-flags", " ".join(map(str, r["flags"])), "      "))
+    if not r.get("keep", True):
+        fh.write(_prop("x-drop-reason", r.get("drop_reason") or "dropped", "      "))
+    for lang, text in ((src_lang, r.get("src")), (tgt_lang, r.get("tgt"))):
+        fh.write(f'      <tuv xml:lang="{xml_attr(lang)}"><seg>{xml_text(text)}</seg></tuv>\n')
+    fh.write("    </tu>\n")
+
+
+def tmx_end(fh: IO[str]) -> None:
     fh.write("  </body>\n</tmx>\n")
-    return n

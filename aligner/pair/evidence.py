@@ -76,6 +76,8 @@ def margin_matrix(sim: np.ndarray, k: int) -> np.ndarray:
     # neighbourhood mean can be <= 0 and the ratio would explode or flip sign: use 1 + the
     # distance margin (sim - denom) there, which orders candidates the same way.
     safe = denom > 0.05
+    if safe.all():  # the usual case: the same values as the np.where below, three array passes fewer
+        return sim / denom
     return np.where(safe, sim / np.where(safe, denom, 1.0), 1.0 + (sim - denom))
 
 
@@ -91,6 +93,16 @@ def mutual_matches(margins: np.ndarray, threshold: float) -> tuple[np.ndarray, n
     return i[keep], best_j[keep], margins[i[keep], best_j[keep]]
 
 
+_LGAMMA: list[float] = [math.inf]
+
+
+def _lgamma_table(n: int) -> list[float]:
+    """math.lgamma(x) for x = 0..n (once per process: the binomial tail asks for it per document pair)."""
+    while len(_LGAMMA) <= n:
+        _LGAMMA.append(math.lgamma(len(_LGAMMA)))
+    return _LGAMMA
+
+
 def _binomial_tail(successes: int, trials: int, p: float) -> float:
     """P(X >= successes) for X ~ Binomial(trials, p) (normal approximation for long documents)."""
     if successes <= 0:
@@ -103,7 +115,9 @@ def _binomial_tail(successes: int, trials: int, p: float) -> float:
         mean, sd = trials * p, math.sqrt(trials * p * (1 - p))
         return 0.5 * math.erfc((successes - 0.5 - mean) / (sd * math.sqrt(2)))
     log_p, log_q = math.log(p), math.log1p(-p)
-    terms = [math.lgamma(trials + 1) - math.lgamma(x + 1) - math.lgamma(trials - x + 1) + x * log_p
+    lg = _lgamma_table(trials + 1)
+    top_n = lg[trials + 1]
+    terms = [top_n - lg[x + 1] - lg[trials - x + 1] + x * log_p
              + (trials - x) * log_q for x in range(successes, trials + 1)]
     top = max(terms)
     return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
