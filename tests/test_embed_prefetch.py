@@ -9,27 +9,41 @@ import numpy as np
 import pytest
 
 from aligner.embed.base import cores_taken, cores_taken_by_caller
-from aligner.embed.prefetch import Prefetcher, _chunks
+from aligner.embed.base import planned_batches
+from aligner.embed.prefetch import Prefetcher
 from fakes import FakeEncoder
 
 TEXTS = [f"sentence number {k} about {'customer service ' * (k % 5)}" for k in range(40)]
 
 
 @pytest.mark.parametrize("first, rest", [(0, 100), (300, 200), (10_000, 200), (50, 50), (300, 10_000)])
-def test_chunks_keep_every_text_in_order(first, rest):
-    chunks = _chunks(TEXTS, first, rest)
-    assert [t for c in chunks for t in c] == TEXTS
-    assert all(chunks)
-    head = sum(map(len, chunks[0]))
-    assert head <= max(first, len(TEXTS[0]))
+def test_planned_batches_keep_every_text_once_longest_first(first, rest):
+    batches = planned_batches(TEXTS, first, rest)
+    flat = [int(i) for b in batches for i in b]
+    assert sorted(flat) == list(range(len(TEXTS))) and all(len(b) for b in batches)
+    lengths = [len(TEXTS[i]) for i in flat]
+    assert lengths == sorted(lengths, reverse=True)
+    assert sum(len(TEXTS[i]) for i in batches[0]) <= max(first, max(lengths))
     # the calls after the first are evenly sized: none is a small tail
-    sizes = [sum(map(len, c)) for c in chunks[1:]]
+    sizes = [sum(len(TEXTS[i]) for i in b) for b in batches[1:]]
     if len(sizes) > 1:
-        assert max(sizes) - min(sizes) <= 2 * max(map(len, TEXTS))
+        assert max(sizes) - min(sizes) <= 2 * max(lengths)
 
 
-def test_chunks_of_nothing():
-    assert _chunks([], 10, 10) == []
+def test_planned_batches_of_nothing():
+    assert planned_batches([], 10, 10) == []
+
+
+def test_e5_small_follows_a_planned_split_and_reports_each_engine_call():
+    from aligner.config import EncoderConfig
+    from aligner.cores import planned_calls
+    from aligner.embed import get_encoder
+
+    enc = get_encoder("e5-small", config=EncoderConfig(cache=False))
+    assert len(enc._batches(TEXTS)) == 1
+    with planned_calls(300, 400, None):
+        assert [list(b) for b in enc._batches(TEXTS)] == [list(b) for b in planned_batches(TEXTS, 300, 400)]
+    assert len(enc._batches(TEXTS)) == 1  # the plan holds inside the block only
 
 
 class Gate(FakeEncoder):
@@ -42,8 +56,11 @@ class Gate(FakeEncoder):
         self.threads: list[str] = []
 
     def encode(self, texts, *, kind="passage"):
+        from aligner.cores import engine_call_begins
+
         self.taken.append(cores_taken())
         self.threads.append(threading.current_thread().name)
+        engine_call_begins()  # as an engine about to compute: start() returns once it is reached
         assert self.go.wait(10)
         return super().encode(texts, kind=kind)
 
@@ -55,7 +72,7 @@ def test_prefetched_vectors_are_the_encoders_and_handed_over_once():
     out = pre.encode(TEXTS)
     np.testing.assert_array_equal(out, fake.encode(TEXTS))
     assert pre.stats["prefetched"] == len(TEXTS) and pre.stats["served"] == len(TEXTS)
-    assert pre.stats["chunks"] == len(_chunks(TEXTS, 200, 300)) > 2
+    assert pre.inner.calls == [len(TEXTS)]  # one request, in the background
     assert not pre._ready  # nothing kept once served
     calls = len(pre.inner.calls)
     np.testing.assert_array_equal(pre.encode(TEXTS[:3]), fake.encode(TEXTS[:3]))  # asked again: encoded again

@@ -9,41 +9,18 @@ float32. Empty input gives a (0, dim) array without touching the model.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from aligner.cores import cores_taken, cores_taken_by_caller  # noqa: F401  (re-exported for the encoders)
 from aligner.embed.progress import Progress, wants_progress
 
 KINDS = ("passage", "query")
-
-_taken = [0]  # cores this process's other threads keep busy while an encoder works beside them
-_taken_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def cores_taken_by_caller(n: int = 1):
-    """While the calling thread works (lingua, word lists) beside an encoder running in another thread, an
-    encoder with automatic threads leaves it `n` cores: two compute threads on one core make every one of the
-    engine's barriers wait for the slower one (aligner.embed.prefetch)."""
-    with _taken_lock:
-        _taken[0] += n
-    try:
-        yield
-    finally:
-        with _taken_lock:
-            _taken[0] -= n
-
-
-def cores_taken() -> int:
-    """Cores the process's other threads have claimed (`cores_taken_by_caller`), 0 when none."""
-    return _taken[0]
 
 
 @runtime_checkable
@@ -112,6 +89,33 @@ def length_sorted_batches(texts: Sequence[str], batch_size: int, max_chars: int 
         chars += n
     if start < len(order):
         batches.append(order[start:])
+    return batches
+
+
+def planned_batches(texts: Sequence[str], first_chars: int, rest_chars: int) -> list[np.ndarray]:
+    """Index batches, longest texts first: one of about `first_chars` characters, then evenly sized ones of
+    about `rest_chars` (no small tail batch, which would run on one thread whatever the caller does)."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    order = np.argsort(-lengths, kind="stable")
+    k, chars = 0, 0
+    while k < len(order) and (k == 0 or chars + lengths[order[k]] <= first_chars):
+        chars += int(lengths[order[k]])
+        k += 1
+    batches = [order[:k]] if k else []
+    left = order[k:]
+    if not len(left):
+        return batches
+    total = int(lengths[left].sum())
+    n = max(1, round(total / max(1, rest_chars)))
+    start, acc = 0, 0
+    for pos, idx in enumerate(left):
+        acc += int(lengths[idx])
+        done = len(batches) - bool(k)  # batches of `left` closed so far; batch j closes past (j + 1) / n of it
+        if done < n - 1 and acc >= total * (done + 1) / n:
+            batches.append(left[start:pos + 1])
+            start = pos + 1
+    if start < len(left):
+        batches.append(left[start:])
     return batches
 
 

