@@ -145,11 +145,13 @@ def counted_run(corpus: str) -> list:
         return real_stage(self, name, *args, **kwargs)
 
     pipeline._Runner.stage = stage
+    c0, m0 = time.process_time(), time.thread_time()
     try:
         pipeline.run(corpus, None, config=cfg, encoder=enc, write=False)
     finally:
         pipeline._Runner.stage = real_stage
-    return enc.calls
+    cpu = {"process": time.process_time() - c0, "main": time.thread_time() - m0}
+    return enc.calls, cpu
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -217,12 +219,15 @@ def main(argv=None):
           f"warm {warm:.1f}s wall (<= 2: {'met' if warm <= 2 else 'not met'})")
     if args.quick:
         return
-    calls = counted_run(args.corpus)
+    calls, cpu = counted_run(args.corpus)
     print("encoder calls of a cold run, by stage (prefetch: the background thread, during segmentation):")
     for stage in dict.fromkeys(c[0] for c in calls):
         mine = [c for c in calls if c[0] == stage]
         print(f"  {stage:<8} {len(mine)} call(s), {sum(c[1] for c in mine)} strings, {sum(c[2] for c in mine)} chars, "
               f"{sum(c[3] for c in mine):.1f}s wall")
+    print(f"CPU of that run (no files written): {cpu['process']:.1f}s, of which the main thread {cpu['main']:.1f}s "
+          f"(segmentation, word lists, checks) and other threads {cpu['process'] - cpu['main']:.1f}s (the encoder's, "
+          f"lingua's model loading)")
 
 
 if __name__ == "__main__":

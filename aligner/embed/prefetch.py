@@ -33,7 +33,7 @@ log = logging.getLogger("aligner")
 FIRST_CHUNK_CHARS = 8_000  # the first call runs beside lingua loading its models (~3 s here)
 CHUNK_CHARS = 2_500  # later calls: small enough that the thread count follows the caller
 ENTER_TIMEOUT_S = 10.0  # at most this long for the job's first engine call (cache opened, model loaded)
-MAX_TEXTS = 50_000  # vectors held for the next stage at most (~77 MB at 384 dimensions)
+MAX_TEXTS = 10_000  # vectors held for the next stage at most (~15 MB at 384 dimensions): small runs
 
 
 def runs_beside_python(encoder) -> bool:
