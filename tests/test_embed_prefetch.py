@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -294,3 +295,37 @@ def test_the_sentences_are_encoded_in_the_background_once(corpus_runs):
     main_calls = [n for name, n in enc.threads if name != "aligner-prefetch"]
     assert sum(main_calls) == sum(n for _, n in off_enc.threads) - n_sentences
     assert cores_taken() == 0
+
+
+def test_close_stops_the_job_before_its_next_engine_call():
+    """A run that fails or is interrupted does not wait for the rest of a long background job."""
+    from aligner.cores import engine_call_begins
+
+    class Engine(FakeEncoder):
+        encodes_without_gil = True
+
+        def __init__(self):
+            super().__init__()
+            self.begun, self.go = 0, threading.Event()
+
+        def encode(self, texts, *, kind="passage"):
+            for _ in range(5):  # five engine calls in one request, as a planned e5-small request
+                engine_call_begins()
+                self.begun += 1
+                assert self.go.wait(10)
+            return super().encode(texts, kind=kind)
+
+    engine = Engine()
+    pre = Prefetcher(engine)
+    assert pre.start(TEXTS) and engine.begun == 1
+    closing = threading.Thread(target=pre.close)
+    closing.start()
+    for _ in range(10_000):  # close() has asked the job to stop (it then waits for the current call)
+        if pre._cancel:
+            break
+        time.sleep(0.001)
+    engine.go.set()
+    closing.join(10)
+    assert not closing.is_alive() and not pre.running
+    assert engine.begun == 1 and pre.stats["prefetched"] == 0 and cores_taken() == 0
+    np.testing.assert_array_equal(pre.encode(TEXTS[:2]), FakeEncoder().encode(TEXTS[:2]))  # usable again

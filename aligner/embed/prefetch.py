@@ -47,6 +47,10 @@ def runs_beside_python(encoder) -> bool:
     return False
 
 
+class _Cancelled(Exception):
+    """Raised in the job's thread, between two engine calls, once the run has closed the Prefetcher."""
+
+
 class Prefetcher:
     """An encoder (same interface) that can be asked ahead of time: `start(texts)`, then `encode(texts)`.
 
@@ -62,6 +66,7 @@ class Prefetcher:
     def _init_state(self) -> None:
         self._ready: dict[tuple[str, str], np.ndarray] = {}
         self._thread: threading.Thread | None = None
+        self._cancel = False
         self._claim: contextlib.ExitStack | None = None
         self.warmups: list[Callable[[], Any]] = []
         self.stats = {"prefetched": 0, "served": 0, "chunks": 0, "background_s": 0.0}
@@ -98,6 +103,8 @@ class Prefetcher:
         entered = threading.Event()
 
         def engine_call() -> None:
+            if self._cancel:  # the run ended (an error, Ctrl-C): stop before the next engine call
+                raise _Cancelled
             self.stats["chunks"] += 1
             entered.set()
 
@@ -111,6 +118,8 @@ class Prefetcher:
                 for text, vec in zip(todo, vectors):
                     self._ready[(kind, text)] = vec
                 self.stats["prefetched"] += len(todo)
+            except _Cancelled:
+                log.debug("prefetch cancelled")
             except Exception as exc:  # noqa: BLE001 - the caller's encode() meets it again, where it belongs
                 log.debug("prefetch stopped (%s: %s); the stage will encode what is missing", type(exc).__name__, exc)
             finally:
@@ -146,10 +155,13 @@ class Prefetcher:
         self._thread = None
 
     def close(self) -> None:
-        """End of the run: finish the job without warm-ups and drop what no stage asked for."""
+        """End of the run: stop the job after its current engine call (a run that fails or is interrupted does
+        not wait for the rest), skip the warm-ups, drop what no stage asked for."""
+        self._cancel = True
         self.warmups = []
         self.wait()
         self._ready.clear()
+        self._cancel = False
 
     def encode(self, texts: Sequence[str], *, kind: str = "passage") -> np.ndarray:
         check_kind(kind)
