@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Sequence
 
+from aligner.cores import cores_taken
 from aligner.memo import memo_key
 
 DEFAULT_LANGUAGES = ("tl", "it", "cs", "en", "de", "fr", "es", "pt")
@@ -38,6 +39,7 @@ SENTINEL_LANGUAGES = ("af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy"
                       "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "sn", "so", "sq", "sr", "st", "sv",
                       "sw", "ta", "te", "th", "tl", "tn", "tr", "ts", "uk", "ur", "vi", "xh", "yo", "zh", "zu")
 MAX_CHARS = 600
+SHORT_TEXT = 120  # lingua uses n-grams of 1-5 letters for shorter texts, trigrams only for longer ones
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _lock = threading.Lock()
 _cache: dict[tuple[str, ...], dict[str, tuple[str | None, float]]] = {}
@@ -80,6 +82,35 @@ def get_detector(languages: tuple[str, ...]):
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
+_loaded: set[tuple[str, bool]] = set()  # (language, all n-gram sizes) whose models this process loaded piecewise
+
+
+def preload_models(languages: Sequence[str], *, short: bool = True) -> None:
+    """Load lingua's models of `languages` two languages at a time (all n-gram sizes when `short`, else trigrams).
+
+    lingua loads the models a detection needs on first use, holding the GIL for all of it (~2.7 s for eight
+    languages' 1-5-gram models); loaded piecewise, each hold is a fraction of that, so a thread encoding beside
+    this one (aligner.embed.prefetch) gets the GIL between its engine calls. lingua keeps the models once per
+    process, whichever detector loaded them, so detections give exactly the answers they give otherwise.
+    """
+    from lingua import LanguageDetectorBuilder
+
+    todo = [c for c in dict.fromkeys(languages) if _iso(c) is not None and (c, short) not in _loaded
+            and (c, True) not in _loaded]
+    if not todo:
+        return
+    known = [c for c in languages if _iso(c) is not None]
+    for k in range(0, len(todo), 2):
+        pair = todo[k:k + 2]
+        if len(pair) == 1:  # lingua needs two languages: the other is one whose models are needed anyway
+            pair.append(next((c for c in known if c != pair[0]), "en" if pair[0] != "en" else "de"))
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*(_iso(c) for c in pair))
+        if not short:
+            builder = builder.with_low_accuracy_mode()
+        builder.with_preloaded_language_models().build()
+        _loaded.update((c, short) for c in pair)
+
+
 def _norm_languages(languages: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(sorted(set(languages or DEFAULT_LANGUAGES)))
 
@@ -119,6 +150,8 @@ def detect_languages(texts: Sequence[str], languages: Iterable[str] | None = Non
         todo = [t for t in todo if t not in cache]
     if todo:
         detector = get_detector(langs)
+        if cores_taken():  # an encoder works beside this thread: let it have the GIL between two model loads
+            preload_models(langs, short=any(len(t) < SHORT_TEXT for t in todo))
         with _lock:
             if len(todo) == 1:
                 results = [detector.compute_language_confidence_values(todo[0])]

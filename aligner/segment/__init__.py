@@ -455,8 +455,12 @@ def repeated_lines(tables) -> set[str]:
             if n >= 2 and (len(langs) >= 2 or (n >= 5 and n >= 0.8 * n_docs))}
 
 
-def finish_segmentation(documents: list[Document], repeated: set[str], *, config: Config) -> None:
-    """Second pass, per document (after `scan_documents` and `repeated_lines`): chrome, sentences, their languages."""
+def finish_segmentation(documents: list[Document], repeated: set[str], *, config: Config,
+                        on_sentences=None) -> None:
+    """Second pass, per document (after `scan_documents` and `repeated_lines`): chrome, sentences, their languages.
+
+    `on_sentences(documents)`, when given, is called once the sentences are cut, before their languages are
+    identified (the pipeline starts encoding them there)."""
     from aligner.segment.boilerplate import line_key
 
     languages, min_conf = list(config.segment.languages), config.segment.min_lang_confidence
@@ -490,6 +494,8 @@ def finish_segmentation(documents: list[Document], repeated: set[str], *, config
             continue
         if not w.doc.sentences:
             w.doc.warnings.append("segment: no sentences: the document holds nothing but chrome or markup")
+    if on_sentences is not None:
+        on_sentences([w.doc for w in works if w.doc.ok])
     _isolated([w for w in works if w.doc.ok], lambda ws: _sentence_languages(ws, config))
     for w in works:  # what a user must hear about, once per document, on stderr
         for note in w.doc.warnings:
