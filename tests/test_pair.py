@@ -319,13 +319,13 @@ def test_ann_finds_planted_pairs_with_subquadratic_work(monkeypatch):
     """300 documents: the ANN proposes every planted translation pair and scores far fewer than all pairs."""
     docs, embeddings, planted = synthetic_corpus(n_pairs=100, n_distractors=100)
     calls = {"n": 0}
-    real = ev_mod.score_pair
+    real = ev_mod.score_pairs
 
-    def counting(*args, **kwargs):
-        calls["n"] += 1
-        return real(*args, **kwargs)
+    def counting(a, bs, *args, **kwargs):  # one call per source document's block of candidate targets
+        calls["n"] += len(bs)
+        return real(a, bs, *args, **kwargs)
 
-    monkeypatch.setattr("aligner.pair.score_pair", counting)
+    monkeypatch.setattr("aligner.pair.score_pairs", counting)
     cfg = PairConfig(exhaustive_max_docs=50, ann_neighbours=5)
     stats: dict = {}
     pairs = pair_documents(docs, embeddings, config=cfg, stats=stats)
@@ -379,10 +379,10 @@ def test_candidate_count_grows_linearly_not_quadratically(monkeypatch):
     """Four times the documents give about four times the candidates (all pairs would give sixteen)."""
     from aligner.pair.evidence import PairEvidence
 
-    def cheap(a, b, *args, **kwargs):  # the sentence work is not under test here, only how often it runs
-        return PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    def cheap(a, bs, *args, **kwargs):  # the sentence work is not under test here, only how often it runs
+        return [PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) for b in bs]
 
-    monkeypatch.setattr("aligner.pair.score_pair", cheap)
+    monkeypatch.setattr("aligner.pair.score_pairs", cheap)
     counts = {}
     for n_pairs in (40, 160):
         docs, embeddings, _ = synthetic_corpus(n_pairs=n_pairs, n_distractors=n_pairs // 2, seed=4, sentences=4)
@@ -538,3 +538,126 @@ def test_centring_per_language_puts_translations_first_when_a_language_direction
     assert sum(p in plain.pairs for p in pairs) < n
     c = centre_by_language(vectors, langs, usable=[k != 0 for k in range(2 * n)])
     assert np.array_equal(c[0], vectors[0]) and np.allclose(np.linalg.norm(c[1:], axis=1), 1.0, atol=1e-5)
+
+
+def _reference_score_pair(a, b, chars_src, chars_tgt, config, mean_src=None, mean_tgt=None):
+    """score_pair as it was written before its numpy wrappers were unrolled: the public helpers, composed."""
+    import math
+
+    n, m = len(a), len(b)
+    sim = a @ b.T
+    margins = margin_matrix(sim, config.margin_k)
+    i, j, mv = mutual_matches(margins, config.margin_threshold)
+    k = len(i)
+    match_share = 2.0 * float(ev_mod.match_weights(mv, config.margin_threshold).sum()) / (n + m)
+    order = order_agreement(i, j, m, config.order_slack)
+    length_chars = ev_mod._ratio(chars_src, chars_tgt)
+    length_factor = min(1.0, length_chars / config.min_length_ratio) if config.min_length_ratio > 0 else 1.0
+    translation = match_share * order * length_factor
+    da = a.mean(axis=0) if mean_src is None else mean_src
+    db = b.mean(axis=0) if mean_tgt is None else mean_tgt
+    na, nb = math.sqrt(float(da @ da)), math.sqrt(float(db @ db))
+    doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
+    best_match = (float(sim.max(axis=1).mean()) + float(sim.max(axis=0).mean())) / 2.0
+    span = config.topic_ceiling - config.topic_floor
+    topic = ev_mod._clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
+    w = ev_mod._clip01(config.topic_weight)
+    score = ev_mod._clip01((1.0 - w) * translation + w * topic)
+    return ev_mod.PairEvidence(n, m, k, match_share, float(mv.mean()) if k else 0.0, order, kendall_tau(i, j),
+                               length_chars, ev_mod._ratio(n, m), translation, doc_cos, best_match, topic, score)
+
+
+@pytest.mark.parametrize("margin_k,threshold", [(4, 1.02), (1, 1.02), (10, 1.05), (4, 1.0), (3, 0.9)])
+def test_score_pair_gives_the_same_bits_as_the_composed_helpers(margin_k, threshold):
+    """The unrolled score_pair is an optimisation only: every number, to the last bit, as the helpers give it.
+
+    Shapes from 1 to 70 sentences (one-sentence sides, k above the side's length), an e5-like space
+    (translations, same-topic and unrelated pairs) and a centred one whose neighbourhoods go negative.
+    """
+    import dataclasses
+
+    config = PairConfig(margin_k=margin_k, margin_threshold=threshold)
+    rng = np.random.default_rng(margin_k * 100 + int(threshold * 100))
+    space = Space(seed=margin_k)
+    checked = 0
+    for trial in range(300):
+        n, m = int(rng.integers(1, 71)), int(rng.integers(1, 71))
+        kind = trial % 4
+        if kind == 3:  # isotropic: cosines around zero, the ratio margin's fallback branch
+            a = rng.normal(size=(n, DIM)).astype(np.float32)
+            b = rng.normal(size=(m, DIM)).astype(np.float32)
+            a /= np.linalg.norm(a, axis=1, keepdims=True)
+            b /= np.linalg.norm(b, axis=1, keepdims=True)
+        else:
+            topic = space.topic()
+            meanings = space.meanings(max(n, m))
+            a = space.embed(meanings[:n], topic, "tl")
+            other = meanings[:m] if kind == 0 else space.meanings(m) if kind == 1 else [space._unit() for _ in range(m)]
+            if kind == 0:
+                other = list(other)
+                for x in range(0, m - 1, 7):  # a few local swaps, as paragraph edits make
+                    other[x], other[x + 1] = other[x + 1], other[x]
+            b = space.embed(other, topic if kind != 2 else space.topic(), "it")
+        means = (a.mean(axis=0), b.mean(axis=0)) if trial % 2 else (None, None)
+        chars = (int(rng.integers(0, 5000)), int(rng.integers(0, 5000)))
+        got = dataclasses.astuple(score_pair(a, b, *chars, config, *means))
+        want = dataclasses.astuple(_reference_score_pair(a, b, *chars, config, *means))
+        assert [repr(x) for x in got] == [repr(x) for x in want], (trial, n, m)
+        checked += 1
+    assert checked == 300
+
+
+@pytest.mark.parametrize("margin_k,threshold,slack", [(4, 1.02, 3), (1, 1.02, 0), (10, 1.05, 3), (4, 1.0, 3), (3, 0.9, 1)])
+def test_score_pairs_gives_score_pair_bits_for_each_target(margin_k, threshold, slack):
+    """One source against many targets at once: every pair's numbers, to the last bit, as score_pair's.
+
+    Blocks mix translations (with local reorderings), same-topic and unrelated targets, one-sentence and
+    empty sides, targets shorter than margin_k, an isotropic space (the margins' fallback branch), long
+    translations (Kendall's tau counted one by one above KENDALL_BLOCK matches) and missing mean vectors.
+    """
+    import dataclasses
+
+    config = PairConfig(margin_k=margin_k, margin_threshold=threshold, order_slack=slack)
+    rng = np.random.default_rng(margin_k * 7 + slack)
+    space = Space(seed=margin_k + 1)
+    compared = long_matches = 0
+    for block in range(40):
+        n = 300 if block % 13 == 0 else int(rng.choice([1, 2, 5, 12, 30, 40, 64]))
+        topic = space.topic()
+        meanings = space.meanings(n)
+        a = space.embed(meanings, topic, "tl")
+        if block % 5 == 4:  # isotropic
+            a = rng.normal(size=(n, DIM)).astype(np.float32)
+            a /= np.linalg.norm(a, axis=1, keepdims=True)
+        bs = []
+        for t in range(int(rng.integers(1, 12))):
+            kind = int(rng.integers(0, 5))
+            m = int(rng.choice([0, 1, 2, 3, 9, 25, 60, n]))
+            if kind == 0:  # translation, locally reordered, of the first m sentences
+                take = list(meanings[:m]) + space.meanings(max(0, m - n))
+                for x in range(0, m - 1, 5):
+                    take[x], take[x + 1] = take[x + 1], take[x]
+                b = space.embed(take, topic, "it")
+            elif kind == 1:
+                b = space.embed(space.meanings(m), topic, "it")
+            elif kind == 2:
+                b = space.embed(space.meanings(m), space.topic(), "de")
+            else:
+                b = rng.normal(size=(m, DIM)).astype(np.float32)
+                if m:
+                    b /= np.linalg.norm(b, axis=1, keepdims=True)
+            bs.append(b)
+        if n >= 300:  # a long translation: more matches than KENDALL_BLOCK
+            near = a + 0.002 * rng.normal(size=a.shape).astype(np.float32)
+            bs.append((near / np.linalg.norm(near, axis=1, keepdims=True)).astype(np.float32))
+        chars = [int(rng.integers(0, 4000)) for _ in bs]
+        means = [b.mean(axis=0) if len(b) and rng.random() < 0.5 else None for b in bs]
+        mean_a = a.mean(axis=0) if block % 2 else None
+        got = ev_mod.score_pairs(a, bs, 1500, chars, config, mean_a, means)
+        for b, c, mb, g in zip(bs, chars, means, got):
+            want = score_pair(a, b, 1500, c, config, mean_a, mb)
+            long_matches += want.matches > ev_mod.KENDALL_BLOCK
+            assert [repr(x) for x in dataclasses.astuple(g)] == [repr(x) for x in dataclasses.astuple(want)], \
+                (block, n, len(b))
+            compared += 1
+    assert compared > 150 and (long_matches >= 1 or margin_k == 1)  # k = 1: no margin exceeds 1

@@ -5,6 +5,7 @@ See docs/pairing.md for the evidence, the score and the choices for large corpor
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
 
@@ -14,7 +15,7 @@ from aligner.config import PairConfig
 from aligner.errors import InputError
 from aligner.model import Document, DocPair
 from aligner.pair.candidates import ann, centre_by_language, document_vector, exhaustive
-from aligner.pair.evidence import relation_for, score_pair
+from aligner.pair.evidence import relation_for, score_pairs
 
 log = logging.getLogger("aligner.pair")
 
@@ -61,6 +62,7 @@ def _chars(doc) -> int:
 # "Encoder-specific calibration"), and the floor (0.80) sits just above it.
 REFERENCE_BACKGROUND = 0.79
 RELEASE_EVERY = 1024  # documents read, or pairs scored, between two `embeddings.release()` calls
+SOURCE_BLOCK = 256  # candidate targets of one source scored together (score_pairs), at most
 CALIBRATION_SAMPLE = 4000  # cross-language pairs whose best-match cosine sets the run's background
 
 
@@ -167,7 +169,20 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
 
     n_scores = 0
 
-    def score(i: int, j: int):
+    def scored_in_order(candidates):
+        """(i, j, score(i, j)) for sorted `candidates`: a source's candidates are scored together (`score_pairs`)."""
+        for i, group in itertools.groupby(candidates, key=lambda p: p[0]):
+            group = list(group)
+            for lo in range(0, len(group), SOURCE_BLOCK):
+                block = group[lo:lo + SOURCE_BLOCK]
+                targets = [j for _, j in block if embs[i] is not None and embs[j] is not None]
+                evidence = iter(score_pairs(embs[i], [embs[j] for j in targets], chars[i], [chars[j] for j in targets],
+                                            config, means[i], [means[j] for j in targets]) if targets else [])
+                for _, j in block:
+                    has_both = embs[i] is not None and embs[j] is not None
+                    yield i, j, score(i, j, next(evidence) if has_both else None)
+
+    def score(i: int, j: int, ev):
         """(relation, score, evidence) of a candidate pair, or None for a same-language one (duplicates noted)."""
         nonlocal n_scores
         n_scores += 1
@@ -179,7 +194,6 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
                 return None
             missing = [docs[x].doc for x, e in ((i, a), (j, b)) if e is None]
             return "unrelated", 0.0, {"candidate": True, "reason": f"no sentence embeddings for {', '.join(missing)}"}
-        ev = score_pair(a, b, chars[i], chars[j], config, means[i], means[j])
         evidence = {"candidate": True, "candidates_from": cands.mode, **ev.to_dict()}
         if (i, j) in cands.neighbour_rank:
             evidence["neighbour_rank"] = cands.neighbour_rank[(i, j)]
@@ -212,8 +226,7 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     n_scored = 0
     if report_all:
         scored: dict[tuple[int, int], tuple[str, float, dict[str, Any]]] = {}
-        for i, j in ordered:
-            got = score(i, j)
+        for i, j, got in scored_in_order(ordered):
             if got is not None:
                 scored[(i, j)] = got
         n_scored = len(scored)
@@ -237,13 +250,9 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     else:
         # same-language candidates first (near-duplicates are named in the cross-language records),
         # then every cross-language candidate, scored and emitted in order, one at a time
-        for i, j in ordered:
-            if _same_language(langs[i], langs[j]):
-                score(i, j)
-        for i, j in ordered:
-            if _same_language(langs[i], langs[j]):
-                continue
-            got = score(i, j)
+        for _ in scored_in_order((i, j) for i, j in ordered if _same_language(langs[i], langs[j])):
+            pass
+        for i, j, got in scored_in_order((i, j) for i, j in ordered if not _same_language(langs[i], langs[j])):
             if got is not None:
                 n_scored += 1
                 emit(i, j, *got)

@@ -188,22 +188,68 @@ def _clip01(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
 
 
+def _mean_along(t: np.ndarray, axis: int, count: int) -> np.ndarray:
+    """`t.mean(axis=axis)` for a float array by the very operations numpy's `mean` runs, minus its Python layers.
+
+    The pair stage calls it a few hundred thousand times: numpy's wrapper costs more than the sums.
+    """
+    ret = np.add.reduce(t, axis)
+    return np.true_divide(ret, np.intp(count), out=ret, casting="unsafe", subok=False)
+
+
+def _mean_of(x: np.ndarray) -> float:
+    """`float(x.mean())` for a non-empty 1-D float array, by the same operations (sum, then divide in its dtype)."""
+    s = np.add.reduce(x)
+    return float(s.dtype.type(s / np.intp(len(x))))
+
+
 def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, config: PairConfig,
                mean_src: np.ndarray | None = None, mean_tgt: np.ndarray | None = None) -> PairEvidence:
     """All evidence for one pair of documents and the combined score in [0, 1].
 
     `mean_src` / `mean_tgt`: the documents' mean sentence vectors, when the caller has them already.
+    The steps are those of `margin_matrix`, `mutual_matches`, `match_weights`, `order_agreement` and
+    `kendall_tau`, written out here with the same numpy operations on the same arrays (so the same bits,
+    tests/test_pair.py checks it) but without their wrappers: a large corpus scores this for every
+    ANN candidate, and numpy's per-call overhead, not arithmetic, was most of the pair stage's time.
     """
     n, m = len(a), len(b)
     if n == 0 or m == 0:
         return PairEvidence(n, m, 0, 0.0, 0.0, 0.0, None, _ratio(chars_src, chars_tgt), _ratio(n, m),
                             0.0, 0.0, 0.0, 0.0, 0.0)
     sim = a @ b.T
-    margins = margin_matrix(sim, config.margin_k)
-    i, j, mv = mutual_matches(margins, config.margin_threshold)
+    # margin_matrix(sim, config.margin_k)
+    k_nn = config.margin_k
+    kx, ky = max(1, min(k_nn, m)), max(1, min(k_nn, n))
+    neg = -sim
+    part = neg.copy()  # np.partition's own copy
+    part.partition(kx - 1, axis=1)
+    knn_x = _mean_along(-part[:, :kx], 1, kx)
+    neg.partition(ky - 1, axis=0)  # `neg` is not needed unpartitioned any more
+    knn_y = _mean_along(-neg[:ky, :], 0, ky)
+    denom = (knn_x[:, None] + knn_y[None, :]) / 2.0
+    if denom.min() > 0.05:  # every entry (a NaN fails this as `(denom > 0.05).all()` does)
+        margins = sim / denom
+    else:
+        safe = denom > 0.05
+        margins = np.where(safe, sim / np.where(safe, denom, 1.0), 1.0 + (sim - denom))
+    # mutual_matches(margins, config.margin_threshold)
+    threshold = config.margin_threshold
+    best_j = margins.argmax(axis=1)
+    best_i = margins.argmax(axis=0)
+    rows = np.arange(n)
+    best = margins[rows, best_j]
+    keep = (best_i[best_j] == rows) & (best >= threshold)
+    i, j, mv = rows[keep], best_j[keep], best[keep]
     k = len(i)
-    match_share = 2.0 * float(match_weights(mv, config.margin_threshold).sum()) / (n + m)
-    order = order_agreement(i, j, m, config.order_slack)
+    if threshold <= 1.0:
+        match_share = 2.0 * float(k) / (n + m)
+    elif k:
+        weights = ((mv - 1.0) / (2.0 * (threshold - 1.0))).clip(0.0, 1.0)
+        match_share = 2.0 * float(np.add.reduce(weights)) / (n + m)
+    else:
+        match_share = 0.0
+    order = _order_agreement_sorted(i, j, m, config.order_slack)
     length_chars = _ratio(chars_src, chars_tgt)
     length_factor = min(1.0, length_chars / config.min_length_ratio) if config.min_length_ratio > 0 else 1.0
     translation = match_share * order * length_factor
@@ -212,19 +258,38 @@ def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, con
     db = b.mean(axis=0) if mean_tgt is None else mean_tgt
     na, nb = math.sqrt(float(da @ da)), math.sqrt(float(db @ db))
     doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
-    best_match = (float(sim.max(axis=1).mean()) + float(sim.max(axis=0).mean())) / 2.0
+    best_match = (_mean_of(sim.max(axis=1)) + _mean_of(sim.max(axis=0))) / 2.0
     span = config.topic_ceiling - config.topic_floor
     topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
     w = _clip01(config.topic_weight)
     score = _clip01((1.0 - w) * translation + w * topic)
     return PairEvidence(
         n_src=n, n_tgt=m, matches=k, match_share=match_share,
-        mean_match_margin=float(mv.mean()) if k else 0.0,
+        mean_match_margin=_mean_of(mv) if k else 0.0,
         order_agreement=order, kendall_tau=kendall_tau(i, j),
         length_ratio_chars=length_chars, length_ratio_sentences=_ratio(n, m),
         translation_evidence=translation, doc_cosine=doc_cos, best_match_cosine=best_match,
         topic_similarity=topic, score=score,
     )
+
+
+def _order_agreement_sorted(i: np.ndarray, j: np.ndarray, n_tgt: int, slack: int) -> float:
+    """`order_agreement` by the same operations, its two means written out (the same bits)."""
+    k = len(i)
+    if k == 0:
+        return 0.0
+    if k == 1:
+        return 1.0
+    window = (i[1:] - i[:-1]) + slack
+    dj = j[1:] - j[:-1]
+    agree = (dj > 0) & (dj <= window)
+    successes, trials = int(np.count_nonzero(agree)), k - 1
+    observed = successes / trials  # a mean of booleans: an exact count over the steps
+    chance = _mean_of(np.minimum(1.0, window / max(1, n_tgt - 1)))
+    if chance >= 1.0:
+        return observed
+    corrected = max(0.0, (observed - chance) / (1.0 - chance))
+    return corrected * (1.0 - _binomial_tail(successes, trials, chance))
 
 
 def relation_for(score: float, config: PairConfig) -> str:
@@ -234,3 +299,174 @@ def relation_for(score: float, config: PairConfig) -> str:
     if score >= config.comparable_threshold:
         return "comparable"
     return "unrelated"
+
+
+def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: list[int], config: PairConfig,
+                mean_src: np.ndarray | None = None, mean_tgt: list | None = None) -> list[PairEvidence]:
+    """`score_pair(a, b)` for every `b` of `bs` (one source document, its candidate targets): the same numbers.
+
+    A corpus of 10,000 documents has ~205,000 candidate pairs and, one pair at a time, numpy's per-call
+    overhead on small matrices was most of their cost. Here the targets' similarity matrices sit side
+    by side (n x sum of the targets' lengths) and what can be done on all of them at once is: the column
+    side of the margins (a partition of each column, as for one pair), the margins themselves (elementwise),
+    the best match of every row and column, the mutual matches, the order steps and Kendall's tau (integers).
+    What a pair's numbers depend on in float order stays per pair and by the same operations on the same
+    arrays: each product `a @ b.T` (BLAS blocks a wider product differently, so its last bits would move),
+    the row side of the margins (a partition's order decides the sum's) and every mean. tests/test_pair.py
+    checks the result against `score_pair`, bit for bit, over shapes and settings.
+    """
+    r = len(bs)
+    mean_tgt = list(mean_tgt) if mean_tgt is not None else [None] * r
+    n = len(a)
+    out: list[PairEvidence | None] = [None] * r
+    # one-sentence sides keep the per-pair path: numpy reduces a one-column block in another order
+    batch = [c for c in range(r) if len(bs[c]) > 1] if n > 1 else []
+    sims = [a @ bs[c].T for c in batch]
+    S = np.concatenate(sims, axis=1) if batch else None
+    if S is not None and not np.isfinite(S).all():  # NaN/inf: the elementwise tricks below assume finite values
+        batch, sims, S = [], [], None
+    in_batch = set(batch)
+    for c in range(r):
+        if c not in in_batch:
+            out[c] = score_pair(a, bs[c], chars_src, chars_tgt[c], config, mean_src, mean_tgt[c])
+    if S is None:
+        return out  # type: ignore[return-value]
+
+    rb = len(batch)
+    widths = np.array([s.shape[1] for s in sims], dtype=np.int64)
+    offsets = np.zeros(rb, dtype=np.int64)
+    offsets[1:] = np.cumsum(widths)[:-1]
+    total = int(widths.sum())
+    k_nn = config.margin_k
+    # margin_matrix: the column side for every target at once (each column is partitioned on its own) ...
+    ky = max(1, min(k_nn, n))
+    part = -S
+    part.partition(ky - 1, axis=0)
+    knn_y = _mean_along(-part[:ky, :], 0, ky)
+    # ... the row side pair by pair (a row's partition order is its sum's order)
+    knn_x = np.empty((n, rb), dtype=np.float32)
+    for q, sim in enumerate(sims):
+        kx = max(1, min(k_nn, sim.shape[1]))
+        row_part = -sim
+        row_part.partition(kx - 1, axis=1)
+        knn_x[:, q] = _mean_along(-row_part[:, :kx], 1, kx)
+    denom = (np.repeat(knn_x, widths, axis=1) + knn_y[None, :]) / 2.0
+    if denom.min() > 0.05:
+        margins = S / denom
+    else:  # elementwise the same as margin_matrix's branch for a pair with a non-positive neighbourhood
+        safe = denom > 0.05
+        margins = np.where(safe, S / np.where(safe, denom, 1.0), 1.0 + (S - denom))
+    # mutual_matches: each row's best target column (first of equals, as argmax) and each column's best row
+    threshold = config.margin_threshold
+    row_best = np.maximum.reduceat(margins, offsets, axis=1)  # (n, rb)
+    local = np.arange(total, dtype=np.int64) - np.repeat(offsets, widths)
+    at_best = margins == np.repeat(row_best, widths, axis=1)
+    best_j = np.minimum.reduceat(np.where(at_best, local, total), offsets, axis=1)  # (n, rb)
+    best_i = margins.argmax(axis=0)
+    rows = np.arange(n)
+    keep = (best_i[best_j + offsets[None, :]] == rows[:, None]) & (row_best >= threshold)
+    cand, I = np.nonzero(keep.T)  # by candidate, then source sentence: each pair's matches in its order
+    J = best_j[I, cand]
+    MV = row_best[I, cand]
+    counts = np.bincount(cand, minlength=rb)
+    starts = np.zeros(rb, dtype=np.int64)
+    starts[1:] = np.cumsum(counts)[:-1]
+    weights = ((MV - 1.0) / (2.0 * (threshold - 1.0))).clip(0.0, 1.0) if threshold > 1.0 else None
+    # order_agreement's steps, all pairs at once (a step joins two matches of the same pair)
+    window = (I[1:] - I[:-1]) + config.order_slack
+    dj = J[1:] - J[:-1]
+    same = cand[1:] == cand[:-1]
+    agree = (dj > 0) & (dj <= window)
+    successes = np.bincount(cand[1:][same & agree], minlength=rb)
+    chance_steps = np.minimum(1.0, window / np.maximum(1, widths[cand[1:]] - 1))
+    # kendall_tau: concordant minus discordant steps of the matched targets, an integer per pair
+    taus = _kendall_numerators(J, cand, counts, starts)
+    # best_match: the rows' and columns' best cosines (their means per pair, below, in the pair's order)
+    row_max = np.ascontiguousarray(np.maximum.reduceat(S, offsets, axis=1).T)  # (rb, n)
+    col_max = S.max(axis=0)
+
+    length_factor_of = (lambda x: min(1.0, x / config.min_length_ratio)) if config.min_length_ratio > 0 else (lambda x: 1.0)
+    span = config.topic_ceiling - config.topic_floor
+    w = _clip01(config.topic_weight)
+    da = a.mean(axis=0) if mean_src is None else mean_src
+    na = math.sqrt(float(da @ da))
+    for q, c in enumerate(batch):
+        m = int(widths[q])
+        k = int(counts[q])
+        st = int(starts[q])
+        if threshold <= 1.0:
+            match_share = 2.0 * float(k) / (n + m)
+        elif k:
+            match_share = 2.0 * float(np.add.reduce(weights[st:st + k])) / (n + m)
+        else:
+            match_share = 0.0
+        if k == 0:
+            order = 0.0
+        elif k == 1:
+            order = 1.0
+        else:
+            wins, trials = int(successes[q]), k - 1
+            observed = wins / trials
+            chance = _mean_of(chance_steps[st:st + trials])
+            if chance >= 1.0:
+                order = observed
+            else:
+                order = max(0.0, (observed - chance) / (1.0 - chance)) * (1.0 - _binomial_tail(wins, trials, chance))
+        length_chars = _ratio(chars_src, chars_tgt[c])
+        translation = match_share * order * length_factor_of(length_chars)
+        db = bs[c].mean(axis=0) if mean_tgt[c] is None else mean_tgt[c]
+        nb = math.sqrt(float(db @ db))
+        doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
+        o = int(offsets[q])
+        best_match = (_mean_of(row_max[q]) + _mean_of(col_max[o:o + m])) / 2.0
+        topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
+        score = _clip01((1.0 - w) * translation + w * topic)
+        if k < 2:
+            tau = None
+        elif taus[q] is None:  # very many matches: kendall_tau's own subsample
+            tau = kendall_tau(I[st:st + k], J[st:st + k])
+        else:
+            tau = taus[q] / (k * (k - 1) // 2)
+        out[c] = PairEvidence(
+            n_src=n, n_tgt=m, matches=k, match_share=match_share,
+            mean_match_margin=_mean_of(MV[st:st + k]) if k else 0.0,
+            order_agreement=order, kendall_tau=tau,
+            length_ratio_chars=length_chars, length_ratio_sentences=_ratio(n, m),
+            translation_evidence=translation, doc_cosine=doc_cos, best_match_cosine=best_match,
+            topic_similarity=topic, score=score,
+        )
+    return out  # type: ignore[return-value]
+
+
+KENDALL_BLOCK = 256  # pairs with more matches than this count their concordance one by one
+KENDALL_CELLS = 1 << 20  # entries of one sign array (8 MB of int64)
+
+
+def _kendall_numerators(J: np.ndarray, cand: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> list:
+    """Per pair, sum over its matches a < b of sign(J[b] - J[a]) (kendall_tau's numerator, exactly), or None.
+
+    None for pairs with fewer than two matches or more than KENDALL_BLOCK (kendall_tau itself, with its
+    subsample above 2,000, does those). The matches' source positions rise, so only the targets' signs count.
+    """
+    out: list = [None] * len(counts)
+    small = (counts >= 2) & (counts <= KENDALL_BLOCK)
+    if not small.any():
+        return out
+    width = int(counts[small].max())
+    idx = np.flatnonzero(small)
+    pos = np.arange(len(J)) - starts[cand]
+    sel = small[cand]
+    slot = np.full(len(counts), -1, dtype=np.int64)
+    slot[idx] = np.arange(len(idx))
+    padded = np.zeros((len(idx), width), dtype=np.int64)
+    padded[slot[cand[sel]], pos[sel]] = J[sel]
+    upper = np.triu(np.ones((width, width), dtype=bool), 1)
+    valid = np.arange(width)[None, :] < counts[idx][:, None]  # b within the pair's matches (then a < b is too)
+    step = max(1, KENDALL_CELLS // (width * width))  # pairs per (pairs x width x width) array: bounded memory
+    for lo in range(0, len(idx), step):
+        block = padded[lo:lo + step]
+        signs = np.sign(block[:, None, :] - block[:, :, None])  # [p, a, b] = sign(J_b - J_a)
+        sums = (signs * (upper[None, :, :] & valid[lo:lo + step, None, :])).sum(axis=(1, 2))
+        for p, c in enumerate(idx[lo:lo + step].tolist()):
+            out[c] = int(sums[p])
+    return out
