@@ -2,6 +2,7 @@
 
     python bench/bench_write_pair.py OUT CORPUS                      # baseline: main
     python bench/bench_write_pair.py OUT CORPUS --baseline 2a9fd5e --repeat 2
+    python bench/bench_write_pair.py bench/results/pb-out-1000 bench/results/corpus-1000-13 --baseline integ3 --repeat 2
 
 OUT is the output folder of a finished `aligner run CORPUS -o OUT` (its work folder, OUT/.work, is
 reused). For the baseline (`git archive` of the revision into a temporary folder) and for this tree,
@@ -119,6 +120,12 @@ def main(argv=None) -> None:
         print(f"\nthis tree / baseline (best of {args.repeat}): pair x{t['pair'] / b['pair']:.2f}, "
               f"write x{t['write'] / b['write']:.2f}, pair + write {b['pair'] + b['write']:.1f}s -> "
               f"{t['pair'] + t['write']:.1f}s wall, process CPU x{t['cpu'] / b['cpu']:.2f}")
+        if b["pair_cpu"] is not None and t["pair_cpu"] is not None:  # CPU: what the code costs, whatever the load
+            cpu = {k: min(r["pair_cpu"] for r in v) for k, v in rows.items()}
+            wcpu = {k: min(r["write_cpu"] for r in v) for k, v in rows.items()}
+            print(f"pair stage CPU (best of {args.repeat}): {cpu['baseline']:.1f}s -> {cpu['this tree']:.1f}s "
+                  f"(x{cpu['this tree'] / cpu['baseline']:.2f}); write stage CPU {wcpu['baseline']:.1f}s -> "
+                  f"{wcpu['this tree']:.1f}s (x{wcpu['this tree'] / wcpu['baseline']:.2f})")
         diff = same_output(tmp / "baseline", tmp / "this-tree")
         print("output identical to the baseline's (timings aside)" if not diff else f"output differs: {diff[:10]}")
 
