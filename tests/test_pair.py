@@ -661,3 +661,18 @@ def test_score_pairs_gives_score_pair_bits_for_each_target(margin_k, threshold, 
                 (block, n, len(b))
             compared += 1
     assert compared > 150 and (long_matches >= 1 or margin_k == 1)  # k = 1: no margin exceeds 1
+
+
+def test_segment_sums_are_numpys_sums_of_each_segment():
+    """numpy's order of summation (sequential below 8 values, pairwise above), which score_pairs relies on."""
+    rng = np.random.default_rng(5)
+    for dtype in (np.float32, np.float64):
+        lengths = rng.integers(0, 40, size=300)
+        lengths[:20] = np.arange(20)
+        values = (rng.normal(size=int(lengths.sum()) + 5) * 10.0 ** rng.uniform(-4, 4, size=int(lengths.sum()) + 5)).astype(dtype)
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        starts[1:] = np.cumsum(lengths)[:-1]
+        got = ev_mod._segment_sums(values, starts, lengths)
+        want = [np.add.reduce(values[s:s + n]) if n else dtype(0) for s, n in zip(starts, lengths)]
+        assert got.dtype == dtype
+        assert got.tobytes() == np.asarray(want, dtype=dtype).tobytes()

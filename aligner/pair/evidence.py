@@ -120,7 +120,9 @@ def _binomial_tail(successes: int, trials: int, p: float) -> float:
     terms = [top_n - lg[x + 1] - lg[trials - x + 1] + x * log_p
              + (trials - x) * log_q for x in range(successes, trials + 1)]
     top = max(terms)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in terms))
+    exp = math.exp
+    # sum() of floats adds them in order from the left, as this loop's list does (the same value, faster)
+    return min(1.0, exp(top) * sum([exp(t - top) for t in terms]))
 
 
 def match_weights(margins: np.ndarray, threshold: float) -> np.ndarray:
@@ -381,23 +383,29 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
     chance_steps = np.minimum(1.0, window / np.maximum(1, widths[cand[1:]] - 1))
     # kendall_tau: concordant minus discordant steps of the matched targets, an integer per pair
     taus = _kendall_numerators(J, cand, counts, starts)
-    # best_match: the rows' and columns' best cosines (their means per pair, below, in the pair's order)
+    # best_match: the rows' and columns' best cosines, their means per pair
     row_max = np.ascontiguousarray(np.maximum.reduceat(S, offsets, axis=1).T)  # (rb, n)
     col_max = S.max(axis=0)
+    # every mean and sum of a pair as numpy's own on the pair's 1-D array (`_mean_of`: the sum, then
+    # the division in the sum's type); short segments at once (`_segment_sums`)
+    row_means = _means(np.add.reduce(row_max, axis=1), np.full(rb, n, dtype=np.int64))
+    col_means = _means(_segment_sums(col_max, offsets, widths), widths)
+    mv_means = _means(_segment_sums(MV, starts, counts), counts)
+    weight_sums = _segment_sums(weights, starts, counts).tolist() if weights is not None else None
+    steps = np.maximum(counts - 1, 0)
+    chances = _means(_segment_sums(chance_steps, starts, steps), steps)
 
     length_factor_of = (lambda x: min(1.0, x / config.min_length_ratio)) if config.min_length_ratio > 0 else (lambda x: 1.0)
     span = config.topic_ceiling - config.topic_floor
     w = _clip01(config.topic_weight)
     da = a.mean(axis=0) if mean_src is None else mean_src
     na = math.sqrt(float(da @ da))
-    for q, c in enumerate(batch):
-        m = int(widths[q])
-        k = int(counts[q])
-        st = int(starts[q])
+    for q, (c, m, k, st, wins) in enumerate(zip(batch, widths.tolist(), counts.tolist(), starts.tolist(),
+                                                successes.tolist())):
         if threshold <= 1.0:
             match_share = 2.0 * float(k) / (n + m)
         elif k:
-            match_share = 2.0 * float(np.add.reduce(weights[st:st + k])) / (n + m)
+            match_share = 2.0 * weight_sums[q] / (n + m)
         else:
             match_share = 0.0
         if k == 0:
@@ -405,9 +413,9 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
         elif k == 1:
             order = 1.0
         else:
-            wins, trials = int(successes[q]), k - 1
+            trials = k - 1
             observed = wins / trials
-            chance = _mean_of(chance_steps[st:st + trials])
+            chance = chances[q]
             if chance >= 1.0:
                 order = observed
             else:
@@ -417,8 +425,7 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
         db = bs[c].mean(axis=0) if mean_tgt[c] is None else mean_tgt[c]
         nb = math.sqrt(float(db @ db))
         doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
-        o = int(offsets[q])
-        best_match = (_mean_of(row_max[q]) + _mean_of(col_max[o:o + m])) / 2.0
+        best_match = (row_means[q] + col_means[q]) / 2.0
         topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
         score = _clip01((1.0 - w) * translation + w * topic)
         if k < 2:
@@ -429,13 +436,47 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
             tau = taus[q] / (k * (k - 1) // 2)
         out[c] = PairEvidence(
             n_src=n, n_tgt=m, matches=k, match_share=match_share,
-            mean_match_margin=_mean_of(MV[st:st + k]) if k else 0.0,
+            mean_match_margin=mv_means[q] if k else 0.0,
             order_agreement=order, kendall_tau=tau,
             length_ratio_chars=length_chars, length_ratio_sentences=_ratio(n, m),
             translation_evidence=translation, doc_cosine=doc_cos, best_match_cosine=best_match,
             topic_similarity=topic, score=score,
         )
     return out  # type: ignore[return-value]
+
+
+def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """`np.add.reduce(values[s:s + l])` for each segment (0 for an empty one), to the last bit.
+
+    numpy sums fewer than 8 numbers in order from the first (tests/test_pair.py checks it against
+    numpy): those segments are summed column by column, all at once, padded with -0.0 (x + -0.0 == x
+    for every x, +0.0 included). Longer segments, where numpy's pairwise summation starts, one by one.
+    """
+    out = np.zeros(len(lengths), dtype=values.dtype)
+    short = np.flatnonzero((lengths > 0) & (lengths < 8))
+    if len(short):
+        ls = lengths[short]
+        width = int(ls.max())
+        pad = np.full((len(short), width), -0.0, dtype=values.dtype)
+        row = np.repeat(np.arange(len(short)), ls)
+        first = np.zeros(len(short), dtype=np.int64)
+        first[1:] = np.cumsum(ls)[:-1]
+        col = np.arange(len(row)) - np.repeat(first, ls)
+        pad[row, col] = values[np.repeat(starts[short], ls) + col]
+        acc = pad[:, 0].copy()
+        for x in range(1, width):
+            acc += pad[:, x]
+        out[short] = acc
+    for q in np.flatnonzero(lengths >= 8).tolist():
+        s = int(starts[q])
+        out[q] = np.add.reduce(values[s:s + int(lengths[q])])
+    return out
+
+
+def _means(sums: np.ndarray, lengths: np.ndarray) -> list:
+    """`_mean_of` of each segment from its sum: the division in float64 and the result in the sum's type."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # empty segments: their mean is never read
+        return (sums / lengths.astype(np.intp)).astype(sums.dtype).tolist()
 
 
 KENDALL_BLOCK = 256  # pairs with more matches than this count their concordance one by one
