@@ -3,6 +3,7 @@
     python bench/bench_write_pair.py OUT CORPUS                      # baseline: main
     python bench/bench_write_pair.py OUT CORPUS --baseline 2a9fd5e --repeat 2
     python bench/bench_write_pair.py bench/results/pb-out-1000 bench/results/corpus-1000-13 --baseline integ3 --repeat 2
+    python bench/bench_write_pair.py OUT CORPUS --baseline integ3 --also check   # the check and records stages too
 
 OUT is the output folder of a finished `aligner run CORPUS -o OUT` (its work folder, OUT/.work, is
 reused). For the baseline (`git archive` of the revision into a temporary folder) and for this tree,
@@ -35,13 +36,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_tree(src: Path, corpus: Path, work: Path, out: Path, encoder: str) -> dict:
+def run_tree(src: Path, corpus: Path, work: Path, out: Path, encoder: str, also: tuple[str, ...] = ()) -> dict:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copytree(work, out / ".work")
-    for d in (out / ".work").glob("pair-*"):
-        shutil.rmtree(d)
+    for stage in ("pair", *also):
+        for d in (out / ".work").glob(f"{stage}-*"):
+            shutil.rmtree(d)
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=f"{src}{os.pathsep}{ROOT / 'tests'}")
     extra = ["--no-cache"]
     if encoder == "fake":
@@ -58,6 +60,7 @@ def run_tree(src: Path, corpus: Path, work: Path, out: Path, encoder: str) -> di
     return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
             "pair": last["timings"].get("pair", 0.0), "write": last["timings"].get("write", 0.0),
             "pair_cpu": last.get("cpu_seconds", {}).get("pair"), "write_cpu": last.get("cpu_seconds", {}).get("write"),
+            "cpu_seconds": last.get("cpu_seconds", {}),
             "peak_rss_mb": max((m.get("peak", 0) for m in last.get("memory_mb", {}).values()), default=None)}
 
 
@@ -94,6 +97,8 @@ def main(argv=None) -> None:
     ap.add_argument("--baseline", default="main")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--encoder", default="fake")
+    ap.add_argument("--also", nargs="*", default=[], choices=["check", "records"],
+                    help="stages re-run too (their work folders removed as well): check (then records), records")
     args = ap.parse_args(argv)
     work = args.out / ".work"
     if not (work / "last_run.json").is_file():
@@ -107,7 +112,8 @@ def main(argv=None) -> None:
         rows = {"baseline": [], "this tree": []}
         for _ in range(args.repeat):  # interleaved, so a change of the machine's load hits both
             for name, src in (("baseline", base_src), ("this tree", ROOT)):
-                r = run_tree(src, args.corpus.resolve(), work, tmp / name.replace(" ", "-"), args.encoder)
+                also = tuple(dict.fromkeys(x for a in args.also for x in ((a, "records") if a == "check" else (a,))))
+                r = run_tree(src, args.corpus.resolve(), work, tmp / name.replace(" ", "-"), args.encoder, also)
                 rows[name].append(r)
                 print(f"{name:9s} ({args.baseline if name == 'baseline' else 'HEAD'}): pair {r['pair']:.1f}s "
                       f"write {r['write']:.1f}s wall"
@@ -126,6 +132,10 @@ def main(argv=None) -> None:
             print(f"pair stage CPU (best of {args.repeat}): {cpu['baseline']:.1f}s -> {cpu['this tree']:.1f}s "
                   f"(x{cpu['this tree'] / cpu['baseline']:.2f}); write stage CPU {wcpu['baseline']:.1f}s -> "
                   f"{wcpu['this tree']:.1f}s (x{wcpu['this tree'] / wcpu['baseline']:.2f})")
+        for stage in dict.fromkeys(x for a in args.also for x in ((a, "records") if a == "check" else (a,))):
+            c = {k: min(r["cpu_seconds"].get(stage, float("nan")) for r in v) for k, v in rows.items()}
+            print(f"{stage} stage CPU (best of {args.repeat}): {c['baseline']:.1f}s -> {c['this tree']:.1f}s "
+                  f"(x{c['this tree'] / c['baseline']:.2f})")
         diff = same_output(tmp / "baseline", tmp / "this-tree")
         print("output identical to the baseline's (timings aside)" if not diff else f"output differs: {diff[:10]}")
 
