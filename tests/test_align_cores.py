@@ -143,6 +143,9 @@ def test_alien_sentences_leave_a_bead_at_their_own_cost():
                        alien_skip=-1.0) == steps
 
 
-def test_onesided_core_is_off_by_default():
+def test_defaults_reconsider_only_beads_with_a_side_of_four_at_the_dps_skip_cost():
+    """The default repeats the DP's skip cost (0.02), so only alien sentences are judged differently;
+    `onesided_core = None` turns the pass off."""
     p = AlignParams()
-    assert p.onesided_core is None and p.onesided_alien is None
+    assert (p.onesided_core, p.onesided_core_side, p.onesided_alien) == (p.contrast_skip, 4, 0.0)
+    assert p.onesided_alien_skip < 0
