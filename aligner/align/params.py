@@ -77,6 +77,8 @@ class AlignParams:
                      "onesided_close"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
+        if getattr(config, "onesided_cores", True) is False:
+            p.onesided_core = None
         return p
 
 def parse_bead_types(items: Sequence[str]) -> list[tuple[int, int]]:
