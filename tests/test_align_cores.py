@@ -149,3 +149,46 @@ def test_defaults_reconsider_only_beads_with_a_side_of_four_at_the_dps_skip_cost
     p = AlignParams()
     assert (p.onesided_core, p.onesided_core_side, p.onesided_alien) == (p.contrast_skip, 4, 0.0)
     assert p.onesided_alien_skip < 0
+
+
+def test_sentences_the_knn_path_leaves_one_sided_are_charged_the_knn_cost():
+    """With `knn_skip`, the sentences marked by the knn alignment (`skip_mark`) cost that instead of the
+    skip cost: the marked unrelated sentence leaves the bead, the unmarked one stays."""
+    M, T = _doc()
+    X, Y = M[:6], T[[0, 1, 2, 10, 11, 3, 4, 5]]
+    src, tgt = _sides(X, Y)
+    steps = [(1, 1), (1, 1), (1, 3), (1, 1), (1, 1), (1, 1)]
+    tgt.skip_mark = np.zeros(len(Y), dtype=bool)
+    tgt.skip_mark[4] = True
+    assert split_cores(steps, src, tgt, AlignParams(), _sc(), {}, skip=5.0, min_side=3) == steps
+    out = split_cores(steps, src, tgt, AlignParams(), _sc(), {}, skip=5.0, min_side=3, knn_skip=-0.5)
+    assert out == [(1, 1), (1, 1), (1, 2), (0, 1), (1, 1), (1, 1), (1, 1)]
+
+
+def test_onesided_core_knn_runs_the_knn_alignment_over_sums_without_encoding():
+    """Through `align`: the knn marks come from a knn alignment over sums (no `embed_spans` call of its
+    own), so the strings encoded are the same with the option on."""
+    from aligner.align.core import align
+
+    M, T = _doc(n=16, seed=2)
+    X, Y = M[:12], T[[0, 1, 2, 3, 4, 13, 14, 5, 6, 7, 8, 9, 10, 11]]
+    calls = []
+
+    def embed_spans(side, spans):
+        calls.append(len(spans))
+        E = X if side == "src" else Y
+        return np.array([E[s:e].sum(0) for s, e in spans])
+
+    def run(knn):
+        calls.clear()
+        stats: dict = {}
+        beads = align(X, Y, embed_spans=embed_spans, stats=stats, params=AlignParams(onesided_core_knn=knn))
+        return [(b.src, b.tgt) for b in beads], sum(calls)
+
+    off, n_off = run(None)
+    on, n_on = run(-0.05)
+    assert n_on == n_off
+    for beads in (off, on):
+        assert sorted(i for s, _ in beads for i in s) == list(range(12))
+        assert sorted(j for _, t in beads for j in t) == list(range(14))
+    assert ((), (5,)) in on and ((), (6,)) in on

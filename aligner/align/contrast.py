@@ -68,7 +68,7 @@ class ContrastScoring:
             steps = split_cores(steps, src, tgt, p, sc, stats, embed_spans if p.refine_spans else None,
                                 skip=p.onesided_core, min_side=p.onesided_core_side, max_score=p.onesided_core_weak,
                                 criterion=p.onesided_core_by, alien_above=p.onesided_alien,
-                                alien_skip=p.onesided_alien_skip)
+                                alien_skip=p.onesided_alien_skip, knn_skip=p.onesided_core_knn)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         if p.onesided_member is not None:

@@ -51,7 +51,7 @@ def alien(side: _Side, other: _Side) -> np.ndarray:
 
 def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=None, *, skip: float,
                 min_side: int = 3, max_score: float | None = None, criterion: str = "contrast",
-                alien_above: float | None = None, alien_skip: float = 0.0):
+                alien_above: float | None = None, alien_skip: float = 0.0, knn_skip: float | None = None):
     """DP steps with every two-sided bead whose larger side has `min_side`+ sentences replaced by its
     best core (see the module docstring) and one-sided beads around it. `embed_spans`, when given,
     encodes the runs inside those beads the DP never encoded (a few strings per large bead), so every
@@ -69,6 +69,11 @@ def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=N
     if alien_above is not None:
         skip_s[alien(src, tgt) > alien_above] = alien_skip
         skip_t[alien(tgt, src) > alien_above] = alien_skip
+    if knn_skip is not None:
+        for obj, arr in ((src, skip_s), (tgt, skip_t)):
+            mark = getattr(obj, "skip_mark", None)
+            if mark is not None:
+                arr[mark] = np.minimum(arr[mark], knn_skip)
     cum_s = np.concatenate([[0.0], np.cumsum(skip_s)])
     cum_t = np.concatenate([[0.0], np.cumsum(skip_t)])
     beads = []

@@ -61,6 +61,8 @@ class AlignParams:
     onesided_alien: float | None = 0.0  # ... sentences whose `cores.alien` score is above this (closer to the
     # other document's language) cost `onesided_alien_skip` instead (None: no such sentences)
     onesided_alien_skip: float = -0.05
+    onesided_core_knn: float | None = None  # ... sentences the knn scoring (sums only) leaves one-sided cost this
+    # (None: not asked; the knn alignment over sums costs no encoding)
     onesided_core_by: str = "contrast"  # ... a core's worth: "contrast" (the DP's bead value) or "cosine" (real cosine)
     onesided_core_weak: float | None = None  # ... only beads whose value is below this (None: all)
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
