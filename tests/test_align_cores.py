@@ -192,3 +192,17 @@ def test_onesided_core_knn_runs_the_knn_alignment_over_sums_without_encoding():
         assert sorted(i for s, _ in beads for i in s) == list(range(12))
         assert sorted(j for _, t in beads for j in t) == list(range(14))
     assert ((), (5,)) in on and ((), (6,)) in on
+
+
+@pytest.mark.parametrize("weak, changed", [(None, True), (10.0, True), (-10.0, False)])
+def test_weak_gate_is_relative_to_the_documents_typical_1_1_bead(weak, changed):
+    """With `max_score`, only large beads worth less than that x the median 1-1 bead are reconsidered."""
+    M, T = _doc()
+    X, Y = M[:6], T[[0, 1, 2, 10, 11, 12, 3, 4, 5]]
+    src, tgt = _sides(X, Y)
+    steps = [(1, 1), (1, 1), (1, 4), (1, 1), (1, 1), (1, 1)]
+    stats: dict = {}
+    out = split_cores(steps, src, tgt, AlignParams(), _sc(), stats, skip=0.0, min_side=3, max_score=weak)
+    assert (out != steps) == changed
+    if weak is not None:
+        assert stats["core_weak_below"] * weak > 0  # the median 1-1 value is positive here

@@ -55,8 +55,9 @@ def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=N
     """DP steps with every two-sided bead whose larger side has `min_side`+ sentences replaced by its
     best core (see the module docstring) and one-sided beads around it. `embed_spans`, when given,
     encodes the runs inside those beads the DP never encoded (a few strings per large bead), so every
-    core is valued on real vectors. With `max_score`, only beads whose own value is below it (weak
-    beads) are reconsidered."""
+    core is valued on real vectors. With `max_score`, only beads whose own value is below `max_score`
+    x the median value of the document's 1-1 beads (large beads worth less than a typical pair) are
+    reconsidered."""
     from aligner.align.onesided import bead_value as _contrast_value
 
     def bead_value(src, tgt, s0, s1, t0, t1, p, sc):
@@ -99,6 +100,10 @@ def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=N
         for obj, side in ((src, "src"), (tgt, "tgt")):
             _encode_spans(obj, side, sorted(need[side]), embed_spans, stats)
         stats["core_encoded"] = len(need["src"]) + len(need["tgt"])
+    if max_score is not None:  # relative to the document's typical 1-1 bead
+        ones = [bead_value(src, tgt, i, i + 1, j, j + 1, p, sc) for i, a, j, b in beads if a == 1 and b == 1]
+        max_score = max_score * float(np.median(ones)) if ones else float("inf")
+        stats["core_weak_below"] = max_score
     out = []
     changed = 0
     for i, a, j, b in beads:

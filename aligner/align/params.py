@@ -64,7 +64,7 @@ class AlignParams:
     onesided_core_knn: float | None = None  # ... sentences the knn scoring (sums only) leaves one-sided cost this
     # (None: not asked; the knn alignment over sums costs no encoding)
     onesided_core_by: str = "contrast"  # ... a core's worth: "contrast" (the DP's bead value) or "cosine" (real cosine)
-    onesided_core_weak: float | None = None  # ... only beads whose value is below this (None: all)
+    onesided_core_weak: float | None = None  # ... only beads whose value is below this x the median 1-1 bead's (None: all)
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
