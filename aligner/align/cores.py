@@ -11,6 +11,12 @@ of its sides, encoded here when the DP never asked for them) minus `skip` per on
 the bead itself is one of the choices (nothing outside), so with `skip` equal to the DP's skip cost
 the choice mostly repeats the DP's. A lower `skip` lets the bead shed what does not belong to it,
 locally, where the DP's document-wide skip cost keeps whole runs glued.
+
+The default keeps the DP's skip cost (0.02) for ordinary sentences and lets only *alien* ones go
+cheaply (`alien`: closer to the other document's language than to their own; an untranslated ad,
+OCR debris): lower costs for every sentence found more on the tuning documents but lost on the
+held-out ones. Optionally (`knn_skip`), the sentences a knn alignment over sums leaves one-sided get
+their own cost: a local ensemble of the two scorings. Figures: docs/alignment.md.
 """
 
 from __future__ import annotations
