@@ -62,6 +62,13 @@ class ContrastScoring:
             if embed_spans is not None and p.refine_spans:
                 _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
             steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        if p.onesided_core is not None:
+            from aligner.align.cores import split_cores
+
+            steps = split_cores(steps, src, tgt, p, sc, stats, embed_spans if p.refine_spans else None,
+                                skip=p.onesided_core, min_side=p.onesided_core_side, max_score=p.onesided_core_weak,
+                                criterion=p.onesided_core_by, alien_above=p.onesided_alien,
+                                alien_skip=p.onesided_alien_skip, knn_skip=p.onesided_core_knn)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         if p.onesided_member is not None:
