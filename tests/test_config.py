@@ -82,7 +82,7 @@ def test_onesided_settings_reach_the_aligner():
 
 
 def test_onesided_cores_setting_turns_the_core_pass_off():
-    """[align] onesided_cores = false (TOML has no null) switches aligner.align.cores off; on by default."""
+    """[align] onesided_cores = false (TOML has no null) switches aligner.align.bead_cores off; on by default."""
     from aligner.align.params import AlignParams
     from aligner.config import AlignConfig
 

@@ -63,7 +63,7 @@ class ContrastScoring:
                 _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
             steps = _dp(src, tgt, lo, hi, beads, p, sc)
         if p.onesided_core is not None:
-            from aligner.align.cores import split_cores
+            from aligner.align.bead_cores import split_cores
 
             steps = split_cores(steps, src, tgt, p, sc, stats, embed_spans if p.refine_spans else None,
                                 skip=p.onesided_core, min_side=p.onesided_core_side, max_score=p.onesided_core_weak,

@@ -55,7 +55,7 @@ class AlignParams:
     onesided_close: float | None = None  # ... only when the DP preferred the merge by less than this (None: any)
     onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
     onesided_core: float | None = 0.02  # contrast: after the DP, a bead with a side of `onesided_core_side`+
-    # sentences is replaced by its best core (aligner.align.cores), a one-sided sentence costing this (None: off).
+    # sentences is replaced by its best core (aligner.align.bead_cores), a one-sided sentence costing this (None: off).
     # At the DP's own skip cost (0.02) the choice repeats the DP's except for the alien sentences below.
     onesided_core_side: int = 4
     onesided_alien: float | None = 0.0  # ... sentences whose `cores.alien` score is above this (closer to the

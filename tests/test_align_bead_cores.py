@@ -1,4 +1,4 @@
-"""aligner.align.cores: the core of a large bead re-chosen after the DP (one-sided sentences inside it)."""
+"""aligner.align.bead_cores: the core of a large bead re-chosen after the DP (one-sided sentences inside it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aligner.align.core import AlignParams
-from aligner.align.cores import _choices, alien, split_cores
+from aligner.align.bead_cores import _choices, alien, split_cores
 from aligner.align.sides import _Scoring, _Side
 
 
