@@ -251,6 +251,8 @@ def _rescore(src: _Side, tgt: _Side, lo, hi, p: AlignParams, sc: _Scoring, score
 def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
     """Sentences at the edge of a merged side whose removal raises the bead's cosine by more than `delta`
     become one-sided beads (bead vs sub-bead similarity, with the vectors the DP used)."""
+    from aligner.align.onesided import peel
+
     out = []
     i = j = 0
     split = 0
@@ -273,18 +275,7 @@ def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
                 if best - full > delta:
                     changed = True
                     split += 1
-                    if which == "s0":
-                        pre.append((1, 0))
-                        s0 += 1
-                    elif which == "t0":
-                        pre.append((0, 1))
-                        t0 += 1
-                    elif which == "s1":
-                        post.insert(0, (1, 0))
-                        s1 -= 1
-                    else:
-                        post.insert(0, (0, 1))
-                        t1 -= 1
+                    s0, s1, t0, t1 = peel(which, s0, s1, t0, t1, pre, post)
             out += pre + [(s1 - s0, t1 - t0)] + post
         else:
             out.append((a, b))
