@@ -126,6 +126,8 @@ class AlignConfig:
     onesided_member: float | None = setting(None, kind="float", nullable=True)  # edge sentence leaves its bead below this
     onesided_pair: float | None = setting(None, kind="float", nullable=True)  # a 1-1 bead splits below this mean membership
     onesided_close: float | None = setting(None, kind="float", nullable=True, lo=0.0)  # only when the DP's choice was this close
+    # The core of each bead with a side of 4 re-chosen after the DP (aligner.align.bead_cores; docs/alignment.md): on.
+    onesided_cores: bool = setting(True)  # false: keep the DP's large beads as they are
 
 
 @dataclass

@@ -151,3 +151,20 @@ def test_close_gate_splits_only_where_the_dp_preferred_the_merge_narrowly(margin
     assert bead_value(src, tgt, 2, 3, 2, 2, p, sc) == pytest.approx(-0.02)
     steps = [(1, 1), (1, 1), (2, 1), (1, 1), (1, 1)]
     assert split_members(steps, src, tgt, 0.5, {}, close=(margin, p, sc)) == expected
+
+
+
+@pytest.mark.parametrize("which, bead, pre_after, post_after", [
+    ("s0", (3, 5, 7, 9), [(1, 0)], [(2, 2)]),
+    ("t0", (2, 5, 8, 9), [(0, 1)], [(2, 2)]),
+    ("s1", (2, 4, 7, 9), [], [(1, 0), (2, 2)]),
+    ("t1", (2, 5, 7, 8), [], [(0, 1), (2, 2)]),
+])
+def test_peel_moves_the_edge_sentence_out_in_text_order(which, bead, pre_after, post_after):
+    """Bead [2, 5) x [7, 9) followed by a (2, 2) step: a first sentence goes before the bead, a last one
+    right after it (before what already followed)."""
+    from aligner.align.onesided import peel
+
+    pre, post = [], [(2, 2)]
+    assert peel(which, 2, 5, 7, 9, pre, post) == bead
+    assert (pre, post) == (pre_after, post_after)

@@ -79,3 +79,12 @@ def test_onesided_settings_reach_the_aligner():
     assert AlignParams().with_config(AlignConfig()).onesided_member is None
     p = AlignParams().with_config(AlignConfig(onesided_member=0.5, onesided_pair=0.1, onesided_close=0.02))
     assert (p.onesided_member, p.onesided_pair, p.onesided_close) == (0.5, 0.1, 0.02)
+
+
+def test_onesided_cores_setting_turns_the_core_pass_off():
+    """[align] onesided_cores = false (TOML has no null) switches aligner.align.bead_cores off; on by default."""
+    from aligner.align.params import AlignParams
+    from aligner.config import AlignConfig
+
+    assert AlignParams().with_config(AlignConfig()).onesided_core == AlignParams().onesided_core is not None
+    assert AlignParams().with_config(AlignConfig(onesided_cores=False)).onesided_core is None

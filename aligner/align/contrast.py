@@ -62,6 +62,13 @@ class ContrastScoring:
             if embed_spans is not None and p.refine_spans:
                 _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
             steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        if p.onesided_core is not None:
+            from aligner.align.bead_cores import split_cores
+
+            steps = split_cores(steps, src, tgt, p, sc, stats, embed_spans if p.refine_spans else None,
+                                skip=p.onesided_core, min_side=p.onesided_core_side, max_score=p.onesided_core_weak,
+                                criterion=p.onesided_core_by, alien_above=p.onesided_alien,
+                                alien_skip=p.onesided_alien_skip, knn_skip=p.onesided_core_knn)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         if p.onesided_member is not None:
@@ -244,6 +251,8 @@ def _rescore(src: _Side, tgt: _Side, lo, hi, p: AlignParams, sc: _Scoring, score
 def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
     """Sentences at the edge of a merged side whose removal raises the bead's cosine by more than `delta`
     become one-sided beads (bead vs sub-bead similarity, with the vectors the DP used)."""
+    from aligner.align.onesided import peel
+
     out = []
     i = j = 0
     split = 0
@@ -266,18 +275,7 @@ def _split_one_sided(steps, src: _Side, tgt: _Side, delta: float, stats: dict):
                 if best - full > delta:
                     changed = True
                     split += 1
-                    if which == "s0":
-                        pre.append((1, 0))
-                        s0 += 1
-                    elif which == "t0":
-                        pre.append((0, 1))
-                        t0 += 1
-                    elif which == "s1":
-                        post.insert(0, (1, 0))
-                        s1 -= 1
-                    else:
-                        post.insert(0, (0, 1))
-                        t1 -= 1
+                    s0, s1, t0, t1 = peel(which, s0, s1, t0, t1, pre, post)
             out += pre + [(s1 - s0, t1 - t0)] + post
         else:
             out.append((a, b))

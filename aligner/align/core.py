@@ -77,11 +77,11 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         raise AlignerError("sentence lengths do not match the number of embeddings")
     strategy = scoring_strategy(p.scoring)  # ConfigError for an unknown name
     knn_one_sided = None
-    if p.knn_skip is not None and p.scoring == "contrast":
+    if (p.knn_skip is not None or p.onesided_core_knn is not None) and p.scoring == "contrast":
         from dataclasses import replace as _replace
 
         kb = align(src_emb, tgt_emb, src_len=src_len, tgt_len=tgt_len, src_par=src_par, tgt_par=tgt_par,
-                   embed_spans=None, params=_replace(p, scoring="knn", knn_skip=None))
+                   embed_spans=None, params=_replace(p, scoring="knn", knn_skip=None, onesided_core_knn=None))
         knn_one_sided = ({i for b in kb if not b.tgt for i in b.src}, {j for b in kb if not b.src for j in b.tgt})
     if p.center and strategy.centred:
         mx, my = _shrunk_mean(X), _shrunk_mean(Y)

@@ -26,6 +26,23 @@ from aligner.align.arrays import KAPPA
 from aligner.align.sides import _Side
 
 
+def without(which: str, s0: int, s1: int, t0: int, t1: int) -> tuple[int, int, int, int]:
+    """The bead [s0, s1) x [t0, t1) without its edge sentence `which`: "s0"/"s1" the first/last source
+    sentence, "t0"/"t1" the first/last target sentence."""
+    return {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
+            "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}[which]
+
+
+def peel(which: str, s0: int, s1: int, t0: int, t1: int, pre: list, post: list) -> tuple[int, int, int, int]:
+    """Move the edge sentence `which` out of the bead as a one-sided step (into `pre` for a first sentence,
+    at the front of `post` for a last one, so the steps keep the text's order); returns the smaller bead."""
+    if which in ("s0", "t0"):
+        pre.append((1, 0) if which == "s0" else (0, 1))
+    else:
+        post.insert(0, (1, 0) if which == "s1" else (0, 1))
+    return without(which, s0, s1, t0, t1)
+
+
 def _side_vec(side: _Side, start: int, end: int) -> np.ndarray:
     k = end - start
     if k == 1:
@@ -136,34 +153,19 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
                           (membership(tgt.E[t1 - 1], u, src, s0, s1, gap, window), "t1")]
             if log_ratio is not None:
                 dev = _length_dev(src, tgt, s0, s1, t0, t1, log_ratio)
-                cut = {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
-                       "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}
-                cands = [c for c in cands if _length_dev(src, tgt, *cut[c[1]], log_ratio) < dev]
+                cands = [c for c in cands if _length_dev(src, tgt, *without(c[1], s0, s1, t0, t1), log_ratio) < dev]
             if close is not None and cands:
                 margin, p_, sc_ = close
                 full = bead_value(src, tgt, s0, s1, t0, t1, p_, sc_)
-                cut = {"s0": (s0 + 1, s1, t0, t1), "s1": (s0, s1 - 1, t0, t1),
-                       "t0": (s0, s1, t0 + 1, t1), "t1": (s0, s1, t0, t1 - 1)}
                 cands = [c for c in cands
-                         if full - (bead_value(src, tgt, *cut[c[1]], p_, sc_) - sc_.contrast_skip) < margin]
+                         if full - (bead_value(src, tgt, *without(c[1], s0, s1, t0, t1), p_, sc_) - sc_.contrast_skip) < margin]
             if not cands:
                 break
             worst, which = min(cands)
             if worst >= threshold:
                 break
             moved += 1
-            if which == "s0":
-                pre.append((1, 0))
-                s0 += 1
-            elif which == "s1":
-                post.insert(0, (1, 0))
-                s1 -= 1
-            elif which == "t0":
-                pre.append((0, 1))
-                t0 += 1
-            else:
-                post.insert(0, (0, 1))
-                t1 -= 1
+            s0, s1, t0, t1 = peel(which, s0, s1, t0, t1, pre, post)
         out += pre + [(s1 - s0, t1 - t0)] + post
         i += a
         j += b

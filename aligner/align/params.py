@@ -54,6 +54,17 @@ class AlignParams:
     onesided_length: bool = False  # ... only when the bead's lengths agree better without the sentence
     onesided_close: float | None = None  # ... only when the DP preferred the merge by less than this (None: any)
     onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
+    onesided_core: float | None = 0.02  # contrast: after the DP, a bead with a side of `onesided_core_side`+
+    # sentences is replaced by its best core (aligner.align.bead_cores), a one-sided sentence costing this (None: off).
+    # At the DP's own skip cost (0.02) the choice repeats the DP's except for the alien sentences below.
+    onesided_core_side: int = 4
+    onesided_alien: float | None = 0.0  # ... sentences whose `cores.alien` score is above this (closer to the
+    # other document's language) cost `onesided_alien_skip` instead (None: no such sentences)
+    onesided_alien_skip: float = -0.05
+    onesided_core_knn: float | None = None  # ... sentences the knn scoring (sums only) leaves one-sided cost this
+    # (None: not asked; the knn alignment over sums costs no encoding)
+    onesided_core_by: str = "contrast"  # ... a core's worth: "contrast" (the DP's bead value) or "cosine" (real cosine)
+    onesided_core_weak: float | None = None  # ... only beads whose value is below this x the median 1-1 bead's (None: all)
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
@@ -68,6 +79,8 @@ class AlignParams:
                      "onesided_close"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
+        if getattr(config, "onesided_cores", True) is False:
+            p.onesided_core = None
         return p
 
 def parse_bead_types(items: Sequence[str]) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ def _encode_spans(obj: _Side, side: str, want: list[tuple[int, int]], embed_span
     stats["strings_encoded"] += len(want)
     for (s_, e_), v in zip(want, vecs):
         obj.spans[e_ - s_][e_] = v
+        obj.real.add((s_, e_))
 
 def _spans_to_refine(steps, n: int, m: int, beads, radius: int):
     """Concatenations worth encoding: those inside every bead of the path that is not a plain 1-1,

@@ -33,6 +33,7 @@ class _Side:
     cross: dict[int, np.ndarray] = field(default_factory=dict)
     cum: np.ndarray | None = None
     pending: dict[int, np.ndarray] = field(default_factory=dict)  # a -> (n+1,) bool: span not encoded yet (lazy)
+    real: set[tuple[int, int]] = field(default_factory=set)  # (start, end) of the runs encoded for real
 
     @property
     def n(self) -> int:
