@@ -158,10 +158,16 @@ def order_agreement(i: np.ndarray, j: np.ndarray, n_tgt: int, slack: int) -> flo
     agree = (dj > 0) & (dj <= window)
     observed = float(agree.mean())
     chance = float(np.minimum(1.0, window / max(1, n_tgt - 1)).mean())
+    return _chance_corrected(observed, chance, int(agree.sum()), len(agree))
+
+
+def _chance_corrected(observed: float, chance: float, successes: int, trials: int) -> float:
+    """The observed share of agreeing steps corrected for chance and scaled by the confidence that it is
+    not luck (order_agreement's last step, shared by the pair scorers)."""
     if chance >= 1.0:  # documents too short for order to tell anything
         return observed
     corrected = max(0.0, (observed - chance) / (1.0 - chance))
-    return corrected * (1.0 - _binomial_tail(int(agree.sum()), len(agree), chance))
+    return corrected * (1.0 - _binomial_tail(successes, trials, chance))
 
 
 def kendall_tau(i: np.ndarray, j: np.ndarray, max_items: int = 2000) -> float | None:
@@ -252,23 +258,30 @@ def score_pair(a: np.ndarray, b: np.ndarray, chars_src: int, chars_tgt: int, con
     else:
         match_share = 0.0
     order = _order_agreement_sorted(i, j, m, config.order_slack)
+    da = a.mean(axis=0) if mean_src is None else mean_src
+    db = b.mean(axis=0) if mean_tgt is None else mean_tgt
+    best_match = (_mean_of(sim.max(axis=1)) + _mean_of(sim.max(axis=0))) / 2.0
+    return _combined(config, n, m, k, match_share, _mean_of(mv) if k else 0.0, order, kendall_tau(i, j),
+                     chars_src, chars_tgt, da, math.sqrt(float(da @ da)), db, best_match)
+
+
+def _combined(config: PairConfig, n: int, m: int, k: int, match_share: float, mean_margin: float, order: float,
+              tau: float | None, chars_src: int, chars_tgt: int, da: np.ndarray, na: float, db: np.ndarray,
+              best_match: float) -> PairEvidence:
+    """A pair's measured parts (matches, order, mean vectors, best-match cosine) combined into its evidence
+    and score: the length factor, the document cosine, the topic similarity and their weighting."""
     length_chars = _ratio(chars_src, chars_tgt)
     length_factor = min(1.0, length_chars / config.min_length_ratio) if config.min_length_ratio > 0 else 1.0
     translation = match_share * order * length_factor
-
-    da = a.mean(axis=0) if mean_src is None else mean_src
-    db = b.mean(axis=0) if mean_tgt is None else mean_tgt
-    na, nb = math.sqrt(float(da @ da)), math.sqrt(float(db @ db))
+    nb = math.sqrt(float(db @ db))
     doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
-    best_match = (_mean_of(sim.max(axis=1)) + _mean_of(sim.max(axis=0))) / 2.0
     span = config.topic_ceiling - config.topic_floor
     topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
     w = _clip01(config.topic_weight)
     score = _clip01((1.0 - w) * translation + w * topic)
     return PairEvidence(
-        n_src=n, n_tgt=m, matches=k, match_share=match_share,
-        mean_match_margin=_mean_of(mv) if k else 0.0,
-        order_agreement=order, kendall_tau=kendall_tau(i, j),
+        n_src=n, n_tgt=m, matches=k, match_share=match_share, mean_match_margin=mean_margin,
+        order_agreement=order, kendall_tau=tau,
         length_ratio_chars=length_chars, length_ratio_sentences=_ratio(n, m),
         translation_evidence=translation, doc_cosine=doc_cos, best_match_cosine=best_match,
         topic_similarity=topic, score=score,
@@ -288,10 +301,7 @@ def _order_agreement_sorted(i: np.ndarray, j: np.ndarray, n_tgt: int, slack: int
     successes, trials = int(np.count_nonzero(agree)), k - 1
     observed = successes / trials  # a mean of booleans: an exact count over the steps
     chance = _mean_of(np.minimum(1.0, window / max(1, n_tgt - 1)))
-    if chance >= 1.0:
-        return observed
-    corrected = max(0.0, (observed - chance) / (1.0 - chance))
-    return corrected * (1.0 - _binomial_tail(successes, trials, chance))
+    return _chance_corrected(observed, chance, successes, trials)
 
 
 def relation_for(score: float, config: PairConfig) -> str:
@@ -395,9 +405,6 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
     steps = np.maximum(counts - 1, 0)
     chances = _means(_segment_sums(chance_steps, starts, steps), steps)
 
-    length_factor_of = (lambda x: min(1.0, x / config.min_length_ratio)) if config.min_length_ratio > 0 else (lambda x: 1.0)
-    span = config.topic_ceiling - config.topic_floor
-    w = _clip01(config.topic_weight)
     da = a.mean(axis=0) if mean_src is None else mean_src
     na = math.sqrt(float(da @ da))
     for q, (c, m, k, st, wins) in enumerate(zip(batch, widths.tolist(), counts.tolist(), starts.tolist(),
@@ -413,35 +420,16 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
         elif k == 1:
             order = 1.0
         else:
-            trials = k - 1
-            observed = wins / trials
-            chance = chances[q]
-            if chance >= 1.0:
-                order = observed
-            else:
-                order = max(0.0, (observed - chance) / (1.0 - chance)) * (1.0 - _binomial_tail(wins, trials, chance))
-        length_chars = _ratio(chars_src, chars_tgt[c])
-        translation = match_share * order * length_factor_of(length_chars)
+            order = _chance_corrected(wins / (k - 1), chances[q], wins, k - 1)
         db = bs[c].mean(axis=0) if mean_tgt[c] is None else mean_tgt[c]
-        nb = math.sqrt(float(db @ db))
-        doc_cos = float(da @ db) / (na * nb) if na > 0 and nb > 0 else 0.0
-        best_match = (row_means[q] + col_means[q]) / 2.0
-        topic = _clip01((best_match - config.topic_floor) / span) if span > 0 else float(best_match >= config.topic_floor)
-        score = _clip01((1.0 - w) * translation + w * topic)
         if k < 2:
             tau = None
         elif taus[q] is None:  # very many matches: kendall_tau's own subsample
             tau = kendall_tau(I[st:st + k], J[st:st + k])
         else:
             tau = taus[q] / (k * (k - 1) // 2)
-        out[c] = PairEvidence(
-            n_src=n, n_tgt=m, matches=k, match_share=match_share,
-            mean_match_margin=mv_means[q] if k else 0.0,
-            order_agreement=order, kendall_tau=tau,
-            length_ratio_chars=length_chars, length_ratio_sentences=_ratio(n, m),
-            translation_evidence=translation, doc_cosine=doc_cos, best_match_cosine=best_match,
-            topic_similarity=topic, score=score,
-        )
+        out[c] = _combined(config, n, m, k, match_share, mv_means[q] if k else 0.0, order, tau,
+                           chars_src, chars_tgt[c], da, na, db, (row_means[q] + col_means[q]) / 2.0)
     return out  # type: ignore[return-value]
 
 
