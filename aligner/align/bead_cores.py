@@ -91,21 +91,15 @@ def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=N
         j += b
     large = [(i, a, j, b) for i, a, j, b in beads if a and b and max(a, b) >= min_side]
     if embed_spans is not None and large:
-        need = {"src": set(), "tgt": set()}
-        for i, a, j, b in large:
-            for s0 in range(a):
-                for s1 in range(s0 + 2, a + 1):
-                    if _missing(src, i + s0, i + s1):
-                        need["src"].add((i + s0, i + s1))
-            for t0 in range(b):
-                for t1 in range(t0 + 2, b + 1):
-                    if _missing(tgt, j + t0, j + t1):
-                        need["tgt"].add((j + t0, j + t1))
         from aligner.align.refine import _encode_spans
 
-        for obj, side in ((src, "src"), (tgt, "tgt")):
-            _encode_spans(obj, side, sorted(need[side]), embed_spans, stats)
-        stats["core_encoded"] = len(need["src"]) + len(need["tgt"])
+        stats["core_encoded"] = 0
+        for obj, side, runs in ((src, "src", [(i, a) for i, a, _, _ in large]),
+                                (tgt, "tgt", [(j, b) for _, _, j, b in large])):
+            need = {(start + x, start + y) for start, size in runs for x in range(size)
+                    for y in range(x + 2, size + 1) if _missing(obj, start + x, start + y)}
+            _encode_spans(obj, side, sorted(need), embed_spans, stats)
+            stats["core_encoded"] += len(need)
     if max_score is not None:  # relative to the document's typical 1-1 bead
         ones = [bead_value(src, tgt, i, i + 1, j, j + 1, p, sc) for i, a, j, b in beads if a == 1 and b == 1]
         max_score = max_score * float(np.median(ones)) if ones else float("inf")

@@ -58,7 +58,7 @@ class AlignParams:
     # sentences is replaced by its best core (aligner.align.bead_cores), a one-sided sentence costing this (None: off).
     # At the DP's own skip cost (0.02) the choice repeats the DP's except for the alien sentences below.
     onesided_core_side: int = 4
-    onesided_alien: float | None = 0.0  # ... sentences whose `cores.alien` score is above this (closer to the
+    onesided_alien: float | None = 0.0  # ... sentences whose `bead_cores.alien` score is above this (closer to the
     # other document's language) cost `onesided_alien_skip` instead (None: no such sentences)
     onesided_alien_skip: float = -0.05
     onesided_core_knn: float | None = None  # ... sentences the knn scoring (sums only) leaves one-sided cost this
