@@ -96,6 +96,18 @@ class Check:
         return ()
 
     # -- helpers --------------------------------------------------------------
+    MEMO_ENTRIES: ClassVar[int] = 200_000  # a remembered table is emptied when it reaches this size
+
+    def remembered(self, table: str, key: Any, compute) -> Any:
+        """`compute()`, remembered in this check object's `table` under `key` (a per-word answer that depends
+        on nothing but the key: a corpus asks for the same words again and again). Bounded: emptied when full."""
+        memo = self.__dict__.setdefault(table, {})
+        if key not in memo:
+            if len(memo) >= self.MEMO_ENTRIES:
+                memo.clear()
+            memo[key] = compute()
+        return memo[key]
+
     def flag(self, doc: Document, start: int, end: int, message: str, *, fix: str | None = None,
              score: float | None = None, sentence: int | None = None, bead: str | None = None,
              fixed: bool = False, severity: str | None = None) -> Flag:

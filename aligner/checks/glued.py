@@ -241,7 +241,6 @@ class GluedWord(Check):
         if res.compounding:
             return
         counts = ctx.corpus_words(doc.lang).any_case
-        splits = self.__dict__.setdefault("_splits", {})  # (lexicon, word, language) -> `_best_split`
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
             protected = protected_spans(text)
@@ -253,14 +252,11 @@ class GluedWord(Check):
                     continue
                 if counts.get(word, 0) > self.max_corpus_count or overlaps(m.span(), protected):
                     continue
-                key = (id(lex), word, doc.lang)
-                if key not in splits:
-                    if len(splits) >= 200_000:
-                        splits.clear()
-                    splits[key] = self._best_split(lex, res, word, doc.lang)
-                if splits[key] is None:
+                split = self.remembered("_splits", (id(lex), word, doc.lang),
+                                        lambda: self._best_split(lex, res, word, doc.lang))
+                if split is None:
                     continue
-                best, zw = splits[key]
+                best, zw = split
                 if best and self._glued_placeholder_opposite(ctx, doc, a + m.start()):
                     continue  # the translation glues its counterpart too: written as one word on purpose
                 if best:

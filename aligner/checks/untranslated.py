@@ -127,13 +127,8 @@ class Untranslated(Check):
         language when the language has no respelling of it (then the document's own words play no part)."""
         if res.respellings(word):
             return self._score_word(lex, res, word, lang, doc_words)
-        memo = self.__dict__.setdefault("_word_scores", {})
-        key = (id(lex), word, lang)
-        if key not in memo:
-            if len(memo) >= 200_000:
-                memo.clear()
-            memo[key] = self._score_word(lex, res, word, lang, doc_words)
-        return memo[key]
+        return self.remembered("_word_scores", (id(lex), word, lang),
+                               lambda: self._score_word(lex, res, word, lang, doc_words))
 
     def _score_word(self, lex, res, word: str, lang: str, doc_words) -> tuple[float, str] | None:
         low = word.lower()
