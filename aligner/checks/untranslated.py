@@ -63,6 +63,8 @@ def gloss_spans(raw: str, function_words, max_words: int = 6) -> list[tuple[int,
     return out
 
 
+_TEXT_DEPENDENT = object()  # in the remembered word scores: this word's score depends on the document's words
+
 
 @register
 class Untranslated(Check):
@@ -125,10 +127,11 @@ class Untranslated(Check):
     def _word_score(self, lex, res, word: str, lang: str, doc_words=frozenset()) -> tuple[float, str] | None:
         """A score > 0 when `word` looks English rather than `lang`, with the reason. Remembered per word and
         language when the language has no respelling of it (then the document's own words play no part)."""
-        if res.respellings(word):
+        found = self.remembered("_word_scores", (id(lex), word, lang), lambda: _TEXT_DEPENDENT if res.respellings(word)
+                                else self._score_word(lex, res, word, lang, doc_words))
+        if found is _TEXT_DEPENDENT:
             return self._score_word(lex, res, word, lang, doc_words)
-        return self.remembered("_word_scores", (id(lex), word, lang),
-                               lambda: self._score_word(lex, res, word, lang, doc_words))
+        return found
 
     def _score_word(self, lex, res, word: str, lang: str, doc_words) -> tuple[float, str] | None:
         low = word.lower()
@@ -167,84 +170,117 @@ class Untranslated(Check):
         res = resources(lang)
         en_function = resources(self.source_lang).function_words
         loans = set(res.loanwords) | {w.lower() for w in self.extra_loanwords}
-        lower_in_doc = {m.group() for s in doc.sentences for m in LETTERS_RE.finditer(s.text) if m.group().islower()}
         whole = sentences_in_other_language(ctx, doc)  # reported once, as a sentence, by wrong-language
-        for s in doc.sentences:
-            if s.i in whole:
+        view = language_view(doc)
+        texts = [(s, view[s.raw_start:s.raw_end]) for s in doc.sentences if s.i not in whole]
+        # one pass over the document's text (letter runs never span the line breaks joining its sentences)
+        lower_in_doc = {w for w in set(LETTERS_RE.findall("\n".join(s.text for s in doc.sentences))) if w.islower()}
+        word_scores: dict[str, tuple[float, str] | None] = {
+            w: self._word_score(lex, res, w, lang, lower_in_doc)
+            for w in set(LETTERS_RE.findall("\n".join(raw for _, raw in texts)))
+            if len(w) >= self.min_letters and not (w.isupper() and len(w) > 1)}
+        english = {w for w, r in word_scores.items() if r is not None}
+        for s, raw in texts:
+            # Most sentences hold no word that looks English: nothing below can find anything there, and the
+            # word-by-word context (names, glosses, addresses, headings, other translations) is not worked out.
+            if english.isdisjoint(LETTERS_RE.findall(raw)):
                 continue
-            # words another translation (in a third language) keeps at the same place are terms or names the
-            # translators agreed to keep (root, stable, Debian Reference), not oversights
-            kept = {w.lower() for lang2, text in ctx.translations().get((doc.doc, s.i), ())
-                    if lang2 not in (lang, self.source_lang) and not self._in_source_language(lex, text)
-                    for w in LETTERS_RE.findall(text)}
             if is_credit_line(s.text, lang):
                 continue  # a translator's credit: names and (spelled-out) addresses, no text to translate
-            raw = language_view(doc)[s.raw_start:s.raw_end]
-            protected = protected_spans(raw)
-            heading = is_heading(doc, s)
-            names = name_runs(raw)
-            if heading:  # a heading may be all capitals: its run is a title when it holds a name the language
-                # uses as much as English does (Debian, Linux), not only common English words
-                names = [(x, y) for x, y in names if any(
-                    (lex.zipf(w.lower(), lang) or 0.0) >= (lex.zipf(w.lower(), self.source_lang) or 0.0) - 0.25 > 0
-                    for w in LETTERS_RE.findall(raw[x:y]) if w[:1].isupper())]
-            glosses = gloss_spans(raw, en_function)
-            words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
-            # loanword phrases (call center) protect their words
-            lowered = [w[2].lower() for w in words]
-            in_loan = [False] * len(words)
-            for i in range(len(words)):
-                if lowered[i] in loans:
-                    in_loan[i] = True
-                if i + 1 < len(words) and f"{lowered[i]} {lowered[i + 1]}" in loans:
-                    in_loan[i] = in_loan[i + 1] = True
-            scored: list[tuple[int, float, str] | None] = []
-            for i, (a, b, w) in enumerate(words):
-                after_hyphen = a > 1 and raw[a - 1] == "-" and raw[a - 2].isalpha()  # pag-record: a loan root
-                # A capital outside a heading is a name (Mary, Picasso) unless the text also writes it in lower case.
-                name_like = w[0].isupper() and not heading and lowered[i] not in lower_in_doc
-                # in a heading or list line, a capital right after a capitalised word that is no English word is
-                # the rest of a name (David Sewell, Larry Greenfield); 'Record Keepers' stays a finding
-                name_like = name_like or (heading and w[0].isupper() and i > 0 and scored[i - 1] is None
-                                          and words[i - 1][2][:1].isupper() and raw[words[i - 1][1]:a].isspace()
-                                          and lowered[i] not in lower_in_doc)
-                name_like = name_like or (names and overlaps((a, b), names)) or (glosses and overlaps((a, b), glosses))
-                if in_loan[i] or after_hyphen or name_like or len(w) < self.min_letters or (w.isupper() and len(w) > 1) or overlaps((a, b), protected):
-                    scored.append(None)
-                    continue
-                r = self._word_score(lex, res, w, lang, lower_in_doc)
-                scored.append(None if r is None else (i, r[0], r[1]))
-            # group runs of English words; English function words may sit inside a run (Bureau of Labor)
-            i = 0
-            while i < len(words):
-                if scored[i] is None:
-                    i += 1
-                    continue
-                j = i
-                while True:
-                    k = j + 1
-                    while k < len(words) and scored[k] is None and lowered[k] in en_function and not in_loan[k]:
-                        k += 1
-                    joined_by_spaces = k < len(words) and all(
-                        raw[words[t][1]:words[t + 1][0]].isspace() for t in range(j, k))
-                    if k < len(words) and scored[k] is not None and joined_by_spaces:
-                        j = k
-                    else:
-                        break
-                a, b = words[i][0], words[j][1]
-                phrase = raw[a:b]
-                conf = lex.confidences(phrase)
-                margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
-                n_words = j - i + 1
-                long_run = self.error_words > 0 and n_words >= self.error_words
-                if not long_run and kept and all(lowered[t] in kept for t in range(i, j + 1) if scored[t]):
-                    i = j + 1
-                    continue
-                if margin > self.min_lingua_margin:
-                    reason = scored[i][2] if i == j else "English words"
-                    yield self.flag(doc, s.raw_start + a, s.raw_start + b,
-                                    f"'{phrase}' looks untranslated ({reason}"
-                                    f"{f', {n_words} words' if long_run else ''}) in a {lang} text.",
-                                    score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i,
-                                    severity=self.error_severity if long_run else None)
+            yield from self._find_in_sentence(ctx, doc, s, raw, lex, en_function, loans, lower_in_doc, word_scores)
+
+    def _kept(self, ctx, lex, doc, s) -> set[str]:
+        """Words another translation (in a third language) keeps at the same place: terms or names the
+        translators agreed to keep (root, stable, Debian Reference), not oversights."""
+        lang = doc.lang
+        return {w.lower() for lang2, text in ctx.translations().get((doc.doc, s.i), ())
+                if lang2 not in (lang, self.source_lang) and not self._in_source_language(lex, text)
+                for w in LETTERS_RE.findall(text)}
+
+    def _find_in_sentence(self, ctx, doc, s, raw, lex, en_function, loans, lower_in_doc, word_scores):
+        lang = doc.lang
+        heading = is_heading(doc, s)
+        context: dict[str, list] = {}  # names, glosses, protected: worked out for the first word that needs them
+
+        def spans(kind: str) -> list:
+            if kind not in context:
+                if kind == "protected":
+                    context[kind] = protected_spans(raw)
+                elif kind == "glosses":
+                    context[kind] = gloss_spans(raw, en_function)
+                else:
+                    names = name_runs(raw)
+                    if heading:  # a heading may be all capitals: its run is a title when it holds a name the
+                        # language uses as much as English does (Debian, Linux), not only common English words
+                        names = [(x, y) for x, y in names if any(
+                            (lex.zipf(w.lower(), lang) or 0.0) >= (lex.zipf(w.lower(), self.source_lang) or 0.0) - 0.25 > 0
+                            for w in LETTERS_RE.findall(raw[x:y]) if w[:1].isupper())]
+                    context[kind] = names
+            return context[kind]
+
+        words = [(m.start(), m.end(), m.group()) for m in LETTERS_RE.finditer(raw)]
+        # loanword phrases (call center) protect their words
+        lowered = [w[2].lower() for w in words]
+        in_loan = [False] * len(words)
+        for i in range(len(words)):
+            if lowered[i] in loans:
+                in_loan[i] = True
+            if i + 1 < len(words) and f"{lowered[i]} {lowered[i + 1]}" in loans:
+                in_loan[i] = in_loan[i + 1] = True
+        scored: list[tuple[int, float, str] | None] = []
+        for i, (a, b, w) in enumerate(words):
+            # the word's own score first (remembered): the context of the few English-looking words only
+            r = None if in_loan[i] else word_scores.get(w)  # short words and acronyms have no score
+            if r is None:
+                scored.append(None)
+                continue
+            after_hyphen = a > 1 and raw[a - 1] == "-" and raw[a - 2].isalpha()  # pag-record: a loan root
+            # A capital outside a heading is a name (Mary, Picasso) unless the text also writes it in lower case.
+            name_like = w[0].isupper() and not heading and lowered[i] not in lower_in_doc
+            # in a heading or list line, a capital right after a capitalised word that is no English word is
+            # the rest of a name (David Sewell, Larry Greenfield); 'Record Keepers' stays a finding
+            name_like = name_like or (heading and w[0].isupper() and i > 0 and scored[i - 1] is None
+                                      and words[i - 1][2][:1].isupper() and raw[words[i - 1][1]:a].isspace()
+                                      and lowered[i] not in lower_in_doc)
+            name_like = name_like or overlaps((a, b), spans("names")) or overlaps((a, b), spans("glosses"))
+            if after_hyphen or name_like or overlaps((a, b), spans("protected")):
+                scored.append(None)
+                continue
+            scored.append((i, r[0], r[1]))
+        kept = None
+        # group runs of English words; English function words may sit inside a run (Bureau of Labor)
+        i = 0
+        while i < len(words):
+            if scored[i] is None:
+                i += 1
+                continue
+            j = i
+            while True:
+                k = j + 1
+                while k < len(words) and scored[k] is None and lowered[k] in en_function and not in_loan[k]:
+                    k += 1
+                joined_by_spaces = k < len(words) and all(
+                    raw[words[t][1]:words[t + 1][0]].isspace() for t in range(j, k))
+                if k < len(words) and scored[k] is not None and joined_by_spaces:
+                    j = k
+                else:
+                    break
+            a, b = words[i][0], words[j][1]
+            phrase = raw[a:b]
+            conf = lex.confidences(phrase)
+            margin = conf.get(self.source_lang, 0.0) - conf.get(lang, 0.0)
+            n_words = j - i + 1
+            long_run = self.error_words > 0 and n_words >= self.error_words
+            if not long_run and kept is None:
+                kept = self._kept(ctx, lex, doc, s)
+            if not long_run and kept and all(lowered[t] in kept for t in range(i, j + 1) if scored[t]):
                 i = j + 1
+                continue
+            if margin > self.min_lingua_margin:
+                reason = scored[i][2] if i == j else "English words"
+                yield self.flag(doc, s.raw_start + a, s.raw_start + b,
+                                f"'{phrase}' looks untranslated ({reason}"
+                                f"{f', {n_words} words' if long_run else ''}) in a {lang} text.",
+                                score=max(x[1] for x in scored[i:j + 1] if x) + margin, sentence=s.i,
+                                severity=self.error_severity if long_run else None)
+            i = j + 1
