@@ -28,6 +28,31 @@ def test_encoding_not_on_correct_text(text):
         assert flags_for(text, "it", code) == []
 
 
+def test_ftfy_badness_needs_a_non_ascii_character():
+    """The mojibake check skips ASCII-only text without asking ftfy: every branch of ftfy's badness expression
+    must hold an element that only non-ASCII characters match (else an upgrade of ftfy broke the shortcut)."""
+    try:
+        from re import _parser as sre_parse
+    except ImportError:  # Python < 3.11
+        import sre_parse
+    from ftfy.badness import BADNESS_RE
+
+    def ascii_possible(op, av) -> bool:
+        name = str(op)
+        if name == "LITERAL":
+            return av < 128
+        if name == "IN":
+            return any(str(o) in ("NEGATE", "CATEGORY") or (str(o) == "LITERAL" and a < 128)
+                       or (str(o) == "RANGE" and a[0] < 128) for o, a in av)
+        return True  # anchors, repeats, groups: assume they may match ASCII or nothing
+
+    (op, (_, branches)), = sre_parse.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data
+    assert str(op) == "BRANCH" and len(branches) > 10
+    for branch in branches:
+        assert not all(ascii_possible(o, a) for o, a in branch.data), branch
+    assert flags_for("Il gestore del servizio clienti e la persona responsabile.", "it", "mojibake") == []
+
+
 def test_boilerplate_reports_each_removed_chrome_span_not_blank_ones():
     from aligner.checks import run_checks
     from aligner.config import Config

@@ -256,10 +256,12 @@ def writes_words_apart(doc: Document) -> bool:
     """Does the document's language separate words with spaces? By its code, else by its letters' script."""
     if doc.lang in UNSPACED_LANGUAGES:
         return False
+    if not any(_UNSPACED.search(s.text) for s in doc.sentences):
+        return True  # not one letter of those scripts (nearly every document): no letters to count
     letters = unspaced = 0
     for s in doc.sentences:
         text = s.text[:_SCRIPT_SAMPLE - letters]
-        letters += sum(1 for ch in text if ch.isalpha())
+        letters += sum(map(str.isalpha, text))
         unspaced += len(_UNSPACED.findall(text))
         if letters >= _SCRIPT_SAMPLE // 2:
             break

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from aligner.checks.base import Check, WORD_RE, is_heading, overlaps, protected_spans, register
 from aligner.checks.lang import resources
@@ -106,24 +107,28 @@ class MidSentenceCapital(Check):
         res = resources(doc.lang)
         if res.capitalises_nouns:
             return  # German capitalises every noun: a mid-sentence capital is the rule there
-        doc_lower: dict[str, int] = {}
+        # words never span the line breaks that join the sentences: one pass over the document's words
+        doc_lower = Counter(filter(str.islower, WORD_RE.findall("\n".join(s.text for s in doc.sentences))))
         doc_caps: dict[str, int] = {}  # capitalised inside sentences
         for s in doc.sentences:
-            for m in WORD_RE.finditer(s.text):
-                if m.group().islower():
-                    doc_lower[m.group()] = doc_lower.get(m.group(), 0) + 1
-                elif m.start() > 0 and _capitalised(m.group()) and not _after_opener(s.text, m.start()):
-                    doc_caps[m.group().lower()] = doc_caps.get(m.group().lower(), 0) + 1
+            text = s.text
+            if text[1:].islower():
+                continue  # no capital after the first character
+            for m in WORD_RE.finditer(text):
+                w = m.group()
+                if m.start() > 0 and _capitalised(w) and not _after_opener(text, m.start()):
+                    doc_caps[w.lower()] = doc_caps.get(w.lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
         other = sentences_in_other_language(ctx, doc)  # an English sentence follows English casing, not the document's
+        view = language_view(doc)
         for s in doc.sentences:
-            if is_heading(doc, s) or s.i in other:
-                continue
-            raw = language_view(doc)[s.raw_start:s.raw_end]
+            raw = view[s.raw_start:s.raw_end]
             first = WORD_RE.search(raw)
             if first is None or raw[first.end():].islower():
                 continue  # no capital after the first word (most sentences): nothing to find
+            if is_heading(doc, s) or s.i in other:
+                continue
             protected = protected_spans(raw)
             counterpart = counterparts.get((doc.doc, s.i))
             hits = []

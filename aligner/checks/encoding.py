@@ -33,7 +33,7 @@ class Mojibake(Check):
             return
         for a, b in scan_regions(doc):
             text = doc.raw[a:b]
-            if not is_bad(text):
+            if text.isascii() or not is_bad(text):  # every pattern of ftfy's badness needs a non-ASCII character
                 continue
             for m in _TOKEN.finditer(text):
                 tok = m.group()

@@ -274,25 +274,22 @@ class CoordinatedDuplicate(Check):
         allowed = set(res.reduplicated_ok) | set(res.coordinated_ok) | {w.lower() for w in self.allow}
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
-            toks = _tokens(text)
             keys = _keys(text)
-            i = 0
-            while i < len(toks):
-                found = 0
-                for n in range(min(self.max_tokens, (len(toks) - i - 1) // 2), 0, -1):
-                    if keys[i + n] not in conj or keys[i + n + 1] != keys[i]:
-                        continue  # cheap test first: the unit is only built when it can match
-                    unit = keys[i:i + n]
-                    if keys[i + n + 1:i + 2 * n + 1] == unit \
-                            and all(any(ch.isalpha() for ch in k) for k in unit) \
-                            and not (n == 1 and (unit[0] in allowed or unit[0] in common)) and not set(unit) & _STOPS:
-                        found = n
-                        break
-                if found:
-                    s, e = a + toks[i][0], a + toks[i + 2 * found][1]
-                    phrase = text[toks[i][0]:toks[i + found - 1][1]]
-                    yield self.flag(doc, s, e, f"'{phrase}' stands on both sides of '{toks[i + found][2]}': a synonym "
-                                    "was probably lost in translation.", score=float(found))
-                    i += 2 * found + 1
-                else:
-                    i += 1
+            # (start, n): n tokens, a conjunction, and the start's token again; by start, the longest unit first
+            starts = sorted({(c - n, n) for c, key in enumerate(keys) if key in conj
+                             for n in range(1, self.max_tokens + 1)
+                             if n <= c < len(keys) - 1 and keys[c + 1] == keys[c - n]}, key=lambda e: (e[0], -e[1]))
+            done = 0  # tokens before this one are reported already
+            for i, n in starts:
+                if i < done or n > (len(keys) - i - 1) // 2:
+                    continue
+                unit = keys[i:i + n]
+                if keys[i + n + 1:i + 2 * n + 1] == unit \
+                        and all(any(ch.isalpha() for ch in k) for k in unit) \
+                        and not (n == 1 and (unit[0] in allowed or unit[0] in common)) and not set(unit) & _STOPS:
+                    toks = _tokens(text)
+                    s, e = a + toks[i][0], a + toks[i + 2 * n][1]
+                    phrase = text[toks[i][0]:toks[i + n - 1][1]]
+                    yield self.flag(doc, s, e, f"'{phrase}' stands on both sides of '{toks[i + n][2]}': a synonym "
+                                    "was probably lost in translation.", score=float(n))
+                    done = i + 2 * n + 1
