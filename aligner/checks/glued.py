@@ -92,22 +92,32 @@ class GluedWordCase(Check):
     params = {"min_left_letters": 3, "min_half_zipf": 2.5, "capitalised_half_zipf": 3.5}
     needs = frozenset({"words"})
 
+    @staticmethod
+    def _hump(word: str) -> int | None:
+        """Where a word made of a lower-case word and a capitalised one changes case, or None."""
+        if "'" in word or "’" in word or word.islower() or word[1:].islower():
+            return None  # no capital after the first letter: no hump
+        humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
+        if len(humps) != 1:
+            return None
+        right = word[humps[0]:]
+        return humps[0] if len(right) >= 2 and right[1:].islower() else None
+
     def find(self, ctx, doc):
         lex = ctx.lexicon
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
+            # the words with one hump, each looked at once; the region is walked only when it has one
+            humped = {w: i for w in set(WORD_RE.findall(text)) if (i := self._hump(w)) is not None}
+            if not humped:
+                continue
             protected = protected_spans(text)
             for m in WORD_RE.finditer(text):
                 word = m.group()
-                if "'" in word or "’" in word or word.islower() or word[1:].islower():
-                    continue  # no capital after the first letter: no hump
-                humps = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
-                if len(humps) != 1:
+                i = humped.get(word)
+                if i is None:
                     continue
-                i = humps[0]
                 left, right = word[:i], word[i:]
-                if len(right) < 2 or not right[1:].islower():
-                    continue
                 if m.start() > 0 and text[m.start() - 1] in "@#_/\\.":
                     continue
                 if overlaps(m.span(), protected):
@@ -243,14 +253,20 @@ class GluedWord(Check):
         counts = ctx.corpus_words(doc.lang).any_case
         for a, b in scan_regions(doc):
             text = reader_view(doc)[a:b]
+            # lower-case words of the right length that the corpus has at most `max_corpus_count` times (rare:
+            # the region is walked only when it has one)
+            rare = {w for w in set(LETTERS_RE.findall(text)) if self.min_length <= len(w) <= MAX_SPLIT_WORD
+                    and w.islower() and counts.get(w, 0) <= self.max_corpus_count}
+            if not rare:
+                continue
             protected = protected_spans(text)
             for m in LETTERS_RE.finditer(text):
                 word = m.group()
-                if not self.min_length <= len(word) <= MAX_SPLIT_WORD or not word.islower():
+                if word not in rare:
                     continue
                 if m.end() < len(text) and text[m.end()] in "'’-" or m.start() > 0 and text[m.start() - 1] in "'’-@#_/.":
                     continue
-                if counts.get(word, 0) > self.max_corpus_count or overlaps(m.span(), protected):
+                if overlaps(m.span(), protected):
                     continue
                 split = self.remembered("_splits", (id(lex), word, doc.lang),
                                         lambda: self._best_split(lex, res, word, doc.lang))

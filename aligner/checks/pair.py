@@ -49,6 +49,8 @@ def _visible(doc, start: int, end: int) -> str:
     from aligner.checks.view import LITERAL, reader_view
 
     view = reader_view(doc)[start:end]
+    if LITERAL not in view:
+        return view  # nothing masked (nearly always): no character to take back from the raw text
     return "".join(r if v == LITERAL else v for v, r in zip(view, doc.raw[start:end]))
 
 
