@@ -19,6 +19,7 @@ from aligner.align.sides import _Scoring, _Side
 class ContrastScoring:
     name = "contrast"
     centred = False  # works on the encoder's own (uncentred) cosines
+    values_read_pair_knn = False  # bead values ignore the span neighbourhoods (only the final scores read them)
 
     @staticmethod
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,
