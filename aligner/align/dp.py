@@ -146,8 +146,9 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     memo["done"] = first
     pick = np.array([k01] + [k for k, _, _ in row_beads], dtype=np.int8)  # candidate row -> bead index
     lo_l, hi_l = lo.tolist(), hi.tolist()
-    for r0 in range(first, n + 1, _DP_BLOCK):
-        r1 = min(n + 1, r0 + _DP_BLOCK)
+    block = max(1, min(_DP_BLOCK, _DP_BLOCK_STATES // width))
+    for r0 in range(first, n + 1, block):
+        r1 = min(n + 1, r0 + block)
         where, value, ramp = _transitions(row_beads, scores, skip_s, cum_t, lo, hi, r0, r1, width)
         for i in range(r0, r1):
             w = hi_l[i] - lo_l[i]
@@ -182,7 +183,8 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     return steps
 
 
-_DP_BLOCK = 128  # DP rows whose transitions are laid out at once (memory: rows x bead types x band width)
+_DP_BLOCK = 128  # DP rows whose transitions are laid out at once (memory: rows x bead types x band width x 16 bytes)
+_DP_BLOCK_STATES = 1 << 16  # ... fewer rows when the band is wide (a full first pass of a long document)
 
 
 def _transitions(row_beads, scores: dict, skip_s: np.ndarray, cum_t: np.ndarray, lo: np.ndarray, hi: np.ndarray,
