@@ -533,7 +533,7 @@ def _align_entries(state: State, b: int) -> dict[int, bytes]:
 def _check_unit(state: State, k: int) -> dict[str, int]:
     from aligner.checks import build_checks, check_context, check_documents, problem_flags, settle_flags
     from aligner.checks.clean import apply_fixes
-    from aligner.engine.work import read_pickle, write_records
+    from aligner.engine.work import loads, read_pickle, write_records
 
     docs = _shard_documents(state, k, ok_only=False)
     roles = read_pickle(state.folder("roles") / f"{k:06d}.pkl")
@@ -554,7 +554,7 @@ def _check_unit(state: State, k: int) -> dict[str, int]:
         b = i // B
         if b not in batches:
             batches[b] = _align_entries(state, b)
-        beads, flags, extra = pickle.loads(batches[b][i])
+        beads, flags, extra = loads(batches[b][i])
         if extra.get("problem"):
             if p.src_doc in by_id:
                 problems.append((by_id[p.src_doc], "alignment", extra["problem"]))

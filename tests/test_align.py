@@ -214,6 +214,69 @@ def test_banded_dp_equals_full_dp_with_the_same_scores():
     assert results[0] == results[1]
 
 
+def _reference_dp(n, m, lo, hi, beads, scores, skip_s, skip_t):
+    """The banded DP state by state: bead types tried in order, a later one replacing an earlier one only
+    when strictly better; a 0-1 bead inside the row only when strictly better than the row's best."""
+    NEG = -1e18
+    D = {}
+    choice = {}
+    for i in range(n + 1):
+        for j in range(int(lo[i]), int(hi[i])):
+            best, pick = (0.0, None) if i == j == 0 else (NEG, (0, 1))
+            for a, b in beads:
+                if a == 0 or (i - a, j - b) not in D:
+                    continue
+                v = -skip_s[i - 1] if b == 0 else float(scores[(a, b)][i, j - lo[i]])
+                if D[(i - a, j - b)] + v > best:
+                    best, pick = D[(i - a, j - b)] + v, (a, b)
+            if (i, j - 1) in D and D[(i, j - 1)] - skip_t[j - 1] > best:
+                best, pick = D[(i, j - 1)] - skip_t[j - 1], (0, 1)
+            D[(i, j)], choice[(i, j)] = best, pick
+    steps, i, j = [], n, m
+    while (i, j) != (0, 0):
+        a, b = choice[(i, j)]
+        steps.append((a, b))
+        i, j = i - a, j - b
+    return steps[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dp_rows_equal_the_state_by_state_recurrence(seed):
+    """The DP takes a whole row for every bead type at once: it must find the path of the plain recurrence,
+    ties included (values on a grid of eighths: every sum is exact and ties are frequent)."""
+    from aligner.align import core
+    from aligner.align.dp import _dp
+
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(5, 40)), int(rng.integers(5, 40))
+    p = AlignParams()
+    beads = list(p.beads)
+    if seed % 2:
+        lo, hi = full_band(n, m)
+    else:
+        path_i = np.round(np.linspace(0, n, 8)).astype(int)
+        path_j = np.round(np.linspace(0, m, 8)).astype(int)
+        lo, hi = band_around(path_i, path_j, n, m, 3)
+    width = int((hi - lo).max())
+    scores = {(a, b): (rng.integers(-8, 9, size=(n + 1, width)) / 8).astype(np.float32)
+              for a, b in beads if a >= 1 and b >= 1}
+    src = core._Side(np.zeros((n, 4), np.float32), np.full(n, 10.0), None)
+    tgt = core._Side(np.zeros((m, 4), np.float32), np.full(m, 10.0), None)
+    sc = core._Scoring(ref=0.0, skip=0.0, log_ratio=0.0, contrast_skip=0.375)
+    skip_s, skip_t = np.full(n, 0.375), np.full(m, 0.375)
+    got = _dp(src, tgt, lo, hi, beads, p, sc, scores=scores)
+    assert got == _reference_dp(n, m, lo, hi, beads, scores, skip_s, skip_t)
+    # a later pass restarting at a row (the lazy refinement's) finds the same path as a pass from scratch
+    memo: dict = {}
+    _dp(src, tgt, lo, hi, beads, p, sc, scores=scores, rows_memo=memo)
+    r = n // 2
+    scores[(1, 1)][r:] += np.float32(0.5)
+    memo["start"] = r
+    again = _dp(src, tgt, lo, hi, beads, p, sc, scores=scores, rows_memo=memo)
+    assert again == _dp(src, tgt, lo, hi, beads, p, sc, scores=scores)
+    assert again == _reference_dp(n, m, lo, hi, beads, scores, skip_s, skip_t)
+
+
 def test_coarse_to_fine_on_a_long_planted_path():
     """Coarse-to-fine (forced by a tiny full_limit) recovers the planted beads like the full DP does."""
     X, Y, gold = long_planted(600)

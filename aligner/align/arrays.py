@@ -8,6 +8,12 @@ NEG = -1e18  # score of a state outside the band
 KAPPA = 20.0  # chars added to both sides before the length ratio: short sentences vary more
 
 
+def _clamp(x: np.ndarray, lo, hi) -> np.ndarray:
+    """np.clip(x, lo, hi) for the index arithmetic of the core: the same values, without np.clip's
+    per-call overhead (tens of thousands of small calls per corpus)."""
+    return np.minimum(np.maximum(x, lo), hi)
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     return (v / np.where(n == 0, 1, n)).astype(np.float32)
@@ -59,16 +65,18 @@ def _block_sum(v: np.ndarray, f: int) -> np.ndarray:
 def _block_mean(E: np.ndarray, f: int) -> np.ndarray:
     return _unit(_block_sum(E, f).astype(np.float32))
 
-def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 96):
+def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: int, block: int = 96,
+               only_mean: bool = False):
     """Per row i of X: mean of the k largest cosines with Y[a_i:b_i], the largest, the mean of all, and
-    the index of the largest (-1 for an empty window)."""
+    the index of the largest (-1 for an empty window). With `only_mean`, the first alone (the span
+    neighbourhoods need nothing else)."""
     n = len(X)
     mean = np.zeros(n)
     top = np.zeros(n)
     avg = np.zeros(n)
     best = np.full(n, -1)
     if n == 0 or len(Y) == 0:
-        return mean, top, avg, best
+        return mean if only_mean else (mean, top, avg, best)
     for r0 in range(0, n, block):
         r1 = min(n, r0 + block)
         c0, c1 = int(a[r0:r1].min()), int(b[r0:r1].max())
@@ -83,8 +91,12 @@ def _topk_mean(X: np.ndarray, Y: np.ndarray, a: np.ndarray, b: np.ndarray, k: in
         valid = np.isfinite(part)
         cnt = np.maximum(valid.sum(1), 1)
         mean[r0:r1] = np.where(valid, part, 0).sum(1) / cnt
-        finite = np.isfinite(S.max(1))
-        top[r0:r1] = np.where(finite, S.max(1), 0)
-        best[r0:r1] = np.where(finite, c0 + S.argmax(1), -1)
+        if only_mean:
+            continue
+        arg = S.argmax(1)
+        high = S[np.arange(r1 - r0), arg]
+        finite = np.isfinite(high)
+        top[r0:r1] = np.where(finite, high, 0)
+        best[r0:r1] = np.where(finite, c0 + arg, -1)
         avg[r0:r1] = np.where(mask, S, 0).sum(1) / np.maximum(mask.sum(1), 1)
-    return mean, top, avg, best
+    return mean if only_mean else (mean, top, avg, best)

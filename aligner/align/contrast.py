@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from aligner.align.arrays import KAPPA
+from aligner.align.arrays import KAPPA, _clamp
 from aligner.align.band import band_cells
 from aligner.align.params import AlignParams
 from aligner.align.refine import _encode_spans
@@ -19,6 +19,7 @@ from aligner.align.sides import _Scoring, _Side
 class ContrastScoring:
     name = "contrast"
     centred = False  # works on the encoder's own (uncentred) cosines
+    values_read_pair_knn = False  # bead values ignore the span neighbourhoods (only the final scores read them)
 
     @staticmethod
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,
@@ -102,8 +103,9 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     SY = U[r0:r1] @ Y[y0:y1].T
     jl, jr = Jc - b - 1, Jc
     hl, hr = jl >= 0, jr < m
-    sl = np.take_along_axis(SY, np.clip(jl - y0, 0, y1 - y0 - 1), axis=1)
-    sr = np.take_along_axis(SY, np.clip(jr - y0, 0, y1 - y0 - 1), axis=1)
+    at = np.arange(r1 - r0)[:, None]
+    sl = SY[at, _clamp(jl - y0, 0, y1 - y0 - 1)]
+    sr = SY[at, _clamp(jr - y0, 0, y1 - y0 - 1)]
     ads = (np.where(hl, sl, 0.0) + np.where(hr, sr, 0.0)) / np.maximum(hl.astype(int) + hr, 1)
     # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1
     x0, x1 = max(0, r0 - a - 1), min(n, r1 + 1)
@@ -111,8 +113,8 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     il, ir = rows - a - 1, rows
     gl, gr = (il >= 0)[:, None], (ir < n)[:, None]
     cols = Jc - c0
-    tl_ = SX[np.clip(il - x0, 0, x1 - x0 - 1)[:, None], cols]
-    tr_ = SX[np.clip(ir - x0, 0, x1 - x0 - 1)[:, None], cols]
+    tl_ = SX[_clamp(il - x0, 0, x1 - x0 - 1)[:, None], cols]
+    tr_ = SX[_clamp(ir - x0, 0, x1 - x0 - 1)[:, None], cols]
     adt = (np.where(gl, tl_, 0.0) + np.where(gr, tr_, 0.0)) / np.maximum(gl.astype(int) + gr, 1)
     return ads, adt
 
@@ -126,9 +128,9 @@ def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarra
     S = X[max(r0, 0):r1] @ Y[max(c0, 0):c1].T
     out = np.full(Jc.shape, -np.inf)
     for da in range(a):
-        ii = np.clip(rows - a + da - max(r0, 0), 0, S.shape[0] - 1)[:, None]
+        ii = _clamp(rows - a + da - max(r0, 0), 0, S.shape[0] - 1)[:, None]
         for db in range(b):
-            jj = np.clip(Jc - b + db - max(c0, 0), 0, S.shape[1] - 1)
+            jj = _clamp(Jc - b + db - max(c0, 0), 0, S.shape[1] - 1)
             out = np.maximum(out, S[ii, jj])
     return out
 

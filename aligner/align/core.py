@@ -111,8 +111,13 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         tgt.skip_mark = np.isin(np.arange(m), list(knn_one_sided[1]))
     wlo, whi = band_around(gi, gj, n, m, p.window)
     _set_margins(src, tgt, *_sentence_window(wlo, whi, m), p, sa, sb)
-    if p.pair_knn:
+    deferred = None
+    if p.pair_knn and strategy.values_read_pair_knn:
         _set_pair_knn(src, tgt, wlo, whi, beads, p.knn)
+    elif p.pair_knn:  # only the scores of the path's beads read them: those types alone, after the DP,
+        # from the span vectors as they are now (the decoding encodes some for real)
+        deferred = (_Side(X, sl, sp, spans={a: v.copy() for a, v in src.spans.items()}),
+                    _Side(Y, tl, tp, spans={b: v.copy() for b, v in tgt.spans.items()}))
     sc = _estimate_scoring(src, tgt, p)
     sc.lengths = src_len is not None and tgt_len is not None
     w = _auto_band(n, m, p, 1 if n * m <= p.full_limit else p.coarse_factor)
@@ -120,4 +125,8 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
     stats["strings_encoded"] = 0
     steps, extra = strategy.decode(src, tgt, lo, hi, beads, p, sc, stats, embed_spans, wlo=wlo, whi=whi, w=w)
+    if deferred is not None:
+        on_path = {step for step in steps if step[0] and step[1]}
+        _set_pair_knn(*deferred, wlo, whi, [t for t in beads if t in on_path], p.knn)
+        src.knn_pair, tgt.knn_pair = deferred[0].knn_pair, deferred[1].knn_pair
     return _to_beads(steps, src, tgt, sc, extra)

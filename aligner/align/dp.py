@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.arrays import NEG, _block_mean, _block_sum
+from aligner.align.arrays import NEG, _block_mean, _block_sum, _clamp
 from aligner.align.band import _auto_band, _points, _sentence_window, band_around, band_cells, full_band
 from aligner.align.params import AlignParams
 from aligner.align.sides import _estimate_scoring, _Scoring, _set_margins, _Side
 
 
+_STRATEGIES: dict = {}
+
+
 def scoring_strategy(name: str):
     """The bead scoring registered under `name` ("contrast" or "knn"), or ConfigError."""
-    from aligner.align.contrast import CONTRAST
-    from aligner.align.knn import KNN
+    strategies = _STRATEGIES
+    if not strategies:
+        from aligner.align.contrast import CONTRAST
+        from aligner.align.knn import KNN
 
-    strategies = {CONTRAST.name: CONTRAST, KNN.name: KNN}
+        strategies.update({CONTRAST.name: CONTRAST, KNN.name: KNN})
     if name not in strategies:
         from aligner.errors import ConfigError
 
@@ -66,8 +71,8 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
         S = U[r0:r1] @ V[c0:c1].T
         J = lo[r0:r1, None] + offs[None, :]
         valid = (J < hi[r0:r1, None]) & (J >= b)
-        Jc = np.clip(J, c0, c1 - 1)
-        sim = np.take_along_axis(S, Jc - c0, axis=1)
+        Jc = _clamp(J, c0, c1 - 1)
+        sim = S[np.arange(r1 - r0)[:, None], Jc - c0]
         ls = (src.cum[rows_] - src.cum[rows_ - a])[:, None]
         lt = tgt.cum[Jc] - tgt.cum[Jc - b]
         val = strategy.block_values(src, tgt, U, V, rows_, Jc, sim, ls, lt, a, b, p, sc)
@@ -106,7 +111,13 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     types are computed and stored there (the lazy refinement updates a few rows between passes).
     `rows_memo`, if given, keeps every row of the programme; with `rows_memo["start"]` = r set, a
     later pass over the same band (only bead values of rows >= r changed) reuses rows 0..r-1 and
-    recomputes the others: the same arithmetic on the same values, so the same path."""
+    recomputes the others: the same arithmetic on the same values, so the same path.
+
+    Each row takes every bead type at once: the transitions into the row are laid out beforehand
+    (`_transitions`), so a row is one gather and one max over the bead types (the first type
+    reaching the max wins a tie, as a strict comparison in bead order would), then the 0-1 beads
+    inside the row as a running maximum.
+    """
     n, m = src.n, tgt.n
     beads = [t for t in beads if t[0] <= max(n, 0) and t[1] <= max(m, 0)]
     if (1, 0) not in beads:
@@ -115,72 +126,53 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
         beads.append((0, 1))
     row_beads = [(k, a, b) for k, (a, b) in enumerate(beads) if a >= 1]
     k01 = beads.index((0, 1))
-    maxa = max(a for a, _ in beads)
     scores = scores if scores is not None else {}
     for _, a, b in row_beads:
         if b >= 1 and (a, b) not in scores:
             scores[(a, b)] = _band_scores(src, tgt, lo, hi, a, b, p, sc)
     skip_s = _skip_costs(src, sc, p)
-    skip_t = _skip_costs(tgt, sc, p)
-    cum_t = np.concatenate([[0.0], np.cumsum(skip_t)])
-    rows: list[np.ndarray] = []  # last maxa+1 dp rows
-    bps: list[np.ndarray] = []
+    cum_t = np.concatenate([[0.0], np.cumsum(_skip_costs(tgt, sc, p))])
+    width = int((hi - lo).max())
+    memo = rows_memo if rows_memo is not None else {}
     first = 0
-    if rows_memo is not None:
-        every = rows_memo.setdefault("rows", [])
-        first = min(int(rows_memo.get("start", 0)), len(every), len(rows_memo.get("bps", ())))
-        del every[first:]
-        bps = rows_memo.setdefault("bps", [])
-        del bps[first:]
-        rows = every[max(0, first - maxa - 1):first]
-    lo_l = lo.tolist()
-    hi_l = hi.tolist()
-    for i in range(first, n + 1):
-        l, h = lo_l[i], hi_l[i]
-        width = h - l
-        A = np.full(width, NEG)
-        bp = np.full(width, k01, dtype=np.int8)
-        if i == 0 and l == 0:
-            A[0] = 0.0
-        for k, a, b in row_beads:
-            if a > i:
-                continue
-            pl, ph = lo_l[i - a], hi_l[i - a]
-            jl, jh = max(l, pl + b), min(h, ph + b)
-            if jl >= jh:
-                continue
-            prev = rows[-a][jl - b - pl: jh - b - pl]
-            if b == 0:
-                cand = prev - skip_s[i - 1]
+    if "D" in memo and memo["D"].shape == (n + 2, width):
+        first = min(int(memo.get("start", 0)), memo["done"])
+    else:  # row i's values from its band's start; row n + 1 is 0, where a row's start value is read from
+        memo["D"] = np.full((n + 2, width), NEG)
+        memo["D"][n + 1] = 0.0
+        memo["bp"] = np.full((n + 1, width), k01, dtype=np.int8)
+    D_all, bp_all = memo["D"], memo["bp"]
+    flat = D_all.reshape(-1)
+    memo["done"] = first
+    pick = np.array([k01] + [k for k, _, _ in row_beads], dtype=np.int8)  # candidate row -> bead index
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    block = max(1, min(_DP_BLOCK, _DP_BLOCK_STATES // width))
+    for r0 in range(first, n + 1, block):
+        r1 = min(n + 1, r0 + block)
+        where, value, ramp = _transitions(row_beads, scores, skip_s, cum_t, lo, hi, r0, r1, width)
+        for i in range(r0, r1):
+            w = hi_l[i] - lo_l[i]
+            x = i - r0
+            cand = flat[where[x, :, :w]]
+            cand += value[x, :, :w]
+            A = cand.max(0)
+            bp = pick[cand.argmax(0)]
+            if w > 1:  # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
+                B = A + ramp[x, :w]
+                run = np.maximum.accumulate(B)
+                np.subtract(run, ramp[x, :w], out=D_all[i, :w])
+                np.copyto(bp, k01, where=B < run)
             else:
-                cand = prev + scores[(a, b)][i, jl - l: jh - l]
-            seg = A[jl - l: jh - l]
-            upd = cand > seg
-            np.copyto(seg, cand, where=upd)
-            np.copyto(bp[jl - l: jh - l], k, where=upd)
-        # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
-        if width > 1:
-            ramp = cum_t[l:h] - cum_t[l]
-            B = A + ramp
-            run = np.maximum.accumulate(B)
-            D = run - ramp
-            from_a = B >= run
-            bp = np.where(from_a, bp, k01).astype(np.int8)
-        else:
-            D = A
-        rows.append(D)
-        if rows_memo is not None:
-            rows_memo["rows"].append(D)
-        if len(rows) > maxa + 1:
-            rows.pop(0)
-        bps.append(bp)
+                D_all[i, :w] = A
+            bp_all[i, :w] = bp
+        memo["done"] = r1
     # backtrack
     steps = []
     i, j = n, m
     while i > 0 or j > 0:
         if not (lo[i] <= j < hi[i]):
             raise AssertionError("backtrack left the band")
-        k = int(bps[i][j - lo[i]])
+        k = int(bp_all[i, j - lo[i]])
         a, b = beads[k]
         steps.append((a, b))
         i -= a
@@ -189,6 +181,44 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
             raise AssertionError("backtrack out of range")
     steps.reverse()
     return steps
+
+
+_DP_BLOCK = 128  # DP rows whose transitions are laid out at once (memory: rows x bead types x band width x 16 bytes)
+_DP_BLOCK_STATES = 1 << 16  # ... fewer rows when the band is wide (a full first pass of a long document)
+
+
+def _transitions(row_beads, scores: dict, skip_s: np.ndarray, cum_t: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                 r0: int, r1: int, width: int):
+    """Everything rows r0..r1-1 of the DP read, laid out before the row loop.
+
+    `where`, `value` (rows, 1 + bead types, width): for each state of the row (from its band's
+    start), where each candidate comes from in the flat (n + 2, width) table of DP values and what
+    it adds. Candidate 0 is the row's start value (0 at state (0, 0), else NEG, read from the zero
+    row n + 1); then each bead type ending there: the state it starts from and its `_band_scores`
+    value (minus the skip cost for 1-0), -inf where it would start outside the band or before row 0.
+    `ramp` (rows, width): the cumulated 0-1 skip costs from the row's band start."""
+    rows = np.arange(r0, r1)
+    t = np.arange(width)
+    j = lo[rows][:, None] + t[None, :]  # each state's column
+    zero_row = (len(lo)) * width
+    where = np.full((r1 - r0, len(row_beads) + 1, width), zero_row, dtype=np.int64)
+    value = np.full((r1 - r0, len(row_beads) + 1, width), -np.inf)
+    value[:, 0] = NEG
+    if r0 == 0:
+        value[0, 0, 0] = 0.0
+    for x, (_, a, b) in enumerate(row_beads, start=1):
+        prev = np.maximum(rows - a, 0)
+        col = j - b - lo[prev][:, None]  # where the bead starts in the previous row's stored values
+        ok = (rows >= a)[:, None] & (j < hi[rows][:, None]) & (col >= 0) & (j - b < hi[prev][:, None])
+        where[:, x] = prev[:, None] * width + np.minimum(np.maximum(col, 0), width - 1)
+        if b == 0:
+            np.copyto(value[:, x], -skip_s[np.maximum(rows - 1, 0)][:, None], where=ok)
+        else:
+            np.copyto(value[:, x], scores[(a, b)][r0:r1], where=ok)
+    top = len(cum_t) - 1
+    ramp = cum_t[np.minimum(j, top)] - cum_t[lo[rows]][:, None]
+    return where, value, ramp
+
 
 def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int = 0):
     """Points (i, j) of a path through the whole matrix, cheaply.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from aligner.align.arrays import _span_crosses, _span_mean, _span_vectors, _topk_mean
+from aligner.align.arrays import _clamp, _span_crosses, _span_mean, _span_vectors, _topk_mean
 from aligner.align.band import _invert_window
 from aligner.align.params import AlignParams
 
@@ -107,11 +107,11 @@ def _set_pair_knn(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads,
         U, V = src.spans[a], tgt.spans[b]
         ks = np.zeros(n + 1)
         kt = np.zeros(m + 1)
-        wa = np.clip(np.maximum(lo[a:], b), 0, m + 1)
-        wb = np.maximum(np.clip(hi[a:], 0, m + 1), wa)
-        ks[a:] = _topk_mean(U[a:], V, wa, wb, k)[0]
+        wa = _clamp(np.maximum(lo[a:], b), 0, m + 1)
+        wb = np.maximum(_clamp(hi[a:], 0, m + 1), wa)
+        ks[a:] = _topk_mean(U[a:], V, wa, wb, k, only_mean=True)
         ca = np.maximum(ra[b:], a)
         cb = np.maximum(np.minimum(rb[b:], n + 1), ca)
-        kt[b:] = _topk_mean(V[b:], U, ca, cb, k)[0]
+        kt[b:] = _topk_mean(V[b:], U, ca, cb, k, only_mean=True)
         src.knn_pair[(a, b)] = ks
         tgt.knn_pair[(a, b)] = kt
