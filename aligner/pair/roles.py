@@ -212,7 +212,11 @@ def _phrase_in(text: str, phrase: str) -> bool:
     r"""Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing):
     the phrase, neither preceded nor followed by a word character (as `(?<!\w)phrase(?!\w)`, without
     compiling a pattern per vocabulary name)."""
-    needle, hay = _norm_phrase(phrase), _norm_phrase(text)
+    return _normalised_phrase_in(_norm_phrase(text), _norm_phrase(phrase))
+
+
+def _normalised_phrase_in(hay: str, needle: str) -> bool:
+    """`_phrase_in` of a text and a phrase already through `_norm_phrase`."""
     start = hay.find(needle)
     while start >= 0:
         end = start + len(needle)
@@ -287,6 +291,10 @@ class _Names:
         self.starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
         self.present = grouped[self.starts] if len(grouped) else grouped
         self._usable: dict[Any, Any] = {}
+        # each distinct phrase the names make (`_norm_phrase`) and the roles that write it, for `lexical`
+        self.phrases: dict[str, set[str]] = {}
+        for form, owner in zip(self.forms, self.owners):
+            self.phrases.setdefault(_norm_phrase(form), set()).add(owner)
 
     def per_role(self, vectors, lang: str | None):
         """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
@@ -304,8 +312,14 @@ class _Names:
         return out
 
     def lexical(self, title: str) -> list[str]:
-        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`)."""
-        return sorted({self.owners[k] for k, form in enumerate(self.forms) if _phrase_in(title, form)})
+        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`): the title normalised
+        once, and a plain substring test first (most names are nowhere in it), for every name of every role."""
+        hay = _norm_phrase(title)
+        found: set[str] = set()
+        for needle, owners in self.phrases.items():
+            if needle in hay and not owners <= found and _normalised_phrase_in(hay, needle):
+                found |= owners
+        return sorted(found)
 
 
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
