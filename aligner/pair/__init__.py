@@ -151,9 +151,10 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         cands = ann(centre_by_language(vectors, langs, usable), langs, config.ann_neighbours, usable)
         del vectors
 
+    ordered = sorted(cands.pairs)
     calibration = None
     if calibrate:
-        background = background_cosine(sorted(cands.pairs), embs, langs)
+        background = background_cosine(ordered, embs, langs)
         if background is not None:
             config = calibrated(config, background)
             calibration = {"background": round(background, 4), "reference_background": REFERENCE_BACKGROUND,
@@ -239,7 +240,6 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         else:
             pairs.append(pair)
 
-    ordered = sorted(cands.pairs)
     n_scored = 0
     if report_all:
         scored: dict[tuple[int, int], tuple[str, float, dict[str, Any]]] = {}

@@ -45,22 +45,20 @@ class PairEvidence:
     score: float
 
     def to_dict(self) -> dict[str, Any]:
-        def r(x):
-            return None if x is None else round(float(x), 4)
-
+        # written out rather than through a helper: every candidate pair of a large corpus passes here
         return {
             "sentences": [self.n_src, self.n_tgt],
             "matches": self.matches,
-            "match_share": r(self.match_share),
-            "mean_match_margin": r(self.mean_match_margin),
-            "order_agreement": r(self.order_agreement),
-            "kendall_tau": r(self.kendall_tau),
-            "length_ratio_chars": r(self.length_ratio_chars),
-            "length_ratio_sentences": r(self.length_ratio_sentences),
-            "translation_evidence": r(self.translation_evidence),
-            "doc_cosine": r(self.doc_cosine),
-            "best_match_cosine": r(self.best_match_cosine),
-            "topic_similarity": r(self.topic_similarity),
+            "match_share": round(float(self.match_share), 4),
+            "mean_match_margin": round(float(self.mean_match_margin), 4),
+            "order_agreement": round(float(self.order_agreement), 4),
+            "kendall_tau": None if self.kendall_tau is None else round(float(self.kendall_tau), 4),
+            "length_ratio_chars": round(float(self.length_ratio_chars), 4),
+            "length_ratio_sentences": round(float(self.length_ratio_sentences), 4),
+            "translation_evidence": round(float(self.translation_evidence), 4),
+            "doc_cosine": round(float(self.doc_cosine), 4),
+            "best_match_cosine": round(float(self.best_match_cosine), 4),
+            "topic_similarity": round(float(self.topic_similarity), 4),
         }
 
 
