@@ -1,4 +1,4 @@
-"""CPU seconds of the scan, segment, align and check units and of each check, this tree against a baseline commit.
+"""CPU seconds of the scan, segment, roles, align and check units and of each check, this tree against a baseline commit.
 
     python bench/bench_stage_cpu.py                      # 1,000 generated documents, baseline: main
     python bench/bench_stage_cpu.py --docs 300 --baseline 2a9fd5e
@@ -40,7 +40,7 @@ def timed_guard(fn, check, *a, **k):
     finally:
         T["check:" + check.code] += time.process_time() - t
 C._guarded = timed_guard
-for name in ("_scan_unit", "_segment_unit", "_align_unit", "_check_unit"):
+for name in ("_scan_unit", "_segment_unit", "_roles_unit", "_align_unit", "_check_unit"):
     def unit(*a, _f=getattr(P, name), _n=name, **k):
         t = time.process_time()
         try:

@@ -319,13 +319,13 @@ def test_ann_finds_planted_pairs_with_subquadratic_work(monkeypatch):
     """300 documents: the ANN proposes every planted translation pair and scores far fewer than all pairs."""
     docs, embeddings, planted = synthetic_corpus(n_pairs=100, n_distractors=100)
     calls = {"n": 0}
-    real = ev_mod.score_pairs
+    real = ev_mod.score_blocks
 
-    def counting(a, bs, *args, **kwargs):  # one call per source document's block of candidate targets
-        calls["n"] += len(bs)
-        return real(a, bs, *args, **kwargs)
+    def counting(blocks, config):  # blocks: a source document, its candidate targets, ...
+        calls["n"] += sum(len(block[1]) for block in blocks)
+        return real(blocks, config)
 
-    monkeypatch.setattr("aligner.pair.score_pairs", counting)
+    monkeypatch.setattr("aligner.pair.score_blocks", counting)
     cfg = PairConfig(exhaustive_max_docs=50, ann_neighbours=5)
     stats: dict = {}
     pairs = pair_documents(docs, embeddings, config=cfg, stats=stats)
@@ -379,10 +379,11 @@ def test_candidate_count_grows_linearly_not_quadratically(monkeypatch):
     """Four times the documents give about four times the candidates (all pairs would give sixteen)."""
     from aligner.pair.evidence import PairEvidence
 
-    def cheap(a, bs, *args, **kwargs):  # the sentence work is not under test here, only how often it runs
-        return [PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) for b in bs]
+    def cheap(blocks, config):  # the sentence work is not under test here, only how often it runs
+        return [[PairEvidence(len(a), len(b), 0, 0.0, 0.0, 0.0, None, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0) for b in bs]
+                for a, bs, *_ in blocks]
 
-    monkeypatch.setattr("aligner.pair.score_pairs", cheap)
+    monkeypatch.setattr("aligner.pair.score_blocks", cheap)
     counts = {}
     for n_pairs in (40, 160):
         docs, embeddings, _ = synthetic_corpus(n_pairs=n_pairs, n_distractors=n_pairs // 2, seed=4, sentences=4)
@@ -621,6 +622,7 @@ def test_score_pairs_gives_score_pair_bits_for_each_target(margin_k, threshold, 
     rng = np.random.default_rng(margin_k * 7 + slack)
     space = Space(seed=margin_k + 1)
     compared = long_matches = 0
+    blocks, wanted = [], []
     for block in range(40):
         n = 300 if block % 13 == 0 else int(rng.choice([1, 2, 5, 12, 30, 40, 64]))
         topic = space.topic()
@@ -654,21 +656,29 @@ def test_score_pairs_gives_score_pair_bits_for_each_target(margin_k, threshold, 
         means = [b.mean(axis=0) if len(b) and rng.random() < 0.5 else None for b in bs]
         mean_a = a.mean(axis=0) if block % 2 else None
         got = ev_mod.score_pairs(a, bs, 1500, chars, config, mean_a, means)
+        blocks.append((a, bs, 1500, chars, mean_a, means))
         for b, c, mb, g in zip(bs, chars, means, got):
             want = score_pair(a, b, 1500, c, config, mean_a, mb)
+            wanted.append(want)
             long_matches += want.matches > ev_mod.KENDALL_BLOCK
             assert [repr(x) for x in dataclasses.astuple(g)] == [repr(x) for x in dataclasses.astuple(want)], \
                 (block, n, len(b))
             compared += 1
     assert compared > 150 and (long_matches >= 1 or margin_k == 1)  # k = 1: no margin exceeds 1
+    # every block at once (as pair_documents scores consecutive sources): the same bits again
+    together = [g for got in ev_mod.score_blocks(blocks, config) for g in got]
+    assert [[repr(x) for x in dataclasses.astuple(g)] for g in together] == \
+        [[repr(x) for x in dataclasses.astuple(w)] for w in wanted]
 
 
 def test_segment_sums_are_numpys_sums_of_each_segment():
-    """numpy's order of summation (sequential below 8 values, pairwise above), which score_pairs relies on."""
+    """numpy's order of summation (sequential below 8 values, pairwise above), which score_blocks relies on;
+    the long segments of one length are summed as the rows of one array."""
     rng = np.random.default_rng(5)
     for dtype in (np.float32, np.float64):
         lengths = rng.integers(0, 40, size=300)
         lengths[:20] = np.arange(20)
+        lengths[20:60] = rng.integers(100, 300, size=40)  # numpy's blocks of 128 and their halves
         values = (rng.normal(size=int(lengths.sum()) + 5) * 10.0 ** rng.uniform(-4, 4, size=int(lengths.sum()) + 5)).astype(dtype)
         starts = np.zeros(len(lengths), dtype=np.int64)
         starts[1:] = np.cumsum(lengths)[:-1]

@@ -194,6 +194,25 @@ def test_lexical_bonus_marks_the_role_named_in_the_title(fake_encoder):
     assert d.role == "customer service coordinator"
 
 
+@pytest.mark.parametrize("title", [
+    "Ano ang isang coordinator ng serbisyo sa customer?",
+    "Senior Software Engineer (m/w/d) - Berlin",
+    "software engineers wanted",  # a name followed by a word character: not a whole phrase
+    "Ingegnere del software / sviluppatore",
+    "NURSE",
+    "pag -iwas sa  nurse-practitioner",
+    "",
+])
+def test_lexical_names_every_role_with_a_name_written_in_the_title(fake_encoder, title):
+    """The names' phrases, prepared once per run, find exactly the roles `_phrase_in` finds name by name."""
+    from aligner.pair.roles import _Names, _phrase_in
+
+    vocab = load_vocabulary()
+    names = _Names(vocab, None, fake_encoder)
+    want = sorted({owner for form, owner in zip(names.forms, names.owners) if _phrase_in(title, form)})
+    assert names.lexical(title) == want
+
+
 # --- cost: a handful of encoder calls, and a switch ------------------------------------------------------
 
 class CallSpy:

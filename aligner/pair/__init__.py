@@ -15,7 +15,7 @@ from aligner.config import PairConfig
 from aligner.errors import InputError
 from aligner.model import Document, DocPair
 from aligner.pair.candidates import ann, centre_by_language, document_vector, exhaustive
-from aligner.pair.evidence import relation_for, score_pairs
+from aligner.pair.evidence import relation_for, score_blocks
 
 log = logging.getLogger("aligner.pair")
 
@@ -62,7 +62,8 @@ def _chars(doc) -> int:
 # "Encoder-specific calibration"), and the floor (0.80) sits just above it.
 REFERENCE_BACKGROUND = 0.79
 RELEASE_EVERY = 1024  # documents read, or pairs scored, between two `embeddings.release()` calls
-SOURCE_BLOCK = 256  # candidate targets of one source scored together (score_pairs), at most
+SOURCE_BLOCK = 256  # candidate targets of one source side by side (score_blocks), at most
+BATCH_TARGETS = 1024  # candidate targets, of consecutive sources, scored together (score_blocks)
 CALIBRATION_SAMPLE = 4000  # cross-language pairs whose best-match cosine sets the run's background
 
 
@@ -150,9 +151,10 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         cands = ann(centre_by_language(vectors, langs, usable), langs, config.ann_neighbours, usable)
         del vectors
 
+    ordered = sorted(cands.pairs)
     calibration = None
     if calibrate:
-        background = background_cosine(sorted(cands.pairs), embs, langs)
+        background = background_cosine(ordered, embs, langs)
         if background is not None:
             config = calibrated(config, background)
             calibration = {"background": round(background, 4), "reference_background": REFERENCE_BACKGROUND,
@@ -170,17 +172,33 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
     n_scores = 0
 
     def scored_in_order(candidates):
-        """(i, j, score(i, j)) for sorted `candidates`: a source's candidates are scored together (`score_pairs`)."""
+        """(i, j, score(i, j)) for sorted `candidates`: the candidates of consecutive sources are scored together
+        (`score_blocks`, up to BATCH_TARGETS targets at once), then handed over in order."""
+        pending: list[tuple[int, list, list[int]]] = []  # (source, its block of candidates, targets to score)
+        waiting = 0
+
+        def flush():
+            scoring = [(i, targets) for i, _, targets in pending if targets]
+            evidence = iter(score_blocks([(embs[i], [embs[j] for j in targets], chars[i], [chars[j] for j in targets],
+                                           means[i], [means[j] for j in targets]) for i, targets in scoring], config))
+            for i, block, targets in pending:
+                found = iter(next(evidence) if targets else ())
+                for _, j in block:
+                    has_both = embs[i] is not None and embs[j] is not None
+                    yield i, j, score(i, j, next(found) if has_both else None)
+            pending.clear()
+
         for i, group in itertools.groupby(candidates, key=lambda p: p[0]):
             group = list(group)
             for lo in range(0, len(group), SOURCE_BLOCK):
                 block = group[lo:lo + SOURCE_BLOCK]
                 targets = [j for _, j in block if embs[i] is not None and embs[j] is not None]
-                evidence = iter(score_pairs(embs[i], [embs[j] for j in targets], chars[i], [chars[j] for j in targets],
-                                            config, means[i], [means[j] for j in targets]) if targets else [])
-                for _, j in block:
-                    has_both = embs[i] is not None and embs[j] is not None
-                    yield i, j, score(i, j, next(evidence) if has_both else None)
+                pending.append((i, block, targets))
+                waiting += len(targets)
+                if waiting >= BATCH_TARGETS:
+                    yield from flush()
+                    waiting = 0
+        yield from flush()
 
     def score(i: int, j: int, ev):
         """(relation, score, evidence) of a candidate pair, or None for a same-language one (duplicates noted)."""
@@ -222,7 +240,6 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         else:
             pairs.append(pair)
 
-    ordered = sorted(cands.pairs)
     n_scored = 0
     if report_all:
         scored: dict[tuple[int, int], tuple[str, float, dict[str, Any]]] = {}

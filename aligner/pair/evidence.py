@@ -45,22 +45,20 @@ class PairEvidence:
     score: float
 
     def to_dict(self) -> dict[str, Any]:
-        def r(x):
-            return None if x is None else round(float(x), 4)
-
+        # written out rather than through a helper: every candidate pair of a large corpus passes here
         return {
             "sentences": [self.n_src, self.n_tgt],
             "matches": self.matches,
-            "match_share": r(self.match_share),
-            "mean_match_margin": r(self.mean_match_margin),
-            "order_agreement": r(self.order_agreement),
-            "kendall_tau": r(self.kendall_tau),
-            "length_ratio_chars": r(self.length_ratio_chars),
-            "length_ratio_sentences": r(self.length_ratio_sentences),
-            "translation_evidence": r(self.translation_evidence),
-            "doc_cosine": r(self.doc_cosine),
-            "best_match_cosine": r(self.best_match_cosine),
-            "topic_similarity": r(self.topic_similarity),
+            "match_share": round(float(self.match_share), 4),
+            "mean_match_margin": round(float(self.mean_match_margin), 4),
+            "order_agreement": round(float(self.order_agreement), 4),
+            "kendall_tau": None if self.kendall_tau is None else round(float(self.kendall_tau), 4),
+            "length_ratio_chars": round(float(self.length_ratio_chars), 4),
+            "length_ratio_sentences": round(float(self.length_ratio_sentences), 4),
+            "translation_evidence": round(float(self.translation_evidence), 4),
+            "doc_cosine": round(float(self.doc_cosine), 4),
+            "best_match_cosine": round(float(self.best_match_cosine), 4),
+            "topic_similarity": round(float(self.topic_similarity), 4),
         }
 
 
@@ -167,6 +165,8 @@ def _chance_corrected(observed: float, chance: float, successes: int, trials: in
     if chance >= 1.0:  # documents too short for order to tell anything
         return observed
     corrected = max(0.0, (observed - chance) / (1.0 - chance))
+    if corrected == 0.0:  # no better than chance: 0, whatever the confidence (a finite share in [0, 1])
+        return 0.0
     return corrected * (1.0 - _binomial_tail(successes, trials, chance))
 
 
@@ -315,53 +315,94 @@ def relation_for(score: float, config: PairConfig) -> str:
 
 def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: list[int], config: PairConfig,
                 mean_src: np.ndarray | None = None, mean_tgt: list | None = None) -> list[PairEvidence]:
-    """`score_pair(a, b)` for every `b` of `bs` (one source document, its candidate targets): the same numbers.
+    """`score_pair(a, b)` for every `b` of `bs` (one source document, its candidate targets): the same numbers."""
+    return score_blocks([(a, bs, chars_src, chars_tgt, mean_src, mean_tgt)], config)[0]
 
-    A corpus of 10,000 documents has ~205,000 candidate pairs and, one pair at a time, numpy's per-call
-    overhead on small matrices was most of their cost. Here the targets' similarity matrices sit side
-    by side (n x sum of the targets' lengths) and what can be done on all of them at once is: the column
-    side of the margins (a partition of each column, as for one pair), the margins themselves (elementwise),
-    the best match of every row and column, the mutual matches, the order steps and Kendall's tau (integers).
-    What a pair's numbers depend on in float order stays per pair and by the same operations on the same
-    arrays: each product `a @ b.T` (BLAS blocks a wider product differently, so its last bits would move),
-    the row side of the margins (a partition's order decides the sum's) and every mean. tests/test_pair.py
-    checks the result against `score_pair`, bit for bit, over shapes and settings.
+
+def score_blocks(blocks: list[tuple], config: PairConfig) -> list[list[PairEvidence]]:
+    """`score_pairs` for several sources at once: one list of evidence per block `(a, bs, chars_src, chars_tgt,
+    mean_src, mean_tgt)` (a source, its candidate targets, their lengths in characters and mean vectors or None).
+
+    A corpus of 10,000 documents has ~205,000 candidate pairs; one pair at a time, then one source at a time,
+    numpy's per-call overhead on small arrays was most of their cost. Here, per source, the targets'
+    similarity matrices sit side by side (n x sum of the targets' lengths) and the margins, every row's and
+    column's best match and the mutual matches are found on all of them at once; then the matches of every
+    pair of every block are counted together (order steps, Kendall's tau, the means). What a pair's numbers
+    depend on in float order stays per pair and by the same operations on the same arrays: each product
+    `a @ b.T` (BLAS blocks a wider product differently, so its last bits would move), the row side of the
+    margins (a partition's order decides the sum's) and every mean (`_segment_sums`: numpy's own order).
+    tests/test_pair.py checks the result against `score_pair`, bit for bit, over shapes and settings.
     """
-    r = len(bs)
-    mean_tgt = list(mean_tgt) if mean_tgt is not None else [None] * r
-    n = len(a)
-    out: list[PairEvidence | None] = [None] * r
-    # one-sentence sides keep the per-pair path: numpy reduces a one-column block in another order
-    batch = [c for c in range(r) if len(bs[c]) > 1] if n > 1 else []
-    sims = [a @ bs[c].T for c in batch]
-    S = np.concatenate(sims, axis=1) if batch else None
-    if S is not None and not np.isfinite(S).all():  # NaN/inf: the elementwise tricks below assume finite values
-        batch, sims, S = [], [], None
-    in_batch = set(batch)
-    for c in range(r):
-        if c not in in_batch:
-            out[c] = score_pair(a, bs[c], chars_src, chars_tgt[c], config, mean_src, mean_tgt[c])
-    if S is None:
-        return out  # type: ignore[return-value]
+    outs: list[list] = []
+    parts = []  # (block index, batched targets, their similarity matrices side by side, each one)
+    for s, (a, bs, chars_src, chars_tgt, mean_src, mean_tgt) in enumerate(blocks):
+        r, n = len(bs), len(a)
+        mean_tgt = list(mean_tgt) if mean_tgt is not None else [None] * r
+        out: list = [None] * r
+        # one-sentence sides keep the per-pair path: numpy reduces a one-column block in another order
+        batch = [c for c in range(r) if len(bs[c]) > 1] if n > 1 else []
+        sims = [a @ bs[c].T for c in batch]
+        S = np.concatenate(sims, axis=1) if batch else None
+        if S is not None and not np.isfinite(S).all():  # NaN/inf: the elementwise tricks below assume finite values
+            batch, sims, S = [], [], None
+        in_batch = set(batch)
+        for c in range(r):
+            if c not in in_batch:
+                out[c] = score_pair(a, bs[c], chars_src, chars_tgt[c], config, mean_src, mean_tgt[c])
+        outs.append(out)
+        if S is not None:
+            parts.append((s, batch, S, sims))
+    if parts:
+        knn_x = iter(_row_neighbourhoods([sim for *_, sims in parts for sim in sims], config.margin_k))
+        parts = [(s, batch, _source_matches(S, sims, [next(knn_x) for _ in sims], config)) for s, batch, S, sims in parts]
+        _finish(blocks, parts, outs, config)
+    return outs
 
-    rb = len(batch)
+
+def _row_neighbourhoods(sims: list[np.ndarray], k_nn: int) -> list[np.ndarray]:
+    """margin_matrix's row side of each similarity matrix: each row's mean cosine to its k nearest columns.
+
+    The same operations as for one matrix, on the rows of every matrix of one width at once: a partition
+    treats each row on its own (its order, which decides the sum's, is the row's own), and so does the sum.
+    """
+    out: list = [None] * len(sims)
+    by_width: dict[int, list[int]] = {}
+    for q, sim in enumerate(sims):
+        by_width.setdefault(sim.shape[1], []).append(q)
+    for m, qs in by_width.items():
+        kx = max(1, min(k_nn, m))
+        part = -np.concatenate([sims[q] for q in qs], axis=0)
+        part.partition(kx - 1, axis=1)
+        means = _mean_along(-part[:, :kx], 1, kx)
+        lo = 0
+        for q in qs:
+            out[q] = means[lo:lo + len(sims[q])]
+            lo += len(sims[q])
+    return out
+
+
+def _source_matches(S: np.ndarray, sims: list[np.ndarray], knn_rows: list[np.ndarray], config: PairConfig) -> tuple:
+    """One source's side-by-side similarities (`S`, made of `sims`, whose row sides of the margins are
+    `knn_rows`): (widths, cand, I, J, MV, row_max, col_max).
+
+    The mutual matches by target (`cand`, a position in `sims`), then source sentence `I`: their target
+    sentence `J` and margin `MV`; each target's best cosine of every source sentence (`row_max`, target by
+    target, flat) and of each of its own sentences (`col_max`).
+    """
+    n = S.shape[0]
+    rb = len(sims)
     widths = np.array([s.shape[1] for s in sims], dtype=np.int64)
     offsets = np.zeros(rb, dtype=np.int64)
     offsets[1:] = np.cumsum(widths)[:-1]
-    total = int(widths.sum())
+    total = S.shape[1]
     k_nn = config.margin_k
     # margin_matrix: the column side for every target at once (each column is partitioned on its own) ...
     ky = max(1, min(k_nn, n))
     part = -S
     part.partition(ky - 1, axis=0)
     knn_y = _mean_along(-part[:ky, :], 0, ky)
-    # ... the row side pair by pair (a row's partition order is its sum's order)
-    knn_x = np.empty((n, rb), dtype=np.float32)
-    for q, sim in enumerate(sims):
-        kx = max(1, min(k_nn, sim.shape[1]))
-        row_part = -sim
-        row_part.partition(kx - 1, axis=1)
-        knn_x[:, q] = _mean_along(-row_part[:, :kx], 1, kx)
+    # ... and the row side pair by pair (`_row_neighbourhoods`)
+    knn_x = np.stack(knn_rows, axis=1).astype(np.float32, copy=False)  # as the float32 array it was filled into
     denom = (np.repeat(knn_x, widths, axis=1) + knn_y[None, :]) / 2.0
     if denom.min() > 0.05:
         margins = S / denom
@@ -369,17 +410,30 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
         safe = denom > 0.05
         margins = np.where(safe, S / np.where(safe, denom, 1.0), 1.0 + (S - denom))
     # mutual_matches: each row's best target column (first of equals, as argmax) and each column's best row
-    threshold = config.margin_threshold
     row_best = np.maximum.reduceat(margins, offsets, axis=1)  # (n, rb)
     local = np.arange(total, dtype=np.int64) - np.repeat(offsets, widths)
     at_best = margins == np.repeat(row_best, widths, axis=1)
     best_j = np.minimum.reduceat(np.where(at_best, local, total), offsets, axis=1)  # (n, rb)
     best_i = margins.argmax(axis=0)
     rows = np.arange(n)
-    keep = (best_i[best_j + offsets[None, :]] == rows[:, None]) & (row_best >= threshold)
+    keep = (best_i[best_j + offsets[None, :]] == rows[:, None]) & (row_best >= config.margin_threshold)
     cand, I = np.nonzero(keep.T)  # by candidate, then source sentence: each pair's matches in its order
-    J = best_j[I, cand]
-    MV = row_best[I, cand]
+    row_max = np.maximum.reduceat(S, offsets, axis=1).T.ravel()  # (rb * n): target by target
+    return widths, cand, I, best_j[I, cand], row_best[I, cand], row_max, S.max(axis=0)
+
+
+def _finish(blocks: list[tuple], parts: list[tuple], outs: list[list], config: PairConfig) -> None:
+    """The batched pairs of every block (`parts`) counted together, and their evidence put into `outs`."""
+    threshold = config.margin_threshold
+    widths = np.concatenate([p[2][0] for p in parts])
+    n_of = np.concatenate([np.full(len(p[1]), len(blocks[p[0]][0]), dtype=np.int64) for p in parts])
+    base = np.zeros(len(parts), dtype=np.int64)
+    base[1:] = np.cumsum([len(p[1]) for p in parts])[:-1]
+    cand = np.concatenate([p[2][1] + b for p, b in zip(parts, base.tolist())])  # a pair's index among all
+    I = np.concatenate([p[2][2] for p in parts])
+    J = np.concatenate([p[2][3] for p in parts])
+    MV = np.concatenate([p[2][4] for p in parts])
+    rb = len(widths)
     counts = np.bincount(cand, minlength=rb)
     starts = np.zeros(rb, dtype=np.int64)
     starts[1:] = np.cumsum(counts)[:-1]
@@ -393,44 +447,53 @@ def score_pairs(a: np.ndarray, bs: list[np.ndarray], chars_src: int, chars_tgt: 
     chance_steps = np.minimum(1.0, window / np.maximum(1, widths[cand[1:]] - 1))
     # kendall_tau: concordant minus discordant steps of the matched targets, an integer per pair
     taus = _kendall_numerators(J, cand, counts, starts)
-    # best_match: the rows' and columns' best cosines, their means per pair
-    row_max = np.ascontiguousarray(np.maximum.reduceat(S, offsets, axis=1).T)  # (rb, n)
-    col_max = S.max(axis=0)
-    # every mean and sum of a pair as numpy's own on the pair's 1-D array (`_mean_of`: the sum, then
-    # the division in the sum's type); short segments at once (`_segment_sums`)
-    row_means = _means(np.add.reduce(row_max, axis=1), np.full(rb, n, dtype=np.int64))
-    col_means = _means(_segment_sums(col_max, offsets, widths), widths)
+    # best_match: the rows' and columns' best cosines, their means per pair. Every mean and sum of a pair as
+    # numpy's own on the pair's 1-D array (`_mean_of`: the sum, then the division in the sum's type)
+    row_max = np.concatenate([p[2][5] for p in parts])
+    row_starts = np.zeros(rb, dtype=np.int64)
+    row_starts[1:] = np.cumsum(n_of)[:-1]
+    row_means = _means(_segment_sums(row_max, row_starts, n_of), n_of)
+    col_max = np.concatenate([p[2][6] for p in parts])
+    col_starts = np.zeros(rb, dtype=np.int64)
+    col_starts[1:] = np.cumsum(widths)[:-1]
+    col_means = _means(_segment_sums(col_max, col_starts, widths), widths)
     mv_means = _means(_segment_sums(MV, starts, counts), counts)
     weight_sums = _segment_sums(weights, starts, counts).tolist() if weights is not None else None
     steps = np.maximum(counts - 1, 0)
     chances = _means(_segment_sums(chance_steps, starts, steps), steps)
 
-    da = a.mean(axis=0) if mean_src is None else mean_src
-    na = math.sqrt(float(da @ da))
-    for q, (c, m, k, st, wins) in enumerate(zip(batch, widths.tolist(), counts.tolist(), starts.tolist(),
-                                                successes.tolist())):
-        if threshold <= 1.0:
-            match_share = 2.0 * float(k) / (n + m)
-        elif k:
-            match_share = 2.0 * weight_sums[q] / (n + m)
-        else:
-            match_share = 0.0
-        if k == 0:
-            order = 0.0
-        elif k == 1:
-            order = 1.0
-        else:
-            order = _chance_corrected(wins / (k - 1), chances[q], wins, k - 1)
-        db = bs[c].mean(axis=0) if mean_tgt[c] is None else mean_tgt[c]
-        if k < 2:
-            tau = None
-        elif taus[q] is None:  # very many matches: kendall_tau's own subsample
-            tau = kendall_tau(I[st:st + k], J[st:st + k])
-        else:
-            tau = taus[q] / (k * (k - 1) // 2)
-        out[c] = _combined(config, n, m, k, match_share, mv_means[q] if k else 0.0, order, tau,
-                           chars_src, chars_tgt[c], da, na, db, (row_means[q] + col_means[q]) / 2.0)
-    return out  # type: ignore[return-value]
+    q = 0
+    for s, batch, _ in parts:
+        a, bs, chars_src, chars_tgt, mean_src, mean_tgt = blocks[s]
+        n = len(a)
+        da = a.mean(axis=0) if mean_src is None else mean_src
+        na = math.sqrt(float(da @ da))
+        out = outs[s]
+        for c in batch:
+            m, k, st, wins = int(widths[q]), int(counts[q]), int(starts[q]), int(successes[q])
+            if threshold <= 1.0:
+                match_share = 2.0 * float(k) / (n + m)
+            elif k:
+                match_share = 2.0 * weight_sums[q] / (n + m)
+            else:
+                match_share = 0.0
+            if k == 0:
+                order = 0.0
+            elif k == 1:
+                order = 1.0
+            else:
+                order = _chance_corrected(wins / (k - 1), chances[q], wins, k - 1)
+            mt = mean_tgt[c] if mean_tgt is not None else None
+            db = bs[c].mean(axis=0) if mt is None else mt
+            if k < 2:
+                tau = None
+            elif taus[q] is None:  # very many matches: kendall_tau's own subsample
+                tau = kendall_tau(I[st:st + k], J[st:st + k])
+            else:
+                tau = taus[q] / (k * (k - 1) // 2)
+            out[c] = _combined(config, n, m, k, match_share, mv_means[q] if k else 0.0, order, tau,
+                               chars_src, chars_tgt[c], da, na, db, (row_means[q] + col_means[q]) / 2.0)
+            q += 1
 
 
 def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -438,7 +501,9 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
 
     numpy sums fewer than 8 numbers in order from the first (tests/test_pair.py checks it against
     numpy): those segments are summed column by column, all at once, padded with -0.0 (x + -0.0 == x
-    for every x, +0.0 included). Longer segments, where numpy's pairwise summation starts, one by one.
+    for every x, +0.0 included). Longer segments, where numpy's pairwise summation starts, by numpy
+    itself: those of one length as the rows of one array (a row of a C-contiguous array is reduced as
+    the 1-D array it holds, which the same test checks), one call per length rather than per segment.
     """
     out = np.zeros(len(lengths), dtype=values.dtype)
     short = np.flatnonzero((lengths > 0) & (lengths < 8))
@@ -455,9 +520,12 @@ def _segment_sums(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
         for x in range(1, width):
             acc += pad[:, x]
         out[short] = acc
-    for q in np.flatnonzero(lengths >= 8).tolist():
-        s = int(starts[q])
-        out[q] = np.add.reduce(values[s:s + int(lengths[q])])
+    long = np.flatnonzero(lengths >= 8)
+    if len(long):
+        ls = lengths[long]
+        for length in np.unique(ls).tolist():
+            sel = long[ls == length]
+            out[sel] = np.add.reduce(values[starts[sel][:, None] + np.arange(length)], axis=1)
     return out
 
 
@@ -476,26 +544,21 @@ def _kendall_numerators(J: np.ndarray, cand: np.ndarray, counts: np.ndarray, sta
 
     None for pairs with fewer than two matches or more than KENDALL_BLOCK (kendall_tau itself, with its
     subsample above 2,000, does those). The matches' source positions rise, so only the targets' signs count.
+    Pairs with as many matches are counted together: a (pairs x k) array of their targets, its upper pairs.
     """
     out: list = [None] * len(counts)
-    small = (counts >= 2) & (counts <= KENDALL_BLOCK)
-    if not small.any():
+    small = np.flatnonzero((counts >= 2) & (counts <= KENDALL_BLOCK))
+    if not len(small):
         return out
-    width = int(counts[small].max())
-    idx = np.flatnonzero(small)
-    pos = np.arange(len(J)) - starts[cand]
-    sel = small[cand]
-    slot = np.full(len(counts), -1, dtype=np.int64)
-    slot[idx] = np.arange(len(idx))
-    padded = np.zeros((len(idx), width), dtype=np.int64)
-    padded[slot[cand[sel]], pos[sel]] = J[sel]
-    upper = np.triu(np.ones((width, width), dtype=bool), 1)
-    valid = np.arange(width)[None, :] < counts[idx][:, None]  # b within the pair's matches (then a < b is too)
-    step = max(1, KENDALL_CELLS // (width * width))  # pairs per (pairs x width x width) array: bounded memory
-    for lo in range(0, len(idx), step):
-        block = padded[lo:lo + step]
-        signs = np.sign(block[:, None, :] - block[:, :, None])  # [p, a, b] = sign(J_b - J_a)
-        sums = (signs * (upper[None, :, :] & valid[lo:lo + step, None, :])).sum(axis=(1, 2))
-        for p, c in enumerate(idx[lo:lo + step].tolist()):
-            out[c] = int(sums[p])
+    ks = counts[small]
+    for k in np.unique(ks).tolist():
+        idx = small[ks == k]
+        targets = J[starts[idx][:, None] + np.arange(k)]  # (pairs, k)
+        a, b = np.triu_indices(k, 1)
+        step = max(1, KENDALL_CELLS // len(a))  # pairs per (pairs x k(k-1)/2) array: bounded memory
+        for lo in range(0, len(idx), step):
+            rows = targets[lo:lo + step]
+            sums = np.sign(rows[:, b] - rows[:, a]).sum(axis=1)
+            for c, v in zip(idx[lo:lo + step].tolist(), sums.tolist()):
+                out[c] = v
     return out

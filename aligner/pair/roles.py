@@ -14,6 +14,7 @@ See docs/pairing.md for the scores measured on the bundled corpus.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -212,7 +213,11 @@ def _phrase_in(text: str, phrase: str) -> bool:
     r"""Whole-phrase, case-insensitive containment (tolerant of whitespace and of 'pag -iwas' hyphen spacing):
     the phrase, neither preceded nor followed by a word character (as `(?<!\w)phrase(?!\w)`, without
     compiling a pattern per vocabulary name)."""
-    needle, hay = _norm_phrase(phrase), _norm_phrase(text)
+    return _normalised_phrase_in(_norm_phrase(text), _norm_phrase(phrase))
+
+
+def _normalised_phrase_in(hay: str, needle: str) -> bool:
+    """`_phrase_in` of a text and a phrase already through `_norm_phrase`."""
     start = hay.find(needle)
     while start >= 0:
         end = start + len(needle)
@@ -279,33 +284,51 @@ class _Names:
         self.names = list(vocab.roles)
         self.index = {n: k for k, n in enumerate(self.names)}
         self.forms, self.owners, self.form_langs = vocab.forms(languages)
-        owner_idx = np.array([self.index[o] for o in self.owners], dtype=np.int64)
+        self.owner_idx = owner_idx = np.array([self.index[o] for o in self.owners], dtype=np.int64)
         self.vectors = form_vectors(self.forms, encoder)  # the shipped vectors when the encoder matches
         # the names grouped by role, for one maximum per role (np.maximum.reduceat over the groups)
         self.order = np.argsort(owner_idx, kind="stable")
-        grouped = owner_idx[self.order]
-        self.starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
-        self.present = grouped[self.starts] if len(grouped) else grouped
-        self._usable: dict[Any, Any] = {}
+        self._columns: dict[Any, Any] = {}
+        # each distinct phrase the names make (`_norm_phrase`) and the roles that write it, for `lexical`
+        self.phrases: dict[str, set[str]] = {}
+        for form, owner in zip(self.forms, self.owners):
+            self.phrases.setdefault(_norm_phrase(form), set()).add(owner)
 
     def per_role(self, vectors, lang: str | None):
         """(texts, roles): each text's best similarity to any English or `lang` name of each role."""
         import numpy as np
 
-        usable = self._usable.get(lang)
-        if usable is None:
-            usable = np.array([lang is None or "en" in fl or lang in fl for fl in self.form_langs], dtype=bool)
-            self._usable[lang] = usable
+        columns = self._columns.get(lang)
+        if columns is None:
+            columns = self._columns[lang] = self._usable_columns(lang)
+        order, starts, present = columns
         out = np.full((len(vectors), len(self.names)), -np.inf, dtype=np.float64)
-        if not len(self.order) or not len(vectors):
+        if not len(order) or not len(vectors):
             return out
-        sims = np.where(usable[None, :], vectors @ self.vectors.T, -np.inf)
-        out[:, self.present] = np.maximum.reduceat(sims[:, self.order], self.starts, axis=1)
+        # a role's maximum over its usable names only (the others would count as -inf)
+        out[:, present] = np.maximum.reduceat((vectors @ self.vectors.T)[:, order], starts, axis=1)
         return out
 
+    def _usable_columns(self, lang: str | None):
+        """The names a text in `lang` is compared with (English ones and `lang`'s), grouped by role:
+        (their columns, where each role's group starts, the roles that have one)."""
+        import numpy as np
+
+        usable = np.array([lang is None or "en" in fl or lang in fl for fl in self.form_langs], dtype=bool)
+        order = self.order[usable[self.order]]  # still grouped by role, in the same order
+        owner = self.owner_idx[order]
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(order) else order
+        return order, starts, owner[starts] if len(order) else order
+
     def lexical(self, title: str) -> list[str]:
-        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`)."""
-        return sorted({self.owners[k] for k, form in enumerate(self.forms) if _phrase_in(title, form)})
+        """The roles with a name written in `title` as a whole phrase (as `_phrase_in`): the title normalised
+        once, and a plain substring test first (most names are nowhere in it), for every name of every role."""
+        hay = _norm_phrase(title)
+        found: set[str] = set()
+        for needle, owners in self.phrases.items():
+            if needle in hay and not owners <= found and _normalised_phrase_in(hay, needle):
+                found |= owners
+        return sorted(found)
 
 
 def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: PairConfig | None = None,
@@ -358,14 +381,15 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
             if details is not None:
                 details[doc.doc] = RoleDecision(doc.role, 1.0, "manifest", best=doc.role)
             continue
-        texts = [s.text for s in doc.sentences if s.text.strip()]
-        title = (doc.title or "").strip() or (texts[0] if texts else "")
+        title = (doc.title or "").strip() or next((s.text for s in doc.sentences if s.text.strip()), "")
         if not title:
             doc.role, doc.role_score = None, None
             if details is not None:
                 details[doc.doc] = RoleDecision(None, None, "none")
             continue
-        body = [k for k, s in enumerate(doc.sentences) if s.text.strip() and s.text != title][:MAX_BODY_SENTENCES]
+        # the body's first MAX_BODY_SENTENCES sentences (a long article's others are not read)
+        body = list(itertools.islice((k for k, s in enumerate(doc.sentences) if s.text.strip() and s.text != title),
+                                     MAX_BODY_SENTENCES))
         todo.append((doc, title, body))
     if not todo:
         return
