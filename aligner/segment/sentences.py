@@ -31,6 +31,7 @@ from importlib import resources
 
 TERMINAL_RE = re.compile(r"[.!?…]+|[。！？]+")
 CLOSERS = frozenset("\"'”’»)]}›」』“‘")  # “ ‘ close quotes in cs/de („…“)
+_CLOSER_CHARS = "".join(sorted(CLOSERS))
 OPENERS = frozenset("\"'“‘„«([{¿¡‹「『")
 MIN_GLUED_LEFT = 4
 
@@ -92,8 +93,7 @@ def _is_terminal_boundary(text: str, a: int, b: int, d: int, glued: bool, lo: in
     nxt = text[d]
     if nxt.islower():
         return False
-    run = text[a:b]
-    strong = any(ch in run for ch in "?!？！。") or "…" in run or ".." in run
+    strong = text[a:b].rstrip(_CLOSER_CHARS) != "."  # "?", "!", "…", "..", "。": any run but a single period
     tok = _token_start(text, a, lo)
     word = text[tok:a]
     while word and word[0] in OPENERS:
