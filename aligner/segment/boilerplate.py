@@ -92,7 +92,7 @@ def ui_phrase_cover(text: str) -> list[tuple[str, str]] | None:
     Dynamic programming over word tokens; at least one phrase must be of a non-weak category. A cookie or
     consent banner (`consent_banner`) is recognised in any language without listing its phrases.
     """
-    if consent_banner(text):
+    if "ookie" in text and consent_banner(text):  # the test consent_banner starts with, without the call
         return [("cookies_legal", "any")]
     if text.count(" ") > MAX_UI_TOKENS:
         return None
