@@ -112,6 +112,13 @@ def preload_models(languages: Sequence[str], *, short: bool = True) -> None:
 
 
 def _norm_languages(languages: Iterable[str] | None) -> tuple[str, ...]:
+    if isinstance(languages, tuple):  # the per-sentence callers pass one tuple again and again
+        return _norm_tuple(languages)
+    return tuple(sorted(set(languages or DEFAULT_LANGUAGES)))
+
+
+@lru_cache(maxsize=64)
+def _norm_tuple(languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(set(languages or DEFAULT_LANGUAGES)))
 
 
@@ -224,16 +231,14 @@ def has_function_words(lang: str) -> bool:
 
 
 def function_word_vote(text: str, languages: Iterable[str] | None = None) -> tuple[dict[str, int], int]:
-    """(hits per language, number of word tokens) of the distinctive function words in `text`."""
-    from collections import Counter
+    """(hits per language, number of word tokens) of the distinctive function words in `text`.
 
+    Called once per sentence: the words are looked up as they come (no Counter of a dozen words first)."""
     table = distinctive_words(_norm_languages(languages))
     words = _WORD.findall(text.lower())
     hits: dict[str, int] = {}
-    for word, count in Counter(words).items():
-        lang = table.get(word)
-        if lang:
-            hits[lang] = hits.get(lang, 0) + count
+    for lang in filter(None, map(table.get, words)):
+        hits[lang] = hits.get(lang, 0) + 1
     return hits, len(words)
 
 

@@ -381,14 +381,15 @@ def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
 def _scan_unit(state: State, k: int) -> dict[str, int]:
     from aligner.engine.work import write_pickle
     from aligner.load import load_files
-    from aligner.segment import scan_documents
+    from aligner.segment import scan_shard
 
     root = Path(state.plan.root)
     files = [Path(rel) for rel in state.plan.shard_files(k)]
     docs = load_files(root, files, state.plan.ids, state.plan.manifest, config=state.config)
-    table = scan_documents(docs, config=state.config)
+    table, views = scan_shard(docs, config=state.config)
     out = state.folder("scan")
     write_pickle(out / f"{k:06d}.lines", table)
+    write_pickle(out / f"{k:06d}.views", views)  # the segment unit reads the views and lines back
     write_pickle(out / f"{k:06d}.docs", docs)  # last: marks the unit done
     return {"unit": k, "items": len(docs)}
 
@@ -401,8 +402,9 @@ def _segment_unit(state: State, k: int) -> dict[str, int]:
     from aligner.segment import finish_segmentation
 
     docs = read_pickle(state.folder("scan") / f"{k:06d}.docs")
+    views = state.folder("scan") / f"{k:06d}.views"
     repeated = state.memo("repeated", lambda: read_pickle(state.folder("segment") / "repeated.pkl"))
-    finish_segmentation(docs, repeated, config=state.config,
+    finish_segmentation(docs, repeated, config=state.config, views=read_pickle(views) if views.is_file() else None,
                         on_sentences=state.prefetch_sentences if state.prefetch else None)
     out = state.folder("segment")
     by_lang: dict[Any, list[Document]] = {}

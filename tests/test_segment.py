@@ -463,3 +463,56 @@ def test_coverage_invariant_on_random_html(source):
     """Random tag soup: the HTML invariant holds (text in sentences, markup in removed)."""
     doc = segment_texts({"x": source}, from_mapping({"segment": {"sentence_lang": "off"}}), fmt="html")["x"]
     assert coverage_problems(doc) == []
+
+
+# -- the scan pass's views handed to the second pass -------------------------------------------------
+
+def _segmented(docs) -> list:
+    return [(d.doc, d.status, d.lang, d.lang_confidence, d.title, d.warnings, d.removed,
+             [(s.raw_start, s.raw_end, s.paragraph, s.text, s.kind, s.lang, s.lang_confidence) for s in d.sentences])
+            for d in docs]
+
+
+def test_views_handed_over_give_the_same_segmentation(corpus_dir, tmp_path):
+    """finish_segmentation with the scan pass's views (pickled, as between two pipeline units) segments exactly as
+    when it builds the views and lines again: the seeds, an HTML page, a Markdown file (a reader's pieces), a
+    document in error."""
+    import pickle
+
+    from aligner.load import load_documents
+    from aligner.segment import finish_segmentation, repeated_lines, scan_documents, scan_shard
+
+    md = tmp_path / "notes.md"
+    md.write_text("# Il gestore\n\nUn gestore del **servizio** clienti guida la squadra. Risponde ai clienti.\n\n"
+                  "- Telefono\n- Posta\n", encoding="utf-8")
+
+    def corpus():
+        docs = load_corpus(corpus_dir, config=Config())
+        docs += load_documents(md, "notes", config=Config())
+        assert docs[-1].pieces and docs[-1].format == "markdown"
+        docs.append(Document(doc="page", path="page.html", raw=HTML, format="html"))
+        docs.append(Document(doc="bad", path="bad.txt", raw="", status="error", problem="unreadable"))
+        return docs
+
+    cfg = Config()
+    again = corpus()
+    finish_segmentation(again, repeated_lines([scan_documents(again, config=cfg)]), config=cfg)
+    handed = corpus()
+    table, views = scan_shard(handed, config=cfg)
+    assert views.states[-1] is None and all(s is not None for s in views.states[:-1])
+    finish_segmentation(handed, repeated_lines([table]), config=cfg, views=pickle.loads(pickle.dumps(views)))
+    assert _segmented(handed) == _segmented(again)
+    assert any(d.removed for d in handed) and all(not coverage_problems(d) for d in handed if d.ok)
+
+
+def test_views_of_other_documents_are_not_used():
+    """Views that do not match the documents (another shard's count) are ignored: the views are built again."""
+    from aligner.segment import finish_segmentation, repeated_lines, scan_shard
+
+    cfg = Config()
+    docs = [Document(doc="a", path="a.txt", raw="Ang mga kinatawan ng serbisyo ay tumutulong sa mga customer.", format="text")]
+    other = [Document(doc=k, path=f"{k}.txt", raw="Das ist ein Satz.", format="text") for k in "xy"]
+    table, _ = scan_shard(docs, config=cfg)
+    _, views = scan_shard(other, config=cfg)
+    finish_segmentation(docs, repeated_lines([table]), config=cfg, views=views)
+    assert [s.text for s in docs[0].sentences] == ["Ang mga kinatawan ng serbisyo ay tumutulong sa mga customer."]

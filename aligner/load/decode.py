@@ -64,6 +64,11 @@ class UndecodableError(ValueError):
     """The bytes are not text (binary, empty...): the message says why, for a person."""
 
 
+# Every byte but the control bytes a text file does not hold (tab, line feed, form feed, carriage return and
+# escape are fine): deleting them leaves the control bytes to count, without a Python loop over the bytes.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13, 27)))
+
+
 def _binary_kind(data: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if data.startswith(magic):
@@ -71,7 +76,7 @@ def _binary_kind(data: bytes) -> str | None:
     sample = data[:65536]
     if b"\x00" in sample:
         return "binary data (NUL bytes)"
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample.translate(None, _NOT_CONTROL))  # what is left once every other byte is deleted
     if sample and controls / len(sample) > 0.05:
         return f"binary data ({controls} control bytes in the first {len(sample)})"
     return None

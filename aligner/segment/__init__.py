@@ -366,12 +366,12 @@ def _sentence_languages(works: list[_DocWork], config: Config) -> None:
     todo: dict[tuple[str, ...], list] = {}  # one batched lingua call per language set
     for w in works:
         doc = w.doc
-        langs = languages if doc.lang in languages or doc.lang is None else [*languages, doc.lang]
+        langs = tuple(languages if doc.lang in languages or doc.lang is None else [*languages, doc.lang])
         for s in doc.sentences:
             if mode == "off" or (mode == "auto" and doc.lang and langid.confirms(s.text, doc.lang, langs)):
                 s.lang, s.lang_confidence = doc.lang, doc.lang_confidence
             else:
-                todo.setdefault(tuple(langs), []).append(s)
+                todo.setdefault(langs, []).append(s)
     for langs, sentences in todo.items():
         for s, (code, conf) in zip(sentences, langid.detect_languages([s.text for s in sentences], list(langs))):
             s.lang, s.lang_confidence = code, conf
@@ -383,8 +383,8 @@ def segment_corpus(documents: list[Document], *, config: Config) -> None:
     Needs the whole corpus: lines repeated across documents in different languages are chrome.
     The three steps below are what a sharded run calls shard by shard (aligner.pipeline).
     """
-    table = scan_documents(documents, config=config)
-    finish_segmentation(documents, repeated_lines([table]), config=config)
+    table, views = scan_shard(documents, config=config)
+    finish_segmentation(documents, repeated_lines([table]), config=config, views=views)
 
 
 @dataclass
@@ -409,14 +409,20 @@ class LineTable:
         self.documents += other.documents
 
 
-def _works(documents: list[Document], *, reset: bool) -> list[_DocWork]:
+def _works(documents: list[Document], *, reset: bool, views: "ScannedViews | None" = None) -> list[_DocWork]:
+    if views is not None and len(views.states) != len(documents):
+        views = None  # not these documents' views: compute them again
     works = []
-    for doc in documents:
+    for k, doc in enumerate(documents):
         if not doc.ok:
             continue
         if reset:
             doc.sentences, doc.removed = [], []
             doc.warnings = [x for x in doc.warnings if not x.startswith(("language:", "segment:"))]
+        state = views.states[k] if views is not None else None
+        if state is not None:
+            works.append(_restore(doc, state))
+            continue
         try:
             work = _view(doc)
             _lines(work)
@@ -427,12 +433,53 @@ def _works(documents: list[Document], *, reset: bool) -> list[_DocWork]:
     return works
 
 
+@dataclass
+class ScannedViews:
+    """Each document's text view and classified lines as the scan pass left them, for the second pass.
+
+    Building the view (HTML parsing for a web page) and classifying every line cost more than reading
+    them back, so the scan pass hands them over instead of the second pass computing them again.
+    `states[k]` belongs to document k of the shard (None: nothing scanned); lines are kept as tuples
+    (start, end, block, words, reason) and the view only when it is not the document's raw text.
+    """
+
+    states: list[tuple | None] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, documents: list[Document], works: list[_DocWork]) -> "ScannedViews":
+        by_doc = {id(w.doc): w for w in works}
+        states: list[tuple | None] = []
+        for doc in documents:
+            w = by_doc.get(id(doc))
+            if w is None or not doc.ok:
+                states.append(None)
+                continue
+            rows = [(ln.start, ln.end, ln.block, ln.words, ln.reason) for ln in w.lines]
+            view = None if w.view is doc.raw else w.view
+            states.append((view, w.html, w.regions, w.html_lang, w.keep_all, rows))
+        return cls(states)
+
+
+def _restore(doc: Document, state: tuple) -> _DocWork:
+    view, html, regions, html_lang, keep_all, rows = state
+    text = doc.raw if view is None else view
+    lines = [_Line(s, e, block, text[s:e] if e - s <= MAX_CHROME_LINE else "", words, reason)
+             for s, e, block, words, reason in rows]
+    return _DocWork(doc, text, html, list(regions), lines, html_lang, keep_all)
+
+
 def scan_documents(documents: list[Document], *, config: Config) -> LineTable:
     """First pass, per document: text view, lines, document language; returns the short lines seen."""
+    return scan_shard(documents, config=config)[0]
+
+
+def scan_shard(documents: list[Document], *, config: Config) -> tuple[LineTable, ScannedViews]:
+    """`scan_documents`, plus the documents' views and lines for `finish_segmentation(views=...)`."""
     from aligner.segment.boilerplate import line_key
 
     languages, min_conf = list(config.segment.languages), config.segment.min_lang_confidence
     works = _isolated(_works(documents, reset=True), lambda ws: _document_languages(ws, languages, min_conf))
+    views = ScannedViews.of(documents, works)
     table = LineTable(documents=len(works))
     for w in works:
         keys = {line_key(ln.text) for ln in w.lines
@@ -442,7 +489,7 @@ def scan_documents(documents: list[Document], *, config: Config) -> LineTable:
             if w.doc.lang:
                 entry[0].add(w.doc.lang)
             entry[1] += 1
-    return table
+    return table, views
 
 
 def repeated_lines(tables) -> set[str]:
@@ -456,15 +503,16 @@ def repeated_lines(tables) -> set[str]:
 
 
 def finish_segmentation(documents: list[Document], repeated: set[str], *, config: Config,
-                        on_sentences=None) -> None:
+                        on_sentences=None, views: ScannedViews | None = None) -> None:
     """Second pass, per document (after `scan_documents` and `repeated_lines`): chrome, sentences, their languages.
 
+    `views`: what `scan_shard` returned for these documents (else the views and lines are computed again).
     `on_sentences(documents)`, when given, is called once the sentences are cut, before their languages are
     identified (the pipeline starts encoding them there)."""
     from aligner.segment.boilerplate import line_key
 
     languages, min_conf = list(config.segment.languages), config.segment.min_lang_confidence
-    works = _works(documents, reset=False)
+    works = _works(documents, reset=False, views=views)
     again = []
     for w in works:
         hit = False

@@ -30,7 +30,11 @@ from functools import lru_cache
 from importlib import resources
 
 TERMINAL_RE = re.compile(r"[.!?…]+|[。！？]+")
+# The same marks as one class: the engine finds a one-class pattern by its first character, which it cannot do
+# for the two-branch TERMINAL_RE; a run longer than one mark is then cut into TERMINAL_RE's own matches.
+_TERMINAL_ANY = re.compile(r"[.!?…。！？]+")
 CLOSERS = frozenset("\"'”’»)]}›」』“‘")  # “ ‘ close quotes in cs/de („…“)
+_CLOSER_CHARS = "".join(sorted(CLOSERS))
 OPENERS = frozenset("\"'“‘„«([{¿¡‹「『")
 MIN_GLUED_LEFT = 4
 
@@ -92,8 +96,7 @@ def _is_terminal_boundary(text: str, a: int, b: int, d: int, glued: bool, lo: in
     nxt = text[d]
     if nxt.islower():
         return False
-    run = text[a:b]
-    strong = any(ch in run for ch in "?!？！。") or "…" in run or ".." in run
+    strong = text[a:b].rstrip(_CLOSER_CHARS) != "."  # "?", "!", "…", "..", "。": any run but a single period
     tok = _token_start(text, a, lo)
     word = text[tok:a]
     while word and word[0] in OPENERS:
@@ -182,26 +185,27 @@ def boundaries(text: str, lang: str | None = None, start: int = 0, end: int | No
     """Positions in [start, end) where a new sentence begins (sorted, without start)."""
     hi = len(text) if end is None else end
     cuts: list[int] = []
-    for m in TERMINAL_RE.finditer(text, start, hi):
-        a, b = m.span()
-        while b < hi and text[b] in CLOSERS:
-            b += 1
-        if b >= hi:
-            continue
-        c = b
-        glued = not text[c].isspace()
-        if not glued:
-            while c < hi and text[c].isspace():
-                c += 1
-            if c >= hi:
+    for run in _TERMINAL_ANY.finditer(text, start, hi):
+        for m in (run,) if run.end() - run.start() == 1 else TERMINAL_RE.finditer(text, run.start(), run.end()):
+            a, b = m.span()
+            while b < hi and text[b] in CLOSERS:
+                b += 1
+            if b >= hi:
                 continue
-        d = c
-        while d < hi and text[d] in OPENERS:
-            d += 1
-        if d >= hi or a == start:
-            continue
-        if _is_terminal_boundary(text, a, b, d, glued, start, hi, lang):
-            cuts.append(b)
+            c = b
+            glued = not text[c].isspace()
+            if not glued:
+                while c < hi and text[c].isspace():
+                    c += 1
+                if c >= hi:
+                    continue
+            d = c
+            while d < hi and text[d] in OPENERS:
+                d += 1
+            if d >= hi or a == start:
+                continue
+            if _is_terminal_boundary(text, a, b, d, glued, start, hi, lang):
+                cuts.append(b)
     for m in GLUED_CASE_RE.finditer(text, start, hi):
         p = m.end()
         if p > start and _glued_case_boundary(text, p, start, hi):
