@@ -15,6 +15,7 @@ Content-Security-Policy forbids any network access from the page.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections import defaultdict
@@ -32,7 +33,9 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+@functools.lru_cache(maxsize=None)
 def _asset(name: str) -> str:
+    """A packaged asset's text, read once per process (every page of a paged report inlines it)."""
     return resources.files("aligner.output").joinpath("assets", name).read_text(encoding="utf-8")
 
 
@@ -76,6 +79,8 @@ class _Flags:
         pool = list(self.doc_level.get(doc, ()))
         if sentence is not None:
             pool += self.by_doc_sentence.get((doc, sentence), ())
+        if not pool:  # most sentences
+            return []
         out = []
         for i in pool:
             f = self.flags[i]
@@ -103,6 +108,8 @@ def highlight(text: str, offset: int, ids: Iterable[int], flags: list[dict[str, 
     flags covering it in data-f, so filtering can re-colour it. A zero-width flag
     becomes a small caret marker at its position.
     """
+    if not ids:  # most sentences: no flag, nothing to split
+        return esc(text)
     n = len(text)
     spans = []
     for i in ids:
