@@ -27,6 +27,9 @@ _TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
 _TEXT_RE = re.compile("[&<>\r]")
 _ATTR_RE = re.compile('[&<>"\r\n\t]')
+# what xml_safe replaces or the escapes change, in one pattern: text without any goes as is
+_TEXT_ANY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>\r]")
+_ATTR_ANY = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>"\r\n\t]')
 
 
 def xml_safe(text: Any) -> str:
@@ -35,11 +38,17 @@ def xml_safe(text: Any) -> str:
 
 
 def xml_text(value: Any) -> str:
-    return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+    text = "" if value is None else str(value)
+    if _TEXT_ANY.search(text) is None:  # most text: nothing to replace or escape
+        return text
+    return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group()], xml_safe(text))
 
 
 def xml_attr(value: Any) -> str:
-    return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+    text = "" if value is None else str(value)
+    if _ATTR_ANY.search(text) is None:
+        return text
+    return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group()], xml_safe(text))
 
 
 def _prop(kind: str, value: Any, indent: str) -> str:
