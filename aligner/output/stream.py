@@ -98,23 +98,22 @@ def pair_record(p: Any, run_id: str) -> dict[str, Any]:
 
 def _write_records(result: Any, bead_flags: list[dict[str, Any]], paragraphs: dict[str, list[int]],
                    signature: dict[str, Any], run_id: str, staged, counts: SummaryCounts) -> None:
-    """aligned.jsonl, aligned.tmx, aligned.tsv, passages.jsonl and aligned.xlsx in one pass over the records
-    (reading them is most of the cost), then aligned.xlf per language pair from a temporary spill of the
-    kept beads; the same bytes as one pass per file.
+    """aligned.jsonl, aligned.tmx, aligned.tsv, passages.jsonl, aligned.xlsx and aligned.xlf per language pair
+    in one pass over the records (the XLIFF units and the sheet's rows wait in temporary files); the same
+    bytes as one pass per file.
 
     The TMX header names the kept beads' one source language, which is known only at the end: the units
     wait in a temporary file and follow the header. The language pairs of the XLIFF files come in the order
     their first kept bead meets them (a reversed pair joins the first, swapped).
     """
     import itertools
-    import pickle
     import shutil
     import tempfile
 
     from aligner.output.passages import passages
     from aligner.output.tmx import tmx_end, tmx_srclang, tmx_start, tmx_unit
     from aligner.output.tsv import COLUMNS as TSV_COLUMNS, tsv_row
-    from aligner.output.xliff import swap, write_xliff
+    from aligner.output.xliff import XliffUnits, flags_by_bead, swap, write_xliff
 
     try:
         from aligner.output.xlsx import XlsxRows
@@ -133,7 +132,8 @@ def _write_records(result: Any, bead_flags: list[dict[str, Any]], paragraphs: di
 
     orient: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {}
     order: list[tuple[str, str]] = []
-    spills: dict[tuple[str, str], Any] = {}
+    xliffs: dict[tuple[str, str], XliffUnits] = {}
+    by_bead = flags_by_bead(bead_flags)
     src_langs: set[Any] = set()
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as tmx_units, \
@@ -167,33 +167,28 @@ def _write_records(result: Any, bead_flags: list[dict[str, Any]], paragraphs: di
                     else:
                         orient[pair] = (pair, False)
                         order.append(pair)
-                        spills[pair] = tempfile.TemporaryFile()
+                        xliffs[pair] = XliffUnits(by_bead=by_bead)
                 key, swapped = orient[pair]
-                pickle.dump(swap(r) if swapped else r, spills[key], protocol=pickle.HIGHEST_PROTOCOL)
+                xliffs[key].add(swap(r) if swapped else r)
             with staged("aligned.tmx") as fh:
                 tmx_start(fh, tmx_srclang(src_langs), signature=signature)
                 tmx_units.seek(0)
                 shutil.copyfileobj(tmx_units, fh, 1 << 20)
                 tmx_end(fh)
 
-        def spilled(f):
-            f.seek(0)
-            while True:
-                try:
-                    yield pickle.load(f)
-                except EOFError:
-                    return
-
         for k, pair in enumerate(order or [("und", "und")]):
             name = "aligned.xlf" if k == 0 else f"aligned.{pair[0]}-{pair[1]}.xlf"
             with staged(name) as fh:
-                write_xliff(fh, spilled(spills[pair]) if order else [], flags=bead_flags, signature=signature)
+                if order:
+                    xliffs[pair].finish(fh, signature=signature)
+                else:
+                    write_xliff(fh, [], flags=bead_flags, signature=signature)
         if sheet is not None:
             with staged("aligned.xlsx", "wb") as fh:
                 sheet.finish(fh, signature=signature)
     finally:
-        for f in spills.values():
-            f.close()
+        for units in xliffs.values():
+            units.__exit__()
         if sheet is not None:
             sheet.__exit__()
 
