@@ -73,7 +73,7 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
 
     src, tgt = ap.src, ap.tgt
     bid = bead_id(src, tgt, b)
-    concerned = bead_flags(ap, b, flags_by_doc)
+    concerned = bead_flags(ap, b, flags_by_doc, bid)
     codes: list[str] = []
     for f in concerned:
         if f.code not in codes:

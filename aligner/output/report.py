@@ -15,6 +15,7 @@ Content-Security-Policy forbids any network access from the page.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import json
@@ -48,7 +49,7 @@ def _script_json(data: Any) -> str:
 def confidence_class(score: Any) -> str:
     if not isinstance(score, (int, float)) or score != score:
         return "c0"
-    return f"c{sum(score >= edge for edge in _CONF_EDGES)}"
+    return f"c{bisect.bisect_right(_CONF_EDGES, score)}"  # the number of edges at or below the score
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -172,9 +173,10 @@ def _side(doc: Any, sents: list[int], spans: list[list[int]], index: _Flags, lan
         return f'<div class="side" lang="{esc(lang)}" dir="auto"><span class="empty">(nothing on this side)</span></div>'
     parts = []
     raw = doc.raw if doc is not None else ""
+    flagged = doc is not None and doc.doc in index.by_doc  # a document without flags: no span to look up
     for k, (start, end) in enumerate(spans):
         sent_i = sents[k] if k < len(sents) else None
-        ids = index.overlapping(doc.doc, sent_i, start, end) if doc is not None else []
+        ids = index.overlapping(doc.doc, sent_i, start, end) if flagged else []
         found.update(ids)
         label = f'<span class="idx">{esc(sent_i)}</span>' if sent_i is not None else ""
         parts.append(f'<p class="sent">{label}{highlight(raw[start:end], start, ids, index.flags)}</p>')
