@@ -19,6 +19,7 @@ import bisect
 import functools
 import html
 import json
+import re
 from collections import defaultdict
 from importlib import resources
 from typing import IO, Any, Iterable
@@ -28,10 +29,12 @@ from aligner.model import CATEGORIES, SEVERITIES, severity_rank
 _CONF_EDGES = (0.3, 0.5, 0.7, 0.85)  # score bucket edges -> classes c0..c4
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape(quote=True) changes
 
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    text = "" if value is None else str(value)
+    return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text  # most text has none
 
 
 @functools.lru_cache(maxsize=None)
