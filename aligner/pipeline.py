@@ -1053,6 +1053,10 @@ class LazyRunResult(RunResult):
     def n_parallel(self) -> int:
         return len(self._state.parallel())
 
+    def parallel_doc_ids(self) -> set[str]:
+        """The documents of the parallel pairs (those the aligned.jsonl records name)."""
+        return {d for _, p in self._state.parallel() for d in (p.src_doc, p.tgt_doc)}
+
     # the lists of a RunResult, loaded on first use
     def _load(self) -> None:
         if self._loaded:

@@ -185,3 +185,14 @@ def test_output_path_that_is_a_file_is_an_input_error(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError):
         write_outputs(sample_result(), tmp_path / "f")
+
+
+def test_streamed_pair_record_is_the_stamped_to_dict():
+    from aligner.model import DocPair
+    from aligner.output.records import stamp
+    from aligner.output.stream import pair_record
+
+    p = DocPair("a", "b", "en", "fr", "parallel", 0.5,
+                {"sentences": [3, 4], "nested": {"x": (1, 2)}, "error": None, "share": 0.25})
+    assert pair_record(p, "run1") == stamp(p.to_dict(), "run1")
+    assert json_line(pair_record(p, "run1")) == json_line(stamp(p.to_dict(), "run1"))

@@ -283,3 +283,16 @@ def test_xlsx_text_is_never_a_formula_or_an_error_value():
     assert (ws["C2"].value, ws["C2"].data_type) == ("#N/A", "s")
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:L2"
     assert ws["B2"].alignment.wrap_text and ws["D2"].number_format == "0.000" and ws["A1"].font.b
+
+
+def test_xliff_groups_a_document_pair_that_comes_back_into_its_first_file():
+    recs = [{"id": f"b{k}", "src_doc": sd, "tgt_doc": "t", "src_lang": "en", "tgt_lang": "fr", "src": f"s{k}",
+             "tgt": f"t{k}", "score": 0.9, "type": "1-1", "flags": [], "keep": True}
+            for k, sd in enumerate(["a", "a", "b", "a", "b"])]
+    buf = io.StringIO()
+    assert write_xliff(buf, recs) == 5
+    units = check_xliff21(buf.getvalue().encode("utf-8"))
+    # one <file> per document pair, in the order the pairs first come; units numbered in the written order
+    assert [u.get("name") for u in units] == ["b0", "b1", "b3", "b2", "b4"]
+    assert [u.get("id") for u in units] == ["u1", "u2", "u3", "u4", "u5"]
+    assert buf.getvalue().count("<file ") == 2

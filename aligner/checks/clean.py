@@ -157,10 +157,11 @@ def _flags_of_bead(flags_by_doc, doc, idx, bid):
     return out
 
 
-def bead_flags(ap, b, flags_by_doc) -> list:
-    """The flags concerning a bead: its own (bead id) and those whose span meets its sentences, each once."""
+def bead_flags(ap, b, flags_by_doc, bid: str | None = None) -> list:
+    """The flags concerning a bead: its own (bead id: `bid` when the caller has it) and those whose span meets
+    its sentences, each once."""
     src, tgt = ap.src, ap.tgt
-    bid = bead_id(src, tgt, b)
+    bid = bead_id(src, tgt, b) if bid is None else bid
     concerned = _flags_of_bead(flags_by_doc, src, b.src, bid) + [
         f for f in _flags_of_bead(flags_by_doc, tgt, b.tgt, bid) if f.bead is None or f.doc == tgt.doc]
     seen, out = set(), []

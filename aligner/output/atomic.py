@@ -108,12 +108,18 @@ def finite(obj: Any) -> Any:
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
+# json.dumps builds an encoder per call when given options: one line of JSONL is one call
+_STRICT = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def json_dumps(obj: Any, **kwargs: Any) -> str:
     """Strict JSON (UTF-8 text as is apart from line-break characters, no NaN); non-finite numbers become null."""
+    dumps = _STRICT.encode if not kwargs else \
+        lambda o: json.dumps(o, ensure_ascii=False, allow_nan=False, **kwargs)
     try:
-        text = json.dumps(obj, ensure_ascii=False, allow_nan=False, **kwargs)
+        text = dumps(obj)
     except ValueError:
-        text = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, **kwargs)
+        text = dumps(finite(obj))
     if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare; a translate of every line is slow
         return text.translate(_LINE_BREAKS)
     return text

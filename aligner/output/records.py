@@ -29,9 +29,8 @@ def signature_id(signature: dict[str, Any]) -> str:
 def stamp(record: dict[str, Any], run_id: str) -> dict[str, Any]:
     """`record` with `schema` and `run` first (a record's own values of those keys are replaced)."""
     out: dict[str, Any] = {"schema": SCHEMA, "run": run_id}
-    for key, value in record.items():
-        if key not in out:
-            out[key] = value
+    out.update(record)  # a key already there keeps its place (first), its value is set again below
+    out["schema"], out["run"] = SCHEMA, run_id
     return out
 
 
@@ -74,7 +73,7 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
 
     src, tgt = ap.src, ap.tgt
     bid = bead_id(src, tgt, b)
-    concerned = bead_flags(ap, b, flags_by_doc)
+    concerned = bead_flags(ap, b, flags_by_doc, bid)
     codes: list[str] = []
     for f in concerned:
         if f.code not in codes:

@@ -15,8 +15,11 @@ Content-Security-Policy forbids any network access from the page.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import json
+import re
 from collections import defaultdict
 from importlib import resources
 from typing import IO, Any, Iterable
@@ -26,13 +29,17 @@ from aligner.model import CATEGORIES, SEVERITIES, severity_rank
 _CONF_EDGES = (0.3, 0.5, 0.7, 0.85)  # score bucket edges -> classes c0..c4
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape(quote=True) changes
 
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    text = "" if value is None else str(value)
+    return html.escape(text, quote=True) if _HTML_SPECIAL.search(text) else text  # most text has none
 
 
+@functools.lru_cache(maxsize=None)
 def _asset(name: str) -> str:
+    """A packaged asset's text, read once per process (every page of a paged report inlines it)."""
     return resources.files("aligner.output").joinpath("assets", name).read_text(encoding="utf-8")
 
 
@@ -45,7 +52,7 @@ def _script_json(data: Any) -> str:
 def confidence_class(score: Any) -> str:
     if not isinstance(score, (int, float)) or score != score:
         return "c0"
-    return f"c{sum(score >= edge for edge in _CONF_EDGES)}"
+    return f"c{bisect.bisect_right(_CONF_EDGES, score)}"  # the number of edges at or below the score
 
 
 def _fmt(x: Any, digits: int = 3) -> str:
@@ -76,6 +83,8 @@ class _Flags:
         pool = list(self.doc_level.get(doc, ()))
         if sentence is not None:
             pool += self.by_doc_sentence.get((doc, sentence), ())
+        if not pool:  # most sentences
+            return []
         out = []
         for i in pool:
             f = self.flags[i]
@@ -103,6 +112,8 @@ def highlight(text: str, offset: int, ids: Iterable[int], flags: list[dict[str, 
     flags covering it in data-f, so filtering can re-colour it. A zero-width flag
     becomes a small caret marker at its position.
     """
+    if not ids:  # most sentences: no flag, nothing to split
+        return esc(text)
     n = len(text)
     spans = []
     for i in ids:
@@ -165,9 +176,10 @@ def _side(doc: Any, sents: list[int], spans: list[list[int]], index: _Flags, lan
         return f'<div class="side" lang="{esc(lang)}" dir="auto"><span class="empty">(nothing on this side)</span></div>'
     parts = []
     raw = doc.raw if doc is not None else ""
+    flagged = doc is not None and doc.doc in index.by_doc  # a document without flags: no span to look up
     for k, (start, end) in enumerate(spans):
         sent_i = sents[k] if k < len(sents) else None
-        ids = index.overlapping(doc.doc, sent_i, start, end) if doc is not None else []
+        ids = index.overlapping(doc.doc, sent_i, start, end) if flagged else []
         found.update(ids)
         label = f'<span class="idx">{esc(sent_i)}</span>' if sent_i is not None else ""
         parts.append(f'<p class="sent">{label}{highlight(raw[start:end], start, ids, index.flags)}</p>')

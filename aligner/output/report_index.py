@@ -107,8 +107,11 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
                 pending.append(r)
                 break
         (src, src_flags), (tgt, tgt_flags) = result.checked(pair.src_doc), result.checked(pair.tgt_doc)
-        flags = [flag_record(f, LineIndex(src.raw)) for f in src_flags] + \
-                [flag_record(f, LineIndex(tgt.raw)) for f in tgt_flags]
+        flags = []
+        for doc, doc_flags in ((src, src_flags), (tgt, tgt_flags)):
+            if doc_flags:  # one line index per document, not one per flag
+                index = LineIndex(doc.raw)
+                flags += [flag_record(f, index) for f in doc_flags]
         mini = RunResult([src, tgt], [pair], [AlignedPair(pair, src, tgt, beads)], [], result.signature,
                          {}, recs)
         html = render_report(mini, summary=summary, flags=flags)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner.output.atomic import atomic_open, json_line
-from aligner.output.records import LineIndex, SummaryCounts, flag_record, signature_id, stamp
+from aligner.output.records import SCHEMA, LineIndex, SummaryCounts, flag_record, signature_id, stamp
 
 REPORT_INLINE_MAX_PAIRS = 200  # up to this many parallel pairs, report.html holds every bead in one page
 REPORT_INLINE_MAX_DOCS = 500
@@ -44,9 +44,14 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
 
         n_docs = 0
         bead_flags: list[dict[str, Any]] = []  # the flags of beads, for aligned.xlf's notes
+        # the sentences' paragraphs of the documents the beads name, for passages.jsonl (not the documents
+        # read again: unpickling them was a third of the records pass)
+        in_pairs, paragraphs = result.parallel_doc_ids(), {}
         with staged("documents.jsonl") as docs_fh, staged("flags.jsonl") as flags_fh:
             for doc, flags in result.iter_checked():
                 n_docs += 1
+                if doc.doc in in_pairs:
+                    paragraphs[doc.doc] = [s.paragraph for s in doc.sentences]
                 docs_fh.write(json_line(stamp(doc.to_dict(), run_id)))
                 counts.add_document(doc)
                 if flags:
@@ -61,9 +66,9 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
                             bead_flags.append(rec)
         with staged("pairs.jsonl") as fh:
             for p in result.iter_pairs():
-                fh.write(json_line(stamp(p.to_dict(), run_id)))
+                fh.write(json_line(pair_record(p, run_id)))
                 counts.add_pair(p)
-        _write_records(result, bead_flags, signature, run_id, staged, counts)
+        _write_records(result, bead_flags, paragraphs, signature, run_id, staged, counts)
         summary = counts.summary(run_id, result.signature, dict(timings if timings is not None else result.timings),
                                  result.stats.get("pair", {}))
         if result.n_parallel <= REPORT_INLINE_MAX_PAIRS and n_docs <= REPORT_INLINE_MAX_DOCS:
@@ -84,25 +89,31 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
     return summary
 
 
-def _write_records(result: Any, bead_flags: list[dict[str, Any]], signature: dict[str, Any], run_id: str,
-                   staged, counts: SummaryCounts) -> None:
-    """aligned.jsonl, aligned.tmx, aligned.tsv, passages.jsonl and aligned.xlsx in one pass over the records
-    (reading them is most of the cost), then aligned.xlf per language pair from a temporary spill of the
-    kept beads; the same bytes as one pass per file.
+def pair_record(p: Any, run_id: str) -> dict[str, Any]:
+    """pairs.jsonl's record of a pair: `stamp(p.to_dict(), run_id)` without `to_dict`'s deep copy of the
+    evidence (the record is serialised at once; the copy was most of the cost of a pair's line)."""
+    return {"schema": SCHEMA, "run": run_id, "src_doc": p.src_doc, "tgt_doc": p.tgt_doc, "src_lang": p.src_lang,
+            "tgt_lang": p.tgt_lang, "relation": p.relation, "score": p.score, "evidence": p.evidence}
+
+
+def _write_records(result: Any, bead_flags: list[dict[str, Any]], paragraphs: dict[str, list[int]],
+                   signature: dict[str, Any], run_id: str, staged, counts: SummaryCounts) -> None:
+    """aligned.jsonl, aligned.tmx, aligned.tsv, passages.jsonl, aligned.xlsx and aligned.xlf per language pair
+    in one pass over the records (the XLIFF units and the sheet's rows wait in temporary files); the same
+    bytes as one pass per file.
 
     The TMX header names the kept beads' one source language, which is known only at the end: the units
     wait in a temporary file and follow the header. The language pairs of the XLIFF files come in the order
     their first kept bead meets them (a reversed pair joins the first, swapped).
     """
     import itertools
-    import pickle
     import shutil
     import tempfile
 
     from aligner.output.passages import passages
     from aligner.output.tmx import tmx_end, tmx_srclang, tmx_start, tmx_unit
     from aligner.output.tsv import COLUMNS as TSV_COLUMNS, tsv_row
-    from aligner.output.xliff import swap, write_xliff
+    from aligner.output.xliff import XliffUnits, flags_by_bead, swap, write_xliff
 
     try:
         from aligner.output.xlsx import XlsxRows
@@ -114,35 +125,32 @@ def _write_records(result: Any, bead_flags: list[dict[str, Any]], signature: dic
         logging.getLogger("aligner.output").warning("aligned.xlsx not written: pip install 'aligner[formats]'")
         sheet = None
 
-    docs: dict[str, Any] = {}
-
     def paragraph_of(doc_id: str, i: int) -> int:
-        if doc_id not in docs:
-            if len(docs) > 8:
-                docs.clear()
-            docs[doc_id] = result.checked(doc_id)[0]
-        return docs[doc_id].sentences[i].paragraph
+        if doc_id not in paragraphs:  # not a document of a parallel pair: never, but read it rather than fail
+            paragraphs[doc_id] = [s.paragraph for s in result.checked(doc_id)[0].sentences]
+        return paragraphs[doc_id][i]
 
     orient: dict[tuple[str, str], tuple[tuple[str, str], bool]] = {}
     order: list[tuple[str, str]] = []
-    spills: dict[tuple[str, str], Any] = {}
+    xliffs: dict[tuple[str, str], XliffUnits] = {}
+    by_bead = flags_by_bead(bead_flags)
     src_langs: set[Any] = set()
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as tmx_units, \
                 staged("aligned.jsonl") as jsonl_fh, staged("aligned.tsv") as tsv_fh, \
                 staged("passages.jsonl") as passages_fh:
             tsv_fh.write("\t".join(TSV_COLUMNS) + "\n")
-            pair_records: list[dict[str, Any]] = []
+            pair_beads: list[dict[str, Any]] = []
             for r in itertools.chain(result.iter_records(), [None]):  # not a list: records stream
                 # passages are per document pair: records come pair by pair
-                if pair_records and (r is None or (r.get("src_doc"), r.get("tgt_doc")) !=
-                                     (pair_records[0].get("src_doc"), pair_records[0].get("tgt_doc"))):
-                    for p in passages(pair_records, paragraph_of):
+                if pair_beads and (r is None or (r.get("src_doc"), r.get("tgt_doc")) !=
+                                     (pair_beads[0].get("src_doc"), pair_beads[0].get("tgt_doc"))):
+                    for p in passages(pair_beads, paragraph_of):
                         passages_fh.write(json_line(stamp(p, run_id)))
-                    pair_records = []
+                    pair_beads = []
                 if r is None:
                     break
-                pair_records.append(r)
+                pair_beads.append(r)
                 jsonl_fh.write(json_line(stamp(r, run_id)))
                 counts.add_record(r)
                 if sheet is not None:
@@ -159,33 +167,28 @@ def _write_records(result: Any, bead_flags: list[dict[str, Any]], signature: dic
                     else:
                         orient[pair] = (pair, False)
                         order.append(pair)
-                        spills[pair] = tempfile.TemporaryFile()
+                        xliffs[pair] = XliffUnits(by_bead=by_bead)
                 key, swapped = orient[pair]
-                pickle.dump(swap(r) if swapped else r, spills[key], protocol=pickle.HIGHEST_PROTOCOL)
+                xliffs[key].add(swap(r) if swapped else r)
             with staged("aligned.tmx") as fh:
                 tmx_start(fh, tmx_srclang(src_langs), signature=signature)
                 tmx_units.seek(0)
                 shutil.copyfileobj(tmx_units, fh, 1 << 20)
                 tmx_end(fh)
 
-        def spilled(f):
-            f.seek(0)
-            while True:
-                try:
-                    yield pickle.load(f)
-                except EOFError:
-                    return
-
         for k, pair in enumerate(order or [("und", "und")]):
             name = "aligned.xlf" if k == 0 else f"aligned.{pair[0]}-{pair[1]}.xlf"
             with staged(name) as fh:
-                write_xliff(fh, spilled(spills[pair]) if order else [], flags=bead_flags, signature=signature)
+                if order:
+                    xliffs[pair].finish(fh, signature=signature)
+                else:
+                    write_xliff(fh, [], flags=bead_flags, signature=signature)
         if sheet is not None:
             with staged("aligned.xlsx", "wb") as fh:
                 sheet.finish(fh, signature=signature)
     finally:
-        for f in spills.values():
-            f.close()
+        for units in xliffs.values():
+            units.__exit__()
         if sheet is not None:
             sheet.__exit__()
 

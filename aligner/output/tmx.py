@@ -27,6 +27,9 @@ _TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
 _TEXT_RE = re.compile("[&<>\r]")
 _ATTR_RE = re.compile('[&<>"\r\n\t]')
+# what xml_safe replaces or the escapes change, in one pattern: text without any goes as is
+_TEXT_ANY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>\r]")
+_ATTR_ANY = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff&<>"\r\n\t]')
 
 
 def xml_safe(text: Any) -> str:
@@ -35,11 +38,17 @@ def xml_safe(text: Any) -> str:
 
 
 def xml_text(value: Any) -> str:
-    return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+    text = "" if value is None else str(value)
+    if _TEXT_ANY.search(text) is None:  # most text: nothing to replace or escape
+        return text
+    return _TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group()], xml_safe(text))
 
 
 def xml_attr(value: Any) -> str:
-    return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group()], xml_safe("" if value is None else str(value)))
+    text = "" if value is None else str(value)
+    if _ATTR_ANY.search(text) is None:
+        return text
+    return _ATTR_RE.sub(lambda m: _ATTR_ESCAPES[m.group()], xml_safe(text))
 
 
 def _prop(kind: str, value: Any, indent: str) -> str:
@@ -99,25 +108,28 @@ def tmx_start(fh: IO[str], srclang: str, *, signature: dict[str, Any] | None = N
 
 
 def tmx_unit(fh: IO[str], r: dict[str, Any]) -> None:
+    """One <tu>, written at once (a write per line cost as much as building it)."""
     src_lang, tgt_lang = _lang(r.get("src_lang")), _lang(r.get("tgt_lang"))
-    fh.write(f'    <tu tuid="{xml_attr(r.get("id"))}" srclang="{xml_attr(src_lang)}">\n')
+    ind = "      "
+    parts = [f'    <tu tuid="{xml_attr(r.get("id"))}" srclang="{xml_attr(src_lang)}">\n']
     score, similarity = r.get("score"), r.get("similarity")
-    fh.write(_prop("x-score", f"{score:.4f}" if isinstance(score, (int, float)) else score, "      "))
+    parts.append(_prop("x-score", f"{score:.4f}" if isinstance(score, (int, float)) else score, ind))
     if similarity is not None:
-        fh.write(_prop("x-similarity", f"{similarity:.4f}" if isinstance(similarity, (int, float))
-                       else similarity, "      "))
-    fh.write(_prop("x-type", r.get("type"), "      "))
+        parts.append(_prop("x-similarity", f"{similarity:.4f}" if isinstance(similarity, (int, float))
+                           else similarity, ind))
+    parts.append(_prop("x-type", r.get("type"), ind))
     if r.get("role"):
-        fh.write(_prop("x-role", r.get("role"), "      "))
-    fh.write(_prop("x-src-doc", r.get("src_doc"), "      "))
-    fh.write(_prop("x-tgt-doc", r.get("tgt_doc"), "      "))
+        parts.append(_prop("x-role", r.get("role"), ind))
+    parts.append(_prop("x-src-doc", r.get("src_doc"), ind))
+    parts.append(_prop("x-tgt-doc", r.get("tgt_doc"), ind))
     if r.get("flags"):
-        fh.write(_prop("x-flags", " ".join(map(str, r["flags"])), "      "))
+        parts.append(_prop("x-flags", " ".join(map(str, r["flags"])), ind))
     if not r.get("keep", True):
-        fh.write(_prop("x-drop-reason", r.get("drop_reason") or "dropped", "      "))
+        parts.append(_prop("x-drop-reason", r.get("drop_reason") or "dropped", ind))
     for lang, text in ((src_lang, r.get("src")), (tgt_lang, r.get("tgt"))):
-        fh.write(f'      <tuv xml:lang="{xml_attr(lang)}"><seg>{xml_text(text)}</seg></tuv>\n')
-    fh.write("    </tu>\n")
+        parts.append(f'{ind}<tuv xml:lang="{xml_attr(lang)}"><seg>{xml_text(text)}</seg></tuv>\n')
+    parts.append("    </tu>\n")
+    fh.write("".join(parts))
 
 
 def tmx_end(fh: IO[str]) -> None:

@@ -26,7 +26,10 @@ def escape_field(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.4f}"
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], str(value))
+    text = str(value)
+    if _ESCAPE_RE.search(text) is None:  # most fields
+        return text
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
 
 
 def unescape_field(value: str) -> str:

@@ -47,6 +47,10 @@ def _cell(value: Any) -> Any:
     return _ILLEGAL.sub("\ufffd", value)
 
 
+# the characters `_cell` (openpyxl's ILLEGAL_CHARACTERS_RE) and `_text` change: text without any goes as is
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]")
+
+
 def _letters() -> list[str]:
     return [chr(ord("A") + k) for k in range(len(COLUMNS))]
 
@@ -58,18 +62,21 @@ def _text(s: str) -> str:
 def _cell_xml(ref: str, value: Any, style: int) -> str:
     """One <c> element as openpyxl (lxml) writes it; `style` 0 = none. The row is ASCII-encoded later."""
     s = f' s="{style}"' if style else ""
-    if value is None:
-        return f'<c r="{ref}"{s} t="n"></c>' if style else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        v = "" if value != value or value in (float("inf"), float("-inf")) else "%.16g" % value
-        return f'<c r="{ref}"{s} t="n"><v>{v}</v></c>'
-    value = _cell(value if isinstance(value, str) else str(value))[:MAX_CELL_CHARS]
+    if not isinstance(value, str):  # text first: most cells
+        if value is None:
+            return f'<c r="{ref}"{s} t="n"></c>' if style else ""
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float)):
+            v = "" if value != value or value in (float("inf"), float("-inf")) else "%.16g" % value
+            return f'<c r="{ref}"{s} t="n"><v>{v}</v></c>'
+        value = str(value)
+    plain = _SPECIAL.search(value) is None  # most text: nothing for `_cell` or `_text` to change
+    value = (value if plain else _cell(value))[:MAX_CELL_CHARS]
     if value == "":
         return f'<c r="{ref}"{s} t="inlineStr"></c>'
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value if plain else _text(value)}</t></is></c>'
 
 
 def _row_values(r: dict[str, Any]) -> tuple:
