@@ -91,6 +91,69 @@ def test_a_file_the_new_run_does_not_write_is_removed(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["aligned.jsonl", "summary.json"]
 
 
+def _pages(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def test_a_staged_folder_replaces_the_previous_one_at_the_commit_only(tmp_path):
+    """The paged report's folder moves in whole at the commit: before it, OUT keeps the old pages."""
+    out = tmp_path / "out"
+    with OutputTransaction(out) as tx:
+        (tx.folder("report") / "pair-000001.html").write_text("old 1")
+        (tx.folder("report") / "pair-000002.html").write_text("old 2")
+        tx.commit({"run": "r1"})
+    assert _pages(out / "report") == {"pair-000001.html": "old 1", "pair-000002.html": "old 2"}
+    with OutputTransaction(out) as tx:
+        (tx.folder("report") / "pair-000001.html").write_text("new 1")
+        assert _pages(out / "report") == {"pair-000001.html": "old 1", "pair-000002.html": "old 2"}
+        tx.commit({"run": "r2"})
+    assert _pages(out / "report") == {"pair-000001.html": "new 1"}  # the old run's second page is gone
+    assert oct((out / "report").stat().st_mode & 0o700) == oct(0o700)  # a usable folder, not 0600
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_run_that_is_killed_before_its_commit_leaves_the_old_pages(tmp_path):
+    out = tmp_path / "out"
+    with OutputTransaction(out) as tx:
+        (tx.folder("report") / "pair-000001.html").write_text("old")
+        tx.commit({"run": "r1"})
+    with pytest.raises(KeyboardInterrupt):
+        with OutputTransaction(out) as tx:
+            (tx.folder("report") / "pair-000001.html").write_text("half")
+            raise KeyboardInterrupt
+    assert _pages(out / "report") == {"pair-000001.html": "old"}
+
+
+def test_a_run_without_pages_removes_the_old_folder_but_never_a_users_files(tmp_path):
+    out = tmp_path / "out"
+    with OutputTransaction(out) as tx:
+        (tx.folder("report") / "index-0002.html").write_text("old")
+        tx.commit({"run": "r1"})
+    with OutputTransaction(out) as tx:
+        tx.path("report.html").write_text("one page")
+        tx.commit({"run": "r2"})
+    assert not (out / "report").exists()
+    (out / "report").mkdir()
+    (out / "report" / "notes.txt").write_text("mine")
+    with OutputTransaction(out) as tx:
+        tx.path("report.html").write_text("one page")
+        tx.commit({"run": "r3"})
+    assert _pages(out / "report") == {"notes.txt": "mine"}
+    with OutputTransaction(out) as tx:
+        (tx.folder("report") / "pair-000001.html").write_text("new")
+        with pytest.raises(InputError, match="notes.txt"):
+            tx.commit({"run": "r4"})
+    assert _pages(out / "report") == {"notes.txt": "mine"}
+    assert json.loads((out / "summary.json").read_text())["run"] == "r3"
+
+
+@pytest.mark.parametrize("name", ["", "reports", "../report", ".report"])
+def test_staging_folder_rejects_unknown_names(tmp_path, name):
+    with OutputTransaction(tmp_path) as tx:
+        with pytest.raises(ValueError):
+            tx.folder(name)
+
+
 # ---------------------------------------------------------------- disk full
 
 @pytest.mark.parametrize("where", ["tmx", "report", "hash"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aligner.errors import InputError
 from fakes import FakeEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +79,38 @@ def test_index_rows_carry_scores_and_flag_counts(big_run):
     row = re.search(r"<tr><td>1</td>(.*?)</tr>", html).group(1)
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert re.fullmatch(r"0\.\d{3}|1\.000", cells[3]) and re.fullmatch(r"\d+ / \d+", cells[4])
+
+
+def test_a_run_failing_half_way_through_the_pages_leaves_the_previous_pages(big_run, tmp_path, monkeypatch):
+    """The pages are staged with the other files: a run that dies after writing some of them
+    leaves the previous run's report.html and report/ exactly as they were."""
+    import shutil
+
+    import aligner.output.report_index as report_index
+    import aligner.output.stream as stream
+    from aligner.config import from_mapping
+    from aligner.pipeline import run
+
+    out = tmp_path / "out"
+    shutil.copytree(big_run, out)
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+    assert len([name for name in before if name.startswith("report/pair-")]) >= 4
+    calls = []
+
+    def render_then_fail(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    real = report_index.render_report
+    monkeypatch.setattr(report_index, "render_report", render_then_fail)
+    monkeypatch.setattr(stream, "REPORT_INLINE_MAX_PAIRS", 0)
+    monkeypatch.setattr(report_index, "PAGE_SIZE", 3)
+    gold = json.loads((big_run.parent / "corpus" / "gold.json").read_text())
+    config = from_mapping({"engine": {"shard_size": 5, "batch_size": 2}, "encoder": {"cache": False}})
+    with pytest.raises(InputError, match="No space left"):
+        run(big_run.parent / "corpus", out, config=config, encoder=FakeEncoder(translations=gold["meanings"]))
+    assert len(calls) == 3
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+    assert after == before

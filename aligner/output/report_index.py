@@ -64,12 +64,14 @@ def _pager(page: int, pages: int) -> str:
     return f'<nav class="pager">pages: {"".join(links)}</nav>' if pages > 1 else ""
 
 
-def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index_path: Path | None = None) -> None:
-    """report.html (first index page; at `index_path` when given), report/index-NNNN.html, report/pair-NNNNNN.html."""
+def write_report_index(folder: Path, result: Any, *, summary: dict[str, Any], index_path: Path) -> None:
+    """The first index page at `index_path` (report.html), the others and the pair pages in `folder` (report/).
+
+    `aligner run` passes a staged report.html and a staged folder (OutputTransaction.folder), so a
+    run killed while writing its thousands of pages leaves the previous output as it was."""
     from aligner.model import AlignedPair, RunResult
     from aligner.output.records import LineIndex, flag_record
 
-    folder = out / "report"
     folder.mkdir(parents=True, exist_ok=True)
     sig = summary.get("signature", {})
     n_pairs = result.n_parallel
@@ -79,7 +81,6 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
     rows: list[str] = []
     page = 1
     written: list[Path] = []  # one syncfs for the thousands of pages, not an fsync each
-    wanted = {f"pair-{n:06d}.html" for n in range(1, n_pairs + 1)} | {f"index-{p:04d}.html" for p in range(2, pages + 1)}
 
     def flush_index(page: int, rows: list[str]) -> None:
         base = "report/" if page == 1 else ""
@@ -91,7 +92,7 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
                 f"<h2>Parallel pairs {first}–{first + len(rows) - 1 if rows else 0} of {n_pairs}</h2>"
                 f"{_pager(page, pages)}{table.replace('HREF_BASE', base)}{_pager(page, pages)}</main>")
         title = f"aligner report — run {sig.get('id')}" + (f" — page {page}" if page > 1 else "")
-        target = (index_path or out / "report.html") if page == 1 else folder / f"index-{page:04d}.html"
+        target = index_path if page == 1 else folder / f"index-{page:04d}.html"
         with atomic_open(target, sync=False) as fh:  # fsynced together at the end (sync_files)
             fh.write(_page(title, sig, body))
         written.append(target)
@@ -132,6 +133,3 @@ def write_report_index(out: Path, result: Any, *, summary: dict[str, Any], index
     if rows or page == 1:
         flush_index(page, rows)
     sync_files(written)
-    for stale in folder.glob("*.html"):  # pages of an earlier, larger run
-        if stale.name not in wanted:
-            stale.unlink()

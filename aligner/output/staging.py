@@ -6,8 +6,9 @@
    again on release); a second run into the same folder stops at once with `OutputLocked`;
 2. removes what killed runs left behind: staging folders (`.aligner-staging-*`) and the
    temporary files of atomic writes (`.<contract file>.*.tmp`), only those, by name;
-3. writes every file into a fresh staging folder inside OUT (`OutputTransaction.path`),
-   so a crash, a kill or a full disk at this point leaves OUT exactly as it was;
+3. writes every file into a fresh staging folder inside OUT (`OutputTransaction.path`, and
+   `OutputTransaction.folder` for the paged report's pages), so a crash, a kill or a full disk
+   at this point leaves OUT exactly as it was;
 4. commits (`OutputTransaction.commit`): fsyncs and hashes each staged file, records
    `{"bytes", "sha256"}` per file under `files` in summary.json, marks the staging folder
    COMMITTING, removes the old summary.json, moves the data files into OUT, and moves the
@@ -44,6 +45,9 @@ SUMMARY = "summary.json"
 # Contract files of `aligner run`; writers may stage others too (their names go in the manifest).
 CONTRACT_FILES = ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "aligned.tmx", "aligned.tsv",
                   "report.html", SUMMARY)
+# Folders of the output, staged and moved in whole like the files (the paged report's pages), and the names
+# of the files aligner writes in them: an OUT/<folder> holding anything else is not replaced or removed.
+OUTPUT_FOLDERS = {"report": re.compile(r"(pair-\d{6}|index-\d{4})\.html")}
 VERIFY_MODES = ("none", "quick", "full")
 _CHUNK = 1 << 20
 
@@ -298,6 +302,17 @@ class OutputTransaction:
             raise ValueError(f"not an output file name: {name!r}")
         return self.staging / name
 
+    def folder(self, name: str) -> Path:
+        """A folder of the output (one of OUTPUT_FOLDERS), created in the staging folder; it replaces
+        OUT/<name> at the commit. A run that stages none removes the previous run's at its commit."""
+        if self.staging is None:
+            raise RuntimeError("OutputTransaction.folder() outside its `with` block")
+        if name not in OUTPUT_FOLDERS:
+            raise ValueError(f"not an output folder: {name!r}")
+        path = self.staging / name
+        path.mkdir(exist_ok=True)
+        return path
+
     def commit(self, summary: dict[str, Any]) -> dict[str, Path]:
         """Hash the staged files, write summary.json with their manifest, move all into OUT.
 
@@ -318,6 +333,21 @@ class OutputTransaction:
             except OSError as exc:
                 raise InputError(f"cannot write {self.out / name}: {exc.strerror or exc}") from exc
         summary["files"] = files
+        folders = sorted(p.name for p in staging.iterdir() if p.is_dir() and p.name in OUTPUT_FOLDERS)
+        replaced = []  # earlier runs' output folders, moved into the staging folder (removed with it)
+        for name in OUTPUT_FOLDERS:
+            old = self.out / name
+            if not old.is_dir() or old.is_symlink():
+                if name in folders and os.path.lexists(old):
+                    raise InputError(f"{old}: exists and is not an output folder of aligner; move it away")
+                continue
+            foreign = [e.name for e in os.scandir(old) if not (e.is_file() and OUTPUT_FOLDERS[name].fullmatch(e.name))]
+            if foreign:
+                if name in folders:
+                    raise InputError(f"{old}: holds files aligner did not write ({', '.join(sorted(foreign)[:3])}); "
+                                     "move them away")
+                continue  # not ours to remove
+            replaced.append(name)
         try:
             with open(staging / SUMMARY, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(json_dumps(summary, indent=2))
@@ -339,6 +369,10 @@ class OutputTransaction:
                 os.unlink(out / SUMMARY)  # from now on OUT says "incomplete" until the last rename
             _fsync_dir(out)
             for name in names:
+                os.replace(staging / name, out / name)
+            for name in replaced:
+                os.replace(out / name, staging / f".old-{name}")
+            for name in folders:
                 os.replace(staging / name, out / name)
             for name in sorted(stale):  # a file of the previous set that this run does not write
                 with contextlib.suppress(FileNotFoundError, IsADirectoryError):
@@ -371,7 +405,7 @@ def _set_normal_mode(folder: Path) -> None:
     os.umask(umask)
     for p in folder.iterdir():
         with contextlib.suppress(OSError):
-            os.chmod(p, 0o666 & ~umask)
+            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
 
 
 def _manifest_names(out: Path) -> list[str]:

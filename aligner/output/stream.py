@@ -80,9 +80,8 @@ def write_streamed(result: Any, out: Path, *, timings: dict[str, float] | None =
         else:
             from aligner.output.report_index import write_report_index
 
-            # the per-pair pages go to OUT/report/ page by page (the transaction moves plain files);
-            # the index, report.html, is staged and moves in with the rest
-            write_report_index(out, result, summary=summary, index_path=tx.path("report.html"))
+            # the index, report.html, and the pages' folder are staged and move in with the rest
+            write_report_index(tx.folder("report"), result, summary=summary, index_path=tx.path("report.html"))
         tx.commit(summary)
     if timings is not None and t_write is not None:
         timings["write"] = round(time.perf_counter() - t_write, 4)
