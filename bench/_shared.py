@@ -19,6 +19,17 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
 
+def checkout(rev: str, dest: Path) -> str:
+    """`git archive` of revision `rev` unpacked into `dest` (the baseline tree of a same-run comparison); its short hash."""
+    import subprocess
+
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def shared_dir() -> Path:
     """`$ALIGNER_SHARED`, else `<root>/../shared`, else `/work/shared` (see BRIEF)."""
     env = os.environ.get("ALIGNER_SHARED")

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "bench"))
+from _shared import checkout  # noqa: E402
 
 # Run inside the pipeline: record every align_documents call's inputs.
 CAPTURE = r'''
@@ -100,11 +101,7 @@ def main(argv=None) -> None:
                             str(Path(tmp) / "out"), "--no-cache", "--workers", "1"], cwd=ROOT, check=True,
                            env=dict(env, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'tests'}"))
         base = Path(tmp) / "baseline"
-        base.mkdir()
-        archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-        rev = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout.strip()
+        rev = checkout(args.baseline, base)
         trees = {f"baseline {rev}": base, "this tree": ROOT}
         cpu: dict[str, float] = {}
         results = {}

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "bench"))
+from _shared import checkout  # noqa: E402
 
 # Run inside the measured tree: the pipeline's unit functions and the checks' guard, wrapped with CPU timers.
 WRAPPER = r'''
@@ -96,11 +97,7 @@ def main(argv=None) -> None:
         generate(args.docs, corpus, seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="stage-cpu-") as tmp:
         base = Path(tmp) / "baseline"
-        base.mkdir()
-        archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-        rev = subprocess.run(["git", "rev-parse", "--short", args.baseline], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout.strip()
+        rev = checkout(args.baseline, base)
         here = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()
         runs = {}

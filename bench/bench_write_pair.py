@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from _shared import checkout  # noqa: E402
 
 
 def run_tree(src: Path, corpus: Path, work: Path, out: Path, encoder: str, also: tuple[str, ...] = ()) -> dict:
@@ -106,9 +108,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-write-pair-") as tmp:
         tmp = Path(tmp)
         base_src = tmp / "baseline-src"
-        base_src.mkdir()
-        archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(base_src)], input=archive, check=True)
+        checkout(args.baseline, base_src)
         rows = {"baseline": [], "this tree": []}
         for _ in range(args.repeat):  # interleaved, so a change of the machine's load hits both
             for name, src in (("baseline", base_src), ("this tree", ROOT)):
