@@ -340,6 +340,29 @@ def test_ann_finds_planted_pairs_with_subquadratic_work(monkeypatch):
     assert skipped and all(p.relation == "unrelated" and "not among" in p.evidence["reason"] for p in skipped)
 
 
+def test_ann_index_holds_each_documents_normalised_mean_to_the_bit(monkeypatch):
+    """The index's vectors come from the means taken while reading each document once (reading every
+    document's memory-mapped vectors again brought them all into resident memory at once): they must be
+    document_vector's, bit for bit, or pairing would change with the memory fix."""
+    from aligner.pair import candidates as cand_mod
+
+    docs, embeddings, _ = synthetic_corpus(n_pairs=40, n_distractors=20, seed=3)
+    seen = {}
+    real = cand_mod.centre_by_language
+
+    def capture(vectors, langs, usable=None):
+        seen["vectors"] = np.array(vectors, copy=True)
+        return real(vectors, langs, usable)
+
+    monkeypatch.setattr("aligner.pair.centre_by_language", capture)
+    pair_documents(docs, embeddings, config=PairConfig(exhaustive_max_docs=20, ann_neighbours=5))
+    ordered = sorted((d for d in docs if d.ok), key=lambda d: d.doc)
+    means = [embeddings[d.doc].mean(axis=0).astype(np.float32) for d in ordered]
+    expected = np.stack([m / float(np.linalg.norm(m)) for m in means])  # document_vector's definition
+    assert seen["vectors"].dtype == np.float32
+    assert np.array_equal(seen["vectors"], expected)
+
+
 def test_above_max_pair_records_only_candidates_are_reported():
     """For large corpora the O(N^2) unrelated records are counted, not written."""
     docs, embeddings, planted = synthetic_corpus(n_pairs=60, n_distractors=30, seed=1)

@@ -19,7 +19,12 @@ def document_vector(sentences: np.ndarray) -> np.ndarray:
     """Mean of the sentence embeddings, L2-normalised (zeros for an empty document)."""
     if len(sentences) == 0:
         return np.zeros(sentences.shape[1] if sentences.ndim == 2 else 1, dtype=np.float32)
-    v = sentences.mean(axis=0).astype(np.float32)
+    return normalised_mean(sentences.mean(axis=0))
+
+
+def normalised_mean(mean: np.ndarray) -> np.ndarray:
+    """`document_vector` from the sentences' mean, when the caller has it already (the same bits)."""
+    v = mean.astype(np.float32)
     n = float(np.linalg.norm(v))
     return v / n if n > 0 else v
 
