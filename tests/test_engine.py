@@ -110,3 +110,41 @@ def test_every_stage_reports_items_rate_and_eta_on_stderr_and_nothing_when_quiet
     quiet = from_mapping({"engine": {"shard_size": 3, "batch_size": 2}, "encoder": {"cache": False, "progress": "never"}})
     run(folder, tmp_path / "quiet", config=quiet, encoder=FakeEncoder(translations=meanings))
     assert capsys.readouterr().err == ""
+
+
+_AFTER_PAIRING = """
+import sys, tempfile, shutil
+import numpy as np
+{first}
+from aligner.engine.ray_engine import RayEngine
+from aligner.errors import ConfigError
+temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")
+try:
+    engine = RayEngine(num_cpus=1, temp_dir=temp)
+except ConfigError as exc:
+    print("ConfigError:", exc)
+    sys.exit(3)
+import ray
+print("ray answers", ray.get(ray.remote(lambda x: x + 1).remote(41)))
+engine.close()
+shutil.rmtree(temp, ignore_errors=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first, code, says", [
+    # aligner's own ANN pairing loads usearch after Ray's native library: Ray still starts afterwards
+    ("from aligner.pair.candidates import ann\n"
+     "ann(np.random.default_rng(0).random((40, 8), dtype=np.float32), ['a'] * 20 + ['b'] * 20, 3)",
+     0, "ray answers 42"),
+    # usearch loaded by someone else first: a clear error, not an interpreter killed by std::regex_error
+    ("import usearch.compiled", 3, "ConfigError: usearch was loaded in this process before Ray"),
+])
+def test_ray_engine_after_usearch_in_the_same_process(first, code, says):
+    pytest.importorskip("ray")
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", _AFTER_PAIRING.format(first=first)], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == code, proc.stderr[-2000:]
+    assert says in proc.stdout

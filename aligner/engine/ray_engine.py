@@ -48,6 +48,19 @@ def _run_task(task: Callable[[Any, Any], Any], state: Any, unit: Any) -> Any:
     return task(_local_state(state), unit)
 
 
+def _refuse_after_usearch() -> None:
+    """A clear error instead of an aborted interpreter (aligner.pair.candidates.usearch_index_class)."""
+    import sys
+
+    if "usearch.compiled" in sys.modules:
+        from aligner.pair import candidates
+
+        if not candidates.RAY_NATIVE_FIRST:
+            raise ConfigError("usearch was loaded in this process before Ray, and Ray cannot start after it "
+                              "(its GCS client aborts the interpreter): start the Ray engine before importing "
+                              "usearch, or run it in a new process")
+
+
 class RayEngine:
     name = "ray"
 
@@ -59,6 +72,7 @@ class RayEngine:
             raise ConfigError("the ray engine needs Ray: pip install 'aligner[ray]'") from None
         self._ray = ray
         if not ray.is_initialized():
+            _refuse_after_usearch()
             env = {k: v for k, v in os.environ.items() if k.startswith("ALIGNER_") or k in ("PYTHONPATH", "HF_HUB_OFFLINE")}
             env_vars = {**env, **((runtime_env or {}).get("env_vars") or {})}
             kwargs: dict[str, Any] = {"runtime_env": {**(runtime_env or {}), "env_vars": env_vars},

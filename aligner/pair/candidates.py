@@ -68,13 +68,58 @@ def exhaustive(langs: list[str | None]) -> Candidates:
     return Candidates({(i, j) for i in range(n) for j in range(i + 1, n)}, "exhaustive")
 
 
+def usearch_index_class():
+    """usearch's Index, loaded after Ray's native library when Ray is installed.
+
+    usearch's extension (2.17, 2.26.3-2.26.6 at least) carries its own copy of libstdc++'s std::regex
+    internals, which the dynamic linker binds process-wide (unique symbols) to whichever library is
+    loaded first: once usearch is in, a later `ray.init` in the same process dies in its GCS client
+    (std::regex_error, the interpreter aborted). Mapping Ray's `_raylet` first (a dlopen, ~0.03 s, no
+    Ray started or imported) makes its copy the one both use, so a Ray engine can start after pairing.
+    """
+    import sys
+
+    if "usearch.compiled" not in sys.modules:
+        _map_ray_native_library()
+    from usearch.index import Index
+
+    return Index
+
+
+def _map_ray_native_library() -> None:
+    import ctypes
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("ray")
+    except (ImportError, ValueError):
+        return
+    if spec is None or not spec.origin:
+        return
+    folder = os.path.dirname(spec.origin)
+    try:
+        names = sorted(f for f in os.listdir(folder) if f.startswith("_raylet") and f.endswith(".so"))
+    except OSError:
+        return
+    for name in names[:1]:
+        try:
+            ctypes.CDLL(os.path.join(folder, name), mode=os.RTLD_NOW | os.RTLD_LOCAL)
+        except OSError:  # a broken Ray install: pairing does not need it
+            return
+        global RAY_NATIVE_FIRST
+        RAY_NATIVE_FIRST = True
+
+
+RAY_NATIVE_FIRST = False  # Ray's native library was mapped before usearch's (usearch_index_class)
+
+
 def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool] | None = None) -> Candidates:
     """The k nearest documents of each document in every language (its own included), by an HNSW index.
 
     Documents not `usable` (no sentences, so no vector) are left out of the index and the queries.
     """
-    from usearch.index import Index
-
+    Index = usearch_index_class()
     n, dim = vectors.shape
     usable = usable if usable is not None else [True] * n
     queries = np.asarray([q for q in range(n) if usable[q]], dtype=np.int64)
