@@ -296,6 +296,18 @@ class State:
         return self.memo("lexicon", lambda: get_lexicon(self.config.segment.languages))
 
 
+def prefetches(engine, shards: int) -> bool:
+    """Whether the segment stage hands its sentences to the encoder in the background (State.prefetch_sentences).
+
+    Only a one-shard run on the local engine (its units run in this process): that is the small cold run the
+    background encoding is for (the bundled corpus: docs/encoders.md). With more shards each segment unit
+    waited for the previous shard's background job, which ran on one core while the caller held the other:
+    e5-small on 1,000 generated documents took 246 s against 186 s without it, and at 10,000 the same wall
+    time with 450 MB more at the peak (the encoder and the warm-ups loaded before pairing; docs/scale.md).
+    """
+    return getattr(engine, "name", "") == "local" and shards == 1 and not os.environ.get(NO_PREFETCH_ENV)
+
+
 def single_threaded_blas():
     """numpy's BLAS on one thread while units run (a context manager).
 
@@ -834,9 +846,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
     state = State(plan, config, str(work_dir), dict(sig.stage_keys), encoder=encoder, workers=engine.workers)
     if engine.workers > 1 and not _picklable(encoder):
         state.encoder = None
-    # the units of a one-shard run, or of any run on one local worker, run in this process
-    state.prefetch = (getattr(engine, "name", "") == "local" and (engine.workers == 1 or plan.shards == 1)
-                      and not os.environ.get(NO_PREFETCH_ENV))
+    state.prefetch = prefetches(engine, plan.shards)
     if write and out is not None:
         state.warm_imports = WARM_IMPORTS
     runner = _Runner(state, engine, timings, config.encoder.progress)

@@ -329,3 +329,40 @@ def test_close_stops_the_job_before_its_next_engine_call():
     assert not closing.is_alive() and not pre.running
     assert engine.begun == 1 and pre.stats["prefetched"] == 0 and cores_taken() == 0
     np.testing.assert_array_equal(pre.encode(TEXTS[:2]), FakeEncoder().encode(TEXTS[:2]))  # usable again
+
+
+@pytest.mark.parametrize("engine, workers, shards, env, expected", [
+    ("local", 1, 1, None, True),    # the small cold run the background encoding is for
+    ("local", 2, 1, None, True),    # one shard: its units run in this process whatever the pool
+    ("local", 1, 16, None, False),  # 1,000 documents: 246 s with it against 186 s without (docs/scale.md)
+    ("local", 2, 16, None, False),
+    ("ray", 1, 1, None, False),     # the units run elsewhere
+    ("local", 1, 1, "1", False),    # ALIGNER_NO_PREFETCH, for benchmarks
+])
+def test_which_runs_encode_in_the_background(monkeypatch, engine, workers, shards, env, expected):
+    from types import SimpleNamespace
+
+    from aligner.pipeline import NO_PREFETCH_ENV, prefetches
+
+    if env is None:
+        monkeypatch.delenv(NO_PREFETCH_ENV, raising=False)
+    else:
+        monkeypatch.setenv(NO_PREFETCH_ENV, env)
+    assert prefetches(SimpleNamespace(name=engine, workers=workers), shards) is expected
+
+
+def test_a_run_of_several_shards_encodes_in_its_embed_stage_only(tmp_path):
+    """Its last_run.json has no background job, and every encoder call came from the main thread."""
+    import json
+    from pathlib import Path
+
+    from aligner.config import from_mapping
+    from aligner.pipeline import run
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    enc = NativeFake()
+    run(corpus, tmp_path / "out", config=from_mapping({"encoder": {"cache": False}, "engine": {"shard_size": 2}}),
+        encoder=enc)
+    last = json.loads((tmp_path / "out" / ".work" / "last_run.json").read_text(encoding="utf-8"))
+    assert "prefetch" not in last and enc.threads
+    assert {name for name, _ in enc.threads} == {"MainThread"}
