@@ -204,8 +204,10 @@ def main(argv=None) -> None:
             print("        stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in last["timings"].items()), flush=True)
             inside = last.get("encoding_seconds", {})
             row["encoding_by_stage"] = inside
-            print("        inside the encoder: " + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
-                  + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0):.1f}s"
+            per = int(ENGINES[engine][-1])  # workers: their encoder seconds add up (see the share below)
+            print("        inside the encoder" + (f" (summed over {per} workers)" if per > 1 else "") + ": "
+                  + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
+                  + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0) / per:.1f}s"
                                                   for k in ("roles", "align")), flush=True)
             cpu = last.get("cpu_seconds", {})
             row["cpu_by_stage"] = cpu
@@ -249,17 +251,21 @@ def main(argv=None) -> None:
         print(f"  {r['engine']:7s} {b['docs']} -> {r['docs']} docs: time per document x{per_doc:.2f}, "
               f"peak RSS x{rss:.2f} for x{r['docs'] / b['docs']:.0f} documents")
     for r in rows:
-        busy = r["encoding_s"] + r.get("encoding_background_s", 0.0)
+        # with N workers the units' encoder seconds add up over N processes encoding at once: divided by N,
+        # an estimate of the wall time the encoder was busy (the workers' encoders share the cores)
+        n_workers = int(ENGINES[r["engine"]][-1])
+        busy = (r["encoding_s"] + r.get("encoding_background_s", 0.0)) / n_workers
         share = 1 - busy / r["wall"] if r["wall"] else 0
-        share_calls = 1 - r["encoding_s"] / r["wall"] if r["wall"] else 0
+        share_calls = 1 - r["encoding_s"] / n_workers / r["wall"] if r["wall"] else 0
         stages = r["stages"]
         enc = r.get("encoding_by_stage", {})
-        rest = {k: stages.get(k, 0) - enc.get(k, 0) for k in ("roles", "align")}
+        rest = {k: stages.get(k, 0) - enc.get(k, 0) / n_workers for k in ("roles", "align")}
         others = sorted(((k, v - enc.get(k, 0)) for k, v in stages.items() if k not in ("roles", "align")),
                         key=lambda kv: -kv[1])
         print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time, the encoder "
               f"idle (counting only the stages' own encoder calls, not the background encoding during "
-              f"segmentation: {share_calls:.0%}); of the wall time, roles {rest['roles'] / r['wall']:.1%} and "
+              f"segmentation: {share_calls:.0%})" + (f", encoder seconds of {n_workers} workers divided by {n_workers}"
+                                                     if n_workers > 1 else "") + f"; of the wall time, roles {rest['roles'] / r['wall']:.1%} and "
               f"alignment {rest['align'] / r['wall']:.1%} outside the encoder; stages' wall: "
               + ", ".join(f"{k} {v:.0f}s" for k, v in others[:6]))
     if args.json:
