@@ -135,6 +135,12 @@ def pairing_quality(out: Path, gold: dict) -> tuple[float, float, float]:
 ENGINES = {"local1": ["--workers", "1"], "local2": ["--workers", "2"], "ray2": ["--engine", "ray", "--workers", "2"]}
 
 
+def workers_of(engine: str) -> int:
+    """An engine's worker count: their units' encoder seconds add up over that many processes encoding at once,
+    so divided by it they estimate the wall time the encoder was busy (the workers' encoders share the cores)."""
+    return int(ENGINES[engine][-1])
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -204,7 +210,7 @@ def main(argv=None) -> None:
             print("        stages: " + ", ".join(f"{k} {v:.1f}s" for k, v in last["timings"].items()), flush=True)
             inside = last.get("encoding_seconds", {})
             row["encoding_by_stage"] = inside
-            per = int(ENGINES[engine][-1])  # workers: their encoder seconds add up (see the share below)
+            per = workers_of(engine)
             print("        inside the encoder" + (f" (summed over {per} workers)" if per > 1 else "") + ": "
                   + ", ".join(f"{k} {v:.1f}s" for k, v in inside.items())
                   + "; outside it: " + ", ".join(f"{k} {last['timings'].get(k, 0) - inside.get(k, 0) / per:.1f}s"
@@ -251,23 +257,19 @@ def main(argv=None) -> None:
         print(f"  {r['engine']:7s} {b['docs']} -> {r['docs']} docs: time per document x{per_doc:.2f}, "
               f"peak RSS x{rss:.2f} for x{r['docs'] / b['docs']:.0f} documents")
     for r in rows:
-        # with N workers the units' encoder seconds add up over N processes encoding at once: divided by N,
-        # an estimate of the wall time the encoder was busy (the workers' encoders share the cores)
-        n_workers = int(ENGINES[r["engine"]][-1])
+        n_workers = workers_of(r["engine"])
         busy = (r["encoding_s"] + r.get("encoding_background_s", 0.0)) / n_workers
         share = 1 - busy / r["wall"] if r["wall"] else 0
         share_calls = 1 - r["encoding_s"] / n_workers / r["wall"] if r["wall"] else 0
-        stages = r["stages"]
         enc = r.get("encoding_by_stage", {})
-        rest = {k: stages.get(k, 0) - enc.get(k, 0) / n_workers for k in ("roles", "align")}
-        others = sorted(((k, v - enc.get(k, 0)) for k, v in stages.items() if k not in ("roles", "align")),
-                        key=lambda kv: -kv[1])
+        outside = {k: v - enc.get(k, 0) / n_workers for k, v in r["stages"].items()}  # each stage's wall, encoder aside
+        others = sorted(((k, v) for k, v in outside.items() if k not in ("roles", "align")), key=lambda kv: -kv[1])
+        divided = f", encoder seconds of {n_workers} workers divided by {n_workers}" if n_workers > 1 else ""
         print(f"  {r['docs']:>6} {r['engine']:7s}: outside the encoder {share:.0%} of the wall time, the encoder "
               f"idle (counting only the stages' own encoder calls, not the background encoding during "
-              f"segmentation: {share_calls:.0%})" + (f", encoder seconds of {n_workers} workers divided by {n_workers}"
-                                                     if n_workers > 1 else "") + f"; of the wall time, roles {rest['roles'] / r['wall']:.1%} and "
-              f"alignment {rest['align'] / r['wall']:.1%} outside the encoder; stages' wall: "
-              + ", ".join(f"{k} {v:.0f}s" for k, v in others[:6]))
+              f"segmentation: {share_calls:.0%}){divided}; of the wall time, roles "
+              f"{outside.get('roles', 0) / r['wall']:.1%} and alignment {outside.get('align', 0) / r['wall']:.1%} "
+              f"outside the encoder; stages' wall: " + ", ".join(f"{k} {v:.0f}s" for k, v in others[:6]))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 

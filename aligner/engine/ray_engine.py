@@ -50,15 +50,12 @@ def _run_task(task: Callable[[Any, Any], Any], state: Any, unit: Any) -> Any:
 
 def _refuse_after_usearch() -> None:
     """A clear error instead of an aborted interpreter (aligner.pair.candidates.usearch_index_class)."""
-    import sys
+    from aligner.pair.candidates import ray_can_start
 
-    if "usearch.compiled" in sys.modules:
-        from aligner.pair import candidates
-
-        if not candidates.RAY_NATIVE_FIRST:
-            raise ConfigError("usearch was loaded in this process before Ray, and Ray cannot start after it "
-                              "(its GCS client aborts the interpreter): start the Ray engine before importing "
-                              "usearch, or run it in a new process")
+    if not ray_can_start():
+        raise ConfigError("usearch was loaded in this process before Ray, and Ray cannot start after it "
+                          "(its GCS client aborts the interpreter): start the Ray engine before importing "
+                          "usearch, or run it in a new process")
 
 
 class RayEngine:

@@ -68,6 +68,9 @@ def exhaustive(langs: list[str | None]) -> Candidates:
     return Candidates({(i, j) for i in range(n) for j in range(i + 1, n)}, "exhaustive")
 
 
+_ray_mapped_first = False  # Ray's native library was mapped before usearch's (usearch_index_class)
+
+
 def usearch_index_class():
     """usearch's Index, loaded after Ray's native library when Ray is installed.
 
@@ -86,32 +89,28 @@ def usearch_index_class():
     return Index
 
 
+def ray_can_start() -> bool:
+    """False when usearch is loaded in this process and Ray's library was not mapped before it."""
+    import sys
+
+    return _ray_mapped_first or "usearch.compiled" not in sys.modules
+
+
 def _map_ray_native_library() -> None:
     import ctypes
     import importlib.util
     import os
 
+    global _ray_mapped_first
     try:
         spec = importlib.util.find_spec("ray")
-    except (ImportError, ValueError):
-        return
-    if spec is None or not spec.origin:
-        return
-    folder = os.path.dirname(spec.origin)
-    try:
-        names = sorted(f for f in os.listdir(folder) if f.startswith("_raylet") and f.endswith(".so"))
-    except OSError:
-        return
-    for name in names[:1]:
-        try:
-            ctypes.CDLL(os.path.join(folder, name), mode=os.RTLD_NOW | os.RTLD_LOCAL)
-        except OSError:  # a broken Ray install: pairing does not need it
-            return
-        global RAY_NATIVE_FIRST
-        RAY_NATIVE_FIRST = True
-
-
-RAY_NATIVE_FIRST = False  # Ray's native library was mapped before usearch's (usearch_index_class)
+        folder = os.path.dirname(spec.origin) if spec is not None and spec.origin else None
+        names = sorted(f for f in os.listdir(folder) if f.startswith("_raylet") and f.endswith(".so")) if folder else []
+        if names:
+            ctypes.CDLL(os.path.join(folder, names[0]), mode=os.RTLD_NOW | os.RTLD_LOCAL)
+            _ray_mapped_first = True
+    except (ImportError, ValueError, OSError):  # no Ray, or a broken install: pairing does not need it
+        pass
 
 
 def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool] | None = None) -> Candidates:
