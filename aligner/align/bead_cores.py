@@ -16,7 +16,11 @@ The default keeps the DP's skip cost (0.02) for ordinary sentences and lets only
 cheaply (`alien`: closer to the other document's language than to their own; an untranslated ad,
 OCR debris): lower costs for every sentence found more on the tuning documents but lost on the
 held-out ones. Optionally (`knn_skip`), the sentences a knn alignment over sums leaves one-sided get
-their own cost: a local ensemble of the two scorings. Figures: docs/alignment.md.
+their own cost: a local ensemble of the two scorings; `distinct_below` drops the marks of sentences whose
+best match stands out (a crossed pair has a translation, only elsewhere). With `gap_side`, a core may
+leave out an interior run of a side (a non-contiguous bead, as the gold has around captions and debris),
+for sentences `gap_need` marks at `gap_skip`. All three are options: they find more one-sided sentences
+on the tuning documents and lose on the held-out ones. Figures: docs/alignment.md.
 """
 
 from __future__ import annotations
