@@ -200,6 +200,7 @@ def split_cores(steps, src: _Side, tgt: _Side, p, sc, stats: dict, embed_spans=N
         beads.append((i, a, j, b))
         i += a
         j += b
+
     def eligible(a, b):
         return a and b and (max(a, b) >= min_side or (gap_side is not None and max(a, b) >= gap_side))
 
