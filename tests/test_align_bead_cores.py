@@ -206,3 +206,100 @@ def test_weak_gate_is_relative_to_the_documents_typical_1_1_bead(weak, changed):
     assert (out != steps) == changed
     if weak is not None:
         assert stats["core_weak_below"] * weak > 0  # the median 1-1 value is positive here
+
+
+# --- non-contiguous cores (`gap_side`) and the distinctness gate of the knn marks -------------------
+
+def test_gapped_sets_leave_out_one_interior_run():
+    """Sides of 3 and 4 sentences: the sets with one interior run left out (never an edge: that is a
+    contiguous core already)."""
+    from aligner.align.bead_cores import _gapped_sets
+
+    assert _gapped_sets(2) == []
+    assert _gapped_sets(3) == [(0, 2)]
+    assert sorted(_gapped_sets(4)) == sorted([(0, 2), (0, 3), (0, 1, 3), (0, 2, 3), (1, 3)])
+
+
+def test_set_value_of_contiguous_sides_is_the_dps_bead_value():
+    """For contiguous index sets `set_value` is the contrast scoring's `bead_value` (the same formula,
+    one bead at a time), so gapped and contiguous cores are valued alike."""
+    from aligner.align.bead_cores import set_value
+    from aligner.align.onesided import bead_value
+
+    M, T = _doc()
+    X, Y = M[:8], T[[0, 1, 2, 10, 3, 4, 5, 6, 7]]
+    src, tgt = _Side(X, np.arange(8) * 7.0 + 30, None), _Side(Y, np.arange(9) * 5.0 + 40, None)
+    src.prepare({1, 2, 3, 4})
+    tgt.prepare({1, 2, 3, 4})
+    sc = _Scoring(ref=0.0, skip=0.02, log_ratio=0.1, contrast_skip=0.02, lengths=True)
+    for s0, s1, t0, t1 in [(2, 3, 2, 4), (1, 3, 1, 4), (2, 4, 3, 5), (0, 1, 0, 1), (5, 8, 6, 9)]:
+        assert set_value(src, tgt, tuple(range(s0, s1)), tuple(range(t0, t1)), AlignParams(), sc) == \
+            pytest.approx(bead_value(src, tgt, s0, s1, t0, t1, AlignParams(), sc), abs=1e-5)
+
+
+def _gap_case():
+    """src sentence 2 is translated by tgt 2 + tgt 4 (halves of its meaning); tgt 3 between them is
+    unrelated debris: a 1-3 bead whose gold is the non-contiguous [2]:[2, 4] and [3] one-sided."""
+    M, T = _doc(n=16, seed=4)
+    rng = np.random.default_rng(7)
+    A, B = rng.normal(size=48), rng.normal(size=48)
+    A, B = A / np.linalg.norm(A), B / np.linalg.norm(B)
+    X = np.array(list(M[:2]) + [_unit(A + B)] + list(M[3:6]), dtype=np.float32)
+    Y = np.array(list(T[:2]) + [_unit(A), T[12], _unit(B)] + list(T[3:6]), dtype=np.float32)
+    return X, Y, [(1, 1), (1, 1), (1, 3), (1, 1), (1, 1), (1, 1)]
+
+
+def test_a_gapped_core_leaves_an_interior_sentence_out_and_regroups():
+    """With `gap_side` and a cheap cost for the marked interior sentence, the bead stays one DP step and
+    `regroup` holds its pieces: the non-contiguous core first, the interior sentence one-sided; without
+    the option (or with the sentence unmarked, at a skip cost that keeps it) nothing changes."""
+    X, Y, steps = _gap_case()
+    src, tgt = _sides(X, Y)
+    tgt.skip_mark = np.zeros(len(Y), dtype=bool)
+    tgt.skip_mark[3] = True
+    regroup: dict = {}
+    kw = dict(skip=0.5, min_side=4, regroup=regroup)
+    assert split_cores(steps, src, tgt, AlignParams(), _sc(), {}, **kw) == steps and not regroup
+    out = split_cores(steps, src, tgt, AlignParams(), _sc(), {}, gap_side=3, gap_skip=-0.05, gap_need="knn", **kw)
+    assert out == steps
+    assert regroup == {(2, 2): (1, 3, [((2,), (2, 4)), ((), (3,))])}
+    regroup.clear()
+    tgt.skip_mark[3] = False
+    split_cores(steps, src, tgt, AlignParams(), _sc(), {}, gap_side=3, gap_skip=-0.05, gap_need="knn", **kw)
+    assert not regroup
+
+
+def test_to_beads_emits_the_regrouped_pieces_in_place():
+    """`_to_beads` replaces a regrouped step by its pieces; every sentence is still in exactly one bead."""
+    from aligner.align.beads import _to_beads
+
+    X, Y, steps = _gap_case()
+    src, tgt = _sides(X, Y)
+    src.set_knn(np.zeros(len(X)), np.ones(len(X)) * 0.5, np.zeros(len(X)), {1})
+    tgt.set_knn(np.zeros(len(Y)), np.ones(len(Y)) * 0.5, np.zeros(len(Y)), {1})
+    beads = _to_beads(steps, src, tgt, _sc(), {"regroup": {(2, 2): (1, 3, [((2,), (2, 4)), ((), (3,))])}})
+    assert [(b.src, b.tgt) for b in beads][2:4] == [((2,), (2, 4)), ((), (3,))]
+    assert sorted(i for b in beads for i in b.src) == list(range(len(X)))
+    assert sorted(j for b in beads for j in b.tgt) == list(range(len(Y)))
+    assert beads[2].similarity > 0.5
+
+
+def test_distinct_sentences_lose_their_knn_mark():
+    """`distinct` is ~1 for a typical sentence; a marked sentence whose best match stands out (a crossed
+    pair: its translation sits elsewhere) loses its mark under `distinct_below`, so it keeps the normal
+    skip cost and the bead keeps it."""
+    from aligner.align.bead_cores import distinct
+
+    M, T = _doc()
+    X, Y = M[:6], T[[0, 1, 2, 10, 11, 3, 4, 5]]
+    src, tgt = _sides(X, Y)
+    tgt.set_knn(np.full(8, 0.2), np.array([0.6, 0.6, 0.6, 0.25, 0.9, 0.6, 0.6, 0.6]), np.zeros(8), {1})
+    d = distinct(tgt)
+    assert d[0] == pytest.approx(1.0) and d[3] < 0.2 and d[4] > 1.5
+    steps = [(1, 1), (1, 1), (1, 3), (1, 1), (1, 1), (1, 1)]
+    for below, expected in [(None, [(1, 1), (1, 1), (1, 2), (0, 1), (1, 1), (1, 1), (1, 1)]), (1.0, steps)]:
+        tgt.skip_mark = np.zeros(8, dtype=bool)
+        tgt.skip_mark[4] = True
+        out = split_cores(steps, src, tgt, AlignParams(), _sc(), {}, skip=5.0, min_side=3, knn_skip=-0.5,
+                          distinct_below=below)
+        assert out == expected

@@ -18,11 +18,17 @@ def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring, extra: dict | None = 
     `extra` holds real vectors of spans computed after the DP, keyed (side, start, end); they take
     precedence (a bead grown by the attach pass may have a size no span table covers)."""
     extra = extra or {}
+    regroup = extra.get("regroup") or {}
     threshold = sc.ref - 2 * sc.skip
     scale = max(sc.skip, 1e-3) / 2.0
     out = []
     i = j = 0
     for a, b in steps:
+        if regroup.get((i, j), (None, None))[:2] == (a, b):  # a non-contiguous core (bead_cores, gaps)
+            out += _regrouped(regroup[(i, j)][2], src, tgt, threshold, scale)
+            i += a
+            j += b
+            continue
         s_idx = tuple(range(i, i + a))
         t_idx = tuple(range(j, j + b))
         if a and b:
@@ -46,4 +52,24 @@ def _to_beads(steps, src: _Side, tgt: _Side, sc: _Scoring, extra: dict | None = 
         out.append(Bead(s_idx, t_idx, score=round(score, 4), similarity=round(sim, 4)))
         i += a
         j += b
+    return out
+
+
+def _regrouped(pieces, src: _Side, tgt: _Side, threshold: float, scale: float) -> list[Bead]:
+    """Beads for the pieces of a bead the core pass split non-contiguously: the core scored like any
+    two-sided bead over sums of its runs (knn margin of the sentence means), the rest one-sided."""
+    from aligner.align.bead_cores import _set_vec
+
+    out = []
+    for s_idx, t_idx in pieces:
+        if s_idx and t_idx:
+            sim = float(_set_vec(src, s_idx) @ _set_vec(tgt, t_idx))
+            marg = sim - 0.5 * (float(src.knn[list(s_idx)].mean()) + float(tgt.knn[list(t_idx)].mean()))
+            score = _sigmoid((marg - threshold) / scale)
+        else:
+            i = s_idx[0] if s_idx else t_idx[0]
+            best = float(src.top[i] - src.knn[i]) if s_idx else float(tgt.top[i] - tgt.knn[i])
+            score = 1.0 - _sigmoid((best - threshold) / scale)
+            sim = 0.0
+        out.append(Bead(tuple(s_idx), tuple(t_idx), score=round(score, 4), similarity=round(sim, 4)))
     return out

@@ -63,13 +63,17 @@ class ContrastScoring:
             if embed_spans is not None and p.refine_spans:
                 _encode_uncertain_spans(src, tgt, embed_spans, p, sc, stats)
             steps = _dp(src, tgt, lo, hi, beads, p, sc)
+        regroup: dict = {}  # non-contiguous beads of the core pass, by the (i, j) where their step starts
         if p.onesided_core is not None:
             from aligner.align.bead_cores import split_cores
 
             steps = split_cores(steps, src, tgt, p, sc, stats, embed_spans if p.refine_spans else None,
                                 skip=p.onesided_core, min_side=p.onesided_core_side, max_score=p.onesided_core_weak,
                                 criterion=p.onesided_core_by, alien_above=p.onesided_alien,
-                                alien_skip=p.onesided_alien_skip, knn_skip=p.onesided_core_knn)
+                                alien_skip=p.onesided_alien_skip, knn_skip=p.onesided_core_knn,
+                                gap_side=p.onesided_core_gaps, regroup=regroup,
+                                gap_skip=p.onesided_gap_skip, gap_need=p.onesided_gap_need,
+                                distinct_below=p.onesided_core_distinct)
         if p.split_one_sided is not None:
             steps = _split_one_sided(steps, src, tgt, p.split_one_sided, stats)
         if p.onesided_member is not None:
@@ -81,7 +85,7 @@ class ContrastScoring:
         stats["band_cells"] = band_cells(lo, hi)
         stats["skip_cost"] = sc.contrast_skip
         stats["ref_margin"] = sc.ref
-        return steps, {}
+        return steps, ({"regroup": regroup} if regroup else {})
 
 
 CONTRAST = ContrastScoring()

@@ -77,7 +77,9 @@ def align(src_emb, tgt_emb, *, src_len=None, tgt_len=None, src_par=None, tgt_par
         raise AlignerError("sentence lengths do not match the number of embeddings")
     strategy = scoring_strategy(p.scoring)  # ConfigError for an unknown name
     knn_one_sided = None
-    if (p.knn_skip is not None or p.onesided_core_knn is not None) and p.scoring == "contrast":
+    wants_marks = p.onesided_core_knn is not None or (p.onesided_core_gaps is not None and p.onesided_gap_skip is not None
+                                                      and p.onesided_gap_need in ("knn", "both"))
+    if (p.knn_skip is not None or wants_marks) and p.scoring == "contrast":
         from dataclasses import replace as _replace
 
         kb = align(src_emb, tgt_emb, src_len=src_len, tgt_len=tgt_len, src_par=src_par, tgt_par=tgt_par,

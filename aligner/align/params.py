@@ -65,6 +65,12 @@ class AlignParams:
     # (None: not asked; the knn alignment over sums costs no encoding)
     onesided_core_by: str = "contrast"  # ... a core's worth: "contrast" (the DP's bead value) or "cosine" (real cosine)
     onesided_core_weak: float | None = None  # ... only beads whose value is below this x the median 1-1 bead's (None: all)
+    onesided_core_gaps: int | None = None  # ... beads with a side of this many+ sentences may also keep a core whose
+    # side leaves out one interior run (a non-contiguous bead, as the gold has around captions; None: off)
+    onesided_gap_skip: float | None = None  # ... a sentence left out inside such a core costs this (None: as elsewhere)
+    onesided_gap_need: str = "any"  # ... only sentences with these marks: "any", "alien", "knn", "both"
+    onesided_core_distinct: float | None = None  # ... knn marks kept only on sentences whose best match stands out
+    # less than this x the side's median (`bead_cores.distinct`; None: every mark)
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
