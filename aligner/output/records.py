@@ -68,22 +68,22 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
     `flags_by_doc`: doc id -> its flags after cleaning (`fixed` set); `clean`: the `[clean]` settings,
     which decide `keep` and `drop_reason` (aligner.checks.clean.drop_reason).
     """
-    from aligner.checks.base import bead_id
     from aligner.checks.clean import bead_flags, drop_reason
 
     src, tgt = ap.src, ap.tgt
-    bid = bead_id(src, tgt, b)
+    # the bead's sentences looked up once (they were read anew for the id, the texts, the raw text and the spans)
+    s_sents = [src.sentences[i] for i in b.src]
+    t_sents = [tgt.sentences[i] for i in b.tgt]
+    s_spans = [[s.raw_start, s.raw_end] for s in s_sents]
+    t_spans = [[s.raw_start, s.raw_end] for s in t_sents]
+    bid = _bead_id(src.doc, tgt.doc, s_spans, t_spans)
     concerned = bead_flags(ap, b, flags_by_doc, bid)
     codes: list[str] = []
     for f in concerned:
         if f.code not in codes:
             codes.append(f.code)
-    s_text = " ".join(src.sentences[i].text for i in b.src)
-    t_text = " ".join(tgt.sentences[i].text for i in b.tgt)
-
-    def raw_of(doc, idx):
-        return doc.raw[doc.sentences[idx[0]].raw_start:doc.sentences[idx[-1]].raw_end] if idx else ""
-
+    s_text = " ".join([s.text for s in s_sents])
+    t_text = " ".join([s.text for s in t_sents])
     drop = drop_reason(b, concerned, s_text, t_text, clean)
     role = src.role if src.role == tgt.role or not tgt.role else (src.role or tgt.role)
     return {
@@ -95,12 +95,12 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
         "role": role,
         "src": s_text,
         "tgt": t_text,
-        "src_raw": raw_of(src, b.src),
-        "tgt_raw": raw_of(tgt, b.tgt),
+        "src_raw": src.raw[s_spans[0][0]:s_spans[-1][1]] if s_spans else "",
+        "tgt_raw": tgt.raw[t_spans[0][0]:t_spans[-1][1]] if t_spans else "",
         "src_sents": list(b.src),
         "tgt_sents": list(b.tgt),
-        "src_spans": [[src.sentences[i].raw_start, src.sentences[i].raw_end] for i in b.src],
-        "tgt_spans": [[tgt.sentences[i].raw_start, tgt.sentences[i].raw_end] for i in b.tgt],
+        "src_spans": s_spans,
+        "tgt_spans": t_spans,
         "type": b.type,
         "score": round(float(b.score), 4),
         "similarity": round(float(b.similarity), 4),
@@ -110,6 +110,13 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
         "translation": {src.lang or "src": s_text, tgt.lang or "tgt": t_text},
         "schema": 1,
     }
+
+
+def _bead_id(src_doc: str, tgt_doc: str, s_spans: list[list[int]], t_spans: list[list[int]]) -> str:
+    """`aligner.checks.base.bead_id` from the bead's raw spans (already at hand): the same 16 hex digits."""
+    text = "|".join((src_doc, tgt_doc, ",".join([f"{a}-{z}" for a, z in s_spans]),
+                     ",".join([f"{a}-{z}" for a, z in t_spans])))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _by(items: Iterable[Any], key) -> dict[str, int]:

@@ -77,24 +77,33 @@ class _Flags:
             if f.get("bead"):
                 self.by_bead[f["bead"]].append(i)
         self.placed: set[int] = set()
+        self._spans: dict[tuple[str, int | None], list[tuple[int, Any, Any]]] = {}
 
     def overlapping(self, doc: str, sentence: int | None, start: int, end: int) -> list[int]:
         """Flags of `doc` whose span meets [start, end) (a zero-width flag inside it counts)."""
-        pool = list(self.doc_level.get(doc, ()))
+        pool = self._spans_of(doc, None)
         if sentence is not None:
-            pool += self.by_doc_sentence.get((doc, sentence), ())
+            pool = pool + self._spans_of(doc, sentence)
         if not pool:  # most sentences
             return []
-        out = []
-        for i in pool:
-            f = self.flags[i]
-            fs, fe = f.get("start"), f.get("end")
-            if fs is None:
-                continue
-            fe = fs if fe is None else fe
-            if (fs < end and fe > start) or (fs == fe and start <= fs <= end):
-                out.append(i)
-        return sorted(set(out))
+        out = {i for i, fs, fe in pool if (fs < end and fe > start) or (fs == fe and start <= fs <= end)}
+        return sorted(out)
+
+    def _spans_of(self, doc: str, sentence: int | None) -> list[tuple[int, Any, Any]]:
+        """(id, start, end) of the flags of `doc` (its document-level ones when `sentence` is None), those
+        without a start left out: read from the flag records once, not once per sentence of the document."""
+        key = (doc, sentence)
+        spans = self._spans.get(key)
+        if spans is None:
+            ids = self.doc_level.get(doc, ()) if sentence is None else self.by_doc_sentence.get(key, ())
+            spans = []
+            for i in ids:
+                f = self.flags[i]
+                fs, fe = f.get("start"), f.get("end")
+                if fs is not None:
+                    spans.append((i, fs, fs if fe is None else fe))
+            self._spans[key] = spans
+        return spans
 
     def meta(self) -> dict[str, list[str]]:
         return {str(i): [f.get("severity") or "info", f.get("category") or "other"] for i, f in enumerate(self.flags)}
@@ -177,15 +186,26 @@ def _side(doc: Any, sents: list[int], spans: list[list[int]], index: _Flags, lan
     parts = []
     raw = doc.raw if doc is not None else ""
     flagged = doc is not None and doc.doc in index.by_doc  # a document without flags: no span to look up
+    sentences = doc.sentences if doc is not None else ()
+    n_sents = len(sents)
     for k, (start, end) in enumerate(spans):
-        sent_i = sents[k] if k < len(sents) else None
-        ids = index.overlapping(doc.doc, sent_i, start, end) if flagged else []
-        found.update(ids)
-        label = f'<span class="idx">{esc(sent_i)}</span>' if sent_i is not None else ""
-        parts.append(f'<p class="sent">{label}{highlight(raw[start:end], start, ids, index.flags)}</p>')
-        sentence = doc.sentences[sent_i] if doc is not None and sent_i is not None and 0 <= sent_i < len(doc.sentences) else None
-        if sentence is not None and sentence.text.strip() != " ".join(raw[start:end].split()):
-            parts.append(f'<div class="clean">{esc(sentence.text)}</div>')
+        sent_i = sents[k] if k < n_sents else None
+        piece = raw[start:end]
+        if flagged:
+            ids = index.overlapping(doc.doc, sent_i, start, end)
+            found.update(ids)
+            text = highlight(piece, start, ids, index.flags)
+        else:  # most sentences: nothing to highlight
+            text = esc(piece)
+        if sent_i is None:
+            parts.append(f'<p class="sent">{text}</p>')
+            continue
+        label = sent_i if type(sent_i) is int else esc(sent_i)  # an int needs no escaping
+        parts.append(f'<p class="sent"><span class="idx">{label}</span>{text}</p>')
+        if 0 <= sent_i < len(sentences):
+            sentence_text = sentences[sent_i].text
+            if sentence_text.strip() != " ".join(piece.split()):
+                parts.append(f'<div class="clean">{esc(sentence_text)}</div>')
     if not parts:
         parts.append(f'<p class="sent">{esc(cleaned)}</p>')
     return f'<div class="side" lang="{esc(lang)}" dir="auto">{"".join(parts)}</div>'
@@ -193,28 +213,34 @@ def _side(doc: Any, sents: list[int], spans: list[list[int]], index: _Flags, lan
 
 def _bead(rec: dict[str, Any], docs: dict[str, Any], index: _Flags) -> str:
     found: set[int] = set()
-    src = _side(docs.get(rec.get("src_doc")), list(rec.get("src_sents") or []), list(rec.get("src_spans") or []),
-                index, rec.get("src_lang"), found, rec.get("src") or "")
-    tgt = _side(docs.get(rec.get("tgt_doc")), list(rec.get("tgt_sents") or []), list(rec.get("tgt_spans") or []),
-                index, rec.get("tgt_lang"), found, rec.get("tgt") or "")
-    found.update(index.by_bead.get(rec.get("id"), ()))
-    index.placed.update(found)
-    kept = bool(rec.get("keep"))
-    classes = ["bead", confidence_class(rec.get("score"))]
-    if not kept:
-        classes.append("dropped")
+    get = rec.get
+    src = _side(docs.get(get("src_doc")), get("src_sents") or [], get("src_spans") or [],
+                index, get("src_lang"), found, get("src") or "")
+    tgt = _side(docs.get(get("tgt_doc")), get("tgt_sents") or [], get("tgt_spans") or [],
+                index, get("tgt_lang"), found, get("tgt") or "")
+    bid = get("id")
+    own = index.by_bead.get(bid)
+    if own:
+        found.update(own)
+    score = get("score")
     if found:
-        classes.append("flagged")
-    meta = [f'<span class="score" title="alignment score">{_fmt(rec.get("score"), 2)}</span>',
-            f'<span title="bead type">{esc(rec.get("type"))}</span>',
-            f'<span title="cosine similarity">sim {_fmt(rec.get("similarity"), 2)}</span>']
+        index.placed.update(found)
+    kept = bool(get("keep"))
+    classes = "bead " + confidence_class(score)
     if not kept:
-        meta.append(f'<span class="drop" title="dropped from the dataset">{esc(rec.get("drop_reason") or "dropped")}</span>')
+        classes += " dropped"
+    if found:
+        classes += " flagged"
+    meta = (f'<span class="score" title="alignment score">{_fmt(score, 2)}</span>'
+            f'<span title="bead type">{esc(get("type"))}</span>'
+            f'<span title="cosine similarity">sim {_fmt(get("similarity"), 2)}</span>')
+    if not kept:
+        meta += f'<span class="drop" title="dropped from the dataset">{esc(get("drop_reason") or "dropped")}</span>'
     notes = ""
     if found:
         notes = '<ul class="notes">' + "".join(_note(i, index.flags[i]) for i in sorted(found)) + "</ul>"
-    return (f'<div class="{" ".join(classes)}" id="b-{esc(rec.get("id"))}" data-score="{esc(rec.get("score"))}">'
-            f'<div class="meta">{"".join(meta)}</div>{src}{tgt}{notes}</div>')
+    return (f'<div class="{classes}" id="b-{esc(bid)}" data-score="{esc(score)}">'
+            f'<div class="meta">{meta}</div>{src}{tgt}{notes}</div>')
 
 
 def _cards(summary: dict[str, Any]) -> str:

@@ -20,7 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from aligner.output.atomic import atomic_open, sync_files
+from aligner.errors import InputError
+from aligner.output.atomic import sync_files
 from aligner.output.report import _CSP, _asset, _cards, _fmt, esc, render_report
 
 PAGE_SIZE = 500
@@ -64,6 +65,16 @@ def _pager(page: int, pages: int) -> str:
     return f'<nav class="pager">pages: {"".join(links)}</nav>' if pages > 1 else ""
 
 
+def _write_page(path: Path, html: str) -> None:
+    """One page into the staged output (the folder moves in whole at the commit, so no temporary file and rename
+    per page as `atomic_open` makes: thousands of them at scale); fsynced with the others (sync_files)."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(html)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 def write_report_index(folder: Path, result: Any, *, summary: dict[str, Any], index_path: Path) -> None:
     """The first index page at `index_path` (report.html), the others and the pair pages in `folder` (report/).
 
@@ -93,8 +104,7 @@ def write_report_index(folder: Path, result: Any, *, summary: dict[str, Any], in
                 f"{_pager(page, pages)}{table.replace('HREF_BASE', base)}{_pager(page, pages)}</main>")
         title = f"aligner report — run {sig.get('id')}" + (f" — page {page}" if page > 1 else "")
         target = index_path if page == 1 else folder / f"index-{page:04d}.html"
-        with atomic_open(target, sync=False) as fh:  # fsynced together at the end (sync_files)
-            fh.write(_page(title, sig, body))
+        _write_page(target, _page(title, sig, body))
         written.append(target)
 
     for n, (pair, beads) in enumerate(result.iter_aligned(), 1):
@@ -118,8 +128,7 @@ def write_report_index(folder: Path, result: Any, *, summary: dict[str, Any], in
         html = render_report(mini, summary=summary, flags=flags)
         html = html.replace("<main>", f'<main><p class="pager"><a href="../report.html">← index of all {n_pairs} pairs</a></p>', 1)
         name = f"pair-{n:06d}.html"
-        with atomic_open(folder / name, sync=False) as fh:
-            fh.write(html)
+        _write_page(folder / name, html)
         written.append(folder / name)
         kept = sum(bool(r.get("keep")) for r in recs)
         sev = {s: sum(f.get("severity") == s for f in flags) for s in ("error", "warning", "info")}
