@@ -53,6 +53,33 @@ def test_ftfy_badness_needs_a_non_ascii_character():
     assert flags_for("Il gestore del servizio clienti e la persona responsabile.", "it", "mojibake") == []
 
 
+def test_badness_searched_near_its_needed_characters_answers_as_ftfy():
+    """The mojibake check asks ftfy's badness expression only around the characters every match needs
+    (encoding._search_near): the same answer as searching the whole text, found for the installed ftfy, and
+    the accented lower-case letters of ordinary text do not make it search."""
+    import random
+
+    from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+    from aligner.checks.encoding import _search_near, _shortcut
+
+    shortcut = _shortcut(BADNESS_RE)
+    assert shortcut is not None, "ftfy's badness expression changed: the mojibake check searches all of every text"
+    trigger, width = shortcut
+    assert 2 <= width <= 64 and not trigger.search("àèéìòùçêëîïôûüäößřčšžěůýáíúñ ’–—")
+    pool = sorted({c for c in BADNESS_RE.pattern if not c.isascii()} | set("aeAZ \n.,!?-'\"x1")
+                  | set("".join(MOJIBAKE_CATEGORIES.values())) - {"-"})
+    rng = random.Random(7)
+    texts = ["Ã¨ primo", "Il servizio Ã¨ buono.", "Â perché", "x Â «", "ma Ã perché", "a\u00c3 b", "ГўВЂВ¦a",
+             "Vedoucí zákaznickÃ½ch služeb", "È la società più grande, «così»."]
+    for _ in range(4000):
+        n = rng.randint(1, 30)
+        texts.append("".join(rng.choice(pool) for _ in range(n)))
+        texts.append("Il testo è lungo " * rng.randint(0, 3) + texts[-1] + " e finisce qui" * rng.randint(0, 2))
+    for text in texts:
+        assert _search_near(BADNESS_RE, text) == bool(BADNESS_RE.search(text)), text
+
+
 def test_boilerplate_reports_each_removed_chrome_span_not_blank_ones():
     from aligner.checks import run_checks
     from aligner.config import Config

@@ -24,6 +24,9 @@ def _after_opener(text: str, pos: int) -> bool:
     return i > 0 and text[i - 1] in _OPENER_CHARS
 
 
+_UNREAD = object()
+
+
 def _capitalised(word: str) -> bool:
     return len(word) >= 2 and word[0].isupper() and word[1:].islower()
 
@@ -116,7 +119,7 @@ class MidSentenceCapital(Check):
                 continue  # no capital after the first character
             for m in WORD_RE.finditer(text):
                 w = m.group()
-                if m.start() > 0 and _capitalised(w) and not _after_opener(text, m.start()):
+                if m.start() > 0 and w[0].isupper() and _capitalised(w) and not _after_opener(text, m.start()):
                     doc_caps[w.lower()] = doc_caps.get(w.lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
@@ -130,12 +133,13 @@ class MidSentenceCapital(Check):
             if is_heading(doc, s) or s.i in other:
                 continue
             protected = protected_spans(raw)
-            counterpart = counterparts.get((doc.doc, s.i))
+            counterpart = _UNREAD  # read for the first word that needs it (it may come from another document)
             hits = []
             words = list(WORD_RE.finditer(raw))
             for idx, m in enumerate(words):
                 word = m.group()
-                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _after_opener(raw, m.start()):
+                if not word[0].isupper() or not _capitalised(word) or len(word) < self.min_letters or idx == 0 \
+                        or _after_opener(raw, m.start()):  # (the first test spares most words a call)
                     continue
                 # a capitalised neighbour or an acronym makes a name phrase (New York City, Jean-Luc, GUI System,
                 # GNOME Desktop)
@@ -156,6 +160,8 @@ class MidSentenceCapital(Check):
                     continue  # a label with its number is a name (Table 8.1, Chapter 7, Route 66)
                 if low in res.capitalised:
                     continue  # capitalised by the language's rules (English Friday, May)
+                if counterpart is _UNREAD:
+                    counterpart = counterparts.get((doc.doc, s.i))
                 score, reasons = self._score(ctx, doc, word, counterpart, doc_lower, corpus_lower)
                 corpus_only = not any(not r.endswith("documents") for r in reasons)
                 if score >= self.threshold and reasons and (not corpus_only or corpus.mid_capital.get(low, 0) <= 1):
