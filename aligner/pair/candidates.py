@@ -151,20 +151,29 @@ def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool]
         keep = valid & (rank <= k)
         q_of = np.broadcast_to(q_col, keys.shape)[keep]
         key_of = keys[keep]
-        found_lo.append(np.minimum(q_of, key_of))
-        found_hi.append(np.maximum(q_of, key_of))
-        found_rank.append(rank[keep])
+        found_lo.append(np.minimum(q_of, key_of).astype(np.int32))
+        found_hi.append(np.maximum(q_of, key_of).astype(np.int32))
+        found_rank.append(rank[keep].astype(np.int32))
+        del keys, valid, rank, keep, q_of, key_of
     if found_lo:
         lo, hi, rank = (np.concatenate(x) for x in (found_lo, found_hi, found_rank))
+        del found_lo, found_hi, found_rank
         # each pair once, with the best rank either side found the other, in (i, j) order
         order = np.lexsort((rank, hi, lo))
         lo, hi, rank = lo[order], hi[order], rank[order]
+        del order
         first = np.ones(len(lo), dtype=bool)
         first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-        pairs = list(zip(lo[first].tolist(), hi[first].tolist()))
+        lo, hi, rank = lo[first], hi[first], rank[first]
+        # the pairs' numbers are the documents' own int objects (one per document, not one per pair end),
+        # made a slice at a time (the lists of numbers are temporary)
+        get = list(range(n)).__getitem__
+        pairs: list[tuple[int, int]] = []
+        for s in range(0, len(lo), 1 << 16):
+            pairs.extend(zip(map(get, lo[s:s + (1 << 16)].tolist()), map(get, hi[s:s + (1 << 16)].tolist())))
         out.ordered = pairs
         out.pairs = set(pairs)
-        out.neighbour_rank = dict(zip(pairs, rank[first].tolist()))
+        out.neighbour_rank = dict(zip(pairs, rank.tolist()))
     else:
         out.ordered = []
     return out
