@@ -340,6 +340,34 @@ def test_ann_finds_planted_pairs_with_subquadratic_work(monkeypatch):
     assert skipped and all(p.relation == "unrelated" and "not among" in p.evidence["reason"] for p in skipped)
 
 
+def test_ann_candidates_and_ranks_are_each_documents_k_nearest_in_every_language():
+    """On a set small enough for the HNSW index to be exact: the candidates are each usable document's k
+    nearest other documents of every language (cosine, brute force here), each pair once as (i, j), i < j,
+    in order, with the best rank either side found the other; unusable documents are in no pair."""
+    from aligner.pair.candidates import ann
+
+    rng = np.random.default_rng(11)
+    n, k = 70, 3
+    vectors = rng.normal(size=(n, 12)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    langs = [["en", "it", "de", None][x % 4] for x in range(n)]
+    usable = [x % 9 != 5 for x in range(n)]
+    got = ann(vectors, langs, k, usable)
+    want: dict = {}
+    cos = vectors @ vectors.T
+    for q in range(n):
+        if not usable[q]:
+            continue
+        for lang in set(langs):
+            members = [x for x in range(n) if usable[x] and langs[x] == lang and x != q]
+            for rank, x in enumerate(sorted(members, key=lambda x: -cos[q, x])[:k], start=1):
+                pair = (min(q, x), max(q, x))
+                want[pair] = min(rank, want.get(pair, rank))
+    assert got.pairs == set(want) and got.neighbour_rank == want
+    assert got.in_order() == sorted(want)
+    assert got.queries == sum(usable) * len(set(langs))
+
+
 def test_ann_index_holds_each_documents_normalised_mean_to_the_bit(monkeypatch):
     """The index's vectors come from the means taken while reading each document once (reading every
     document's memory-mapped vectors again brought them all into resident memory at once): they must be

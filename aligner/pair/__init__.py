@@ -153,7 +153,7 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
         cands = ann(centre_by_language(vectors, langs, usable), langs, config.ann_neighbours, usable)
         del vectors
 
-    ordered = sorted(cands.pairs)
+    ordered = cands.in_order()
     calibration = None
     if calibrate:
         background = background_cosine(ordered, embs, langs)
@@ -214,16 +214,17 @@ def pair_documents(documents: list[Document], embeddings: dict[str, np.ndarray],
                 return None
             missing = [docs[x].doc for x, e in ((i, a), (j, b)) if e is None]
             return "unrelated", 0.0, {"candidate": True, "reason": f"no sentence embeddings for {', '.join(missing)}"}
-        evidence = {"candidate": True, "candidates_from": cands.mode, **ev.to_dict()}
-        if (i, j) in cands.neighbour_rank:
-            evidence["neighbour_rank"] = cands.neighbour_rank[(i, j)]
-        if _same_language(langs[i], langs[j]):
+        if _same_language(langs[i], langs[j]):  # its score only: no evidence record is written for it
             if ev.score >= config.parallel_threshold:
                 duplicates.setdefault(i, set()).add(docs[j].doc)
                 duplicates.setdefault(j, set()).add(docs[i].doc)
                 log.warning("%s and %s (both %s) look like near-duplicates (score %.2f)",
                             docs[i].doc, docs[j].doc, langs[i], ev.score)
             return None
+        evidence = {"candidate": True, "candidates_from": cands.mode, **ev.to_dict()}
+        rank = cands.neighbour_rank.get((i, j))
+        if rank is not None:
+            evidence["neighbour_rank"] = rank
         if not (ev.n_src and ev.n_tgt):
             evidence["reason"] = "a document without sentences cannot be compared"
         rounded = round(ev.score, 4)  # decide on the score that is written, so records are self-consistent

@@ -60,6 +60,11 @@ class Candidates:
     mode: str = "exhaustive"
     neighbour_rank: dict[tuple[int, int], int] = field(default_factory=dict)  # best rank either side found the other
     queries: int = 0
+    ordered: list[tuple[int, int]] | None = None  # `pairs` sorted, when the finder made them in order
+
+    def in_order(self) -> list[tuple[int, int]]:
+        """The pairs sorted (i, then j): the order they are scored and reported in."""
+        return self.ordered if self.ordered is not None else sorted(self.pairs)
 
 
 def exhaustive(langs: list[str | None]) -> Candidates:
@@ -128,6 +133,8 @@ def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool]
             by_lang[lang].append(idx)
     out = Candidates(mode="ann")
     k = max(1, k)
+    q_col = queries[:, None]
+    found_lo, found_hi, found_rank = [], [], []
     for lang, members in by_lang.items():
         members_arr = np.asarray(members, dtype=np.int64)
         index = Index(ndim=dim, metric="cos", dtype="f32")
@@ -136,19 +143,37 @@ def ann(vectors: np.ndarray, langs: list[str | None], k: int, usable: list[bool]
         # query with every document; same-language queries ask for one more (the document itself)
         found = index.search(np.ascontiguousarray(vectors[queries]), min(k + 1, len(members)), threads=1)
         out.queries += len(queries)
-        for row, q in enumerate(queries.tolist()):
-            count = int(found.counts[row])
-            keys = found.keys[row][:count]
-            rank = 0
-            for key in keys:
-                key = int(key)
-                if key == q:
-                    continue
-                if rank >= k:
-                    break
-                pair = (min(q, key), max(q, key))
-                out.pairs.add(pair)
-                prev = out.neighbour_rank.get(pair)
-                out.neighbour_rank[pair] = rank + 1 if prev is None else min(prev, rank + 1)
-                rank += 1
+        keys = np.asarray(found.keys, dtype=np.int64).reshape(len(queries), -1)
+        counts = np.asarray(found.counts, dtype=np.int64).reshape(len(queries))
+        # each query's first k results other than itself, ranked 1..k (the whole table at once)
+        valid = (np.arange(keys.shape[1])[None, :] < counts[:, None]) & (keys != q_col)
+        rank = np.cumsum(valid, axis=1)
+        keep = valid & (rank <= k)
+        q_of = np.broadcast_to(q_col, keys.shape)[keep]
+        key_of = keys[keep]
+        found_lo.append(np.minimum(q_of, key_of).astype(np.int32))
+        found_hi.append(np.maximum(q_of, key_of).astype(np.int32))
+        found_rank.append(rank[keep].astype(np.int32))
+        del keys, valid, rank, keep, q_of, key_of
+    if found_lo:
+        lo, hi, rank = (np.concatenate(x) for x in (found_lo, found_hi, found_rank))
+        del found_lo, found_hi, found_rank
+        # each pair once, with the best rank either side found the other, in (i, j) order
+        order = np.lexsort((rank, hi, lo))
+        lo, hi, rank = lo[order], hi[order], rank[order]
+        del order
+        first = np.ones(len(lo), dtype=bool)
+        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+        lo, hi, rank = lo[first], hi[first], rank[first]
+        # the pairs' numbers are the documents' own int objects (one per document, not one per pair end),
+        # made a slice at a time (the lists of numbers are temporary)
+        get = list(range(n)).__getitem__
+        pairs: list[tuple[int, int]] = []
+        for s in range(0, len(lo), 1 << 16):
+            pairs.extend(zip(map(get, lo[s:s + (1 << 16)].tolist()), map(get, hi[s:s + (1 << 16)].tolist())))
+        out.ordered = pairs
+        out.pairs = set(pairs)
+        out.neighbour_rank = dict(zip(pairs, rank.tolist()))
+    else:
+        out.ordered = []
     return out
