@@ -20,6 +20,7 @@ class ContrastScoring:
     name = "contrast"
     centred = False  # works on the encoder's own (uncentred) cosines
     values_read_pair_knn = False  # bead values ignore the span neighbourhoods (only the final scores read them)
+    values_read_margins = False  # ... and the sentence margins (the first path needs no `_set_margins`)
 
     @staticmethod
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,

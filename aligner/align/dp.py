@@ -254,8 +254,13 @@ def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int 
         if depth == 0:
             return fi, fj
         lo, hi = band_around(fi, fj, n, m, _auto_band(n, m, p, f))
-    a_win, b_win = _sentence_window(lo, hi, m)
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
-    _set_margins(src, tgt, a_win, b_win, p, set(a for a, _ in beads), set(b for _, b in beads))
-    sc = _estimate_scoring(src, tgt, p)
+    sa, sb = set(a for a, _ in beads), set(b for _, b in beads)
+    if getattr(scoring_strategy(p.scoring), "values_read_margins", True):
+        _set_margins(src, tgt, *_sentence_window(lo, hi, m), p, sa, sb)
+        sc = _estimate_scoring(src, tgt, p)
+    else:  # the bead values read span vectors and lengths only: no neighbourhoods, no margin medians
+        src.prepare(sa | {1})
+        tgt.prepare(sb | {1})
+        sc = _estimate_scoring(src, tgt, p, margins=False)
     return _points(_dp(src, tgt, lo, hi, beads, p, sc))
