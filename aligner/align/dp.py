@@ -207,17 +207,18 @@ def _transitions(row_beads, scores: dict, skip_s: np.ndarray, cum_t: np.ndarray,
     ta = np.array([a for _, a, _ in row_beads], dtype=np.int64)
     tb = np.array([b for _, _, b in row_beads], dtype=np.int64)[None, :, None]
     prev = np.maximum(rows[:, None] - ta[None, :], 0)
-    jb = j[:, None, :] - tb  # the column the bead starts from
-    col = jb - lo[prev][:, :, None]  # ... in the previous row's stored values
-    ok = (col >= 0) & (jb < hi[prev][:, :, None])
-    ok &= (rows[:, None] >= ta[None, :])[:, :, None]
-    ok &= (j < hi_r[:, None])[:, None, :]
     where = np.empty((r1 - r0, k + 1, width), dtype=np.int64)
     where[:, 0] = zero_row
+    col = where[:, 1:]  # built in place: no other (rows, types, width) integer array
+    np.subtract(j[:, None, :], tb, out=col)  # the column the bead starts from
+    ok = col < hi[prev][:, :, None]
+    col -= lo[prev][:, :, None]  # ... in the previous row's stored values
+    ok &= col >= 0
+    ok &= (rows[:, None] >= ta[None, :])[:, :, None]
+    ok &= (j < hi_r[:, None])[:, None, :]
     np.maximum(col, 0, out=col)
     np.minimum(col, width - 1, out=col)
     col += (prev * width)[:, :, None]
-    where[:, 1:] = col
     value = np.full((r1 - r0, k + 1, width), -np.inf)
     value[:, 0] = NEG
     if r0 == 0:
