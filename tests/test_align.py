@@ -277,6 +277,51 @@ def test_dp_rows_equal_the_state_by_state_recurrence(seed):
     assert again == _reference_dp(n, m, lo, hi, beads, scores, skip_s, skip_t)
 
 
+@pytest.mark.parametrize("long", [False, True])
+def test_contrast_first_path_needs_no_margins(long):
+    """The contrast scoring's bead values read span vectors and lengths only: the first path skips the
+    neighbourhoods (`_set_margins`) and finds the path it finds with them (full and coarse-to-fine)."""
+    from dataclasses import replace
+
+    from aligner.align import core, dp
+    from aligner.align.sides import _estimate_scoring, _set_margins
+
+    rng = np.random.default_rng(5)
+    n, m = (90, 100) if long else (30, 34)
+    X = core._unit(rng.standard_normal((n, 16)).astype(np.float32))
+    Y = core._unit(rng.standard_normal((m, 16)).astype(np.float32))
+    p = AlignParams() if not long else replace(AlignParams(), full_limit=100)
+
+    def sides():
+        return core._Side(X, rng_lens[0], None), core._Side(Y, rng_lens[1], None)
+
+    rng_lens = (rng.integers(10, 80, n).astype(float), rng.integers(10, 80, m).astype(float))
+    src, tgt = sides()
+    got = dp._first_path(src, tgt, p, {})
+    assert src.knn is None and tgt.knn is None
+    # the same with the margins computed (as the first path did before)
+    real_est = dp._estimate_scoring
+    calls = []
+
+    def with_margins(s, t, p_, margins=True):
+        calls.append(margins)
+        lo, hi = full_band(s.n, t.n)
+        _set_margins(s, t, *dp._sentence_window(lo, hi, t.n), p_, {1, 2}, {1, 2})
+        return real_est(s, t, p_)
+
+    dp._estimate_scoring = with_margins
+    try:
+        src, tgt = sides()
+        want = dp._first_path(src, tgt, p, {})
+    finally:
+        dp._estimate_scoring = real_est
+    assert calls and not any(calls)
+    assert [list(x) for x in got] == [list(x) for x in want]
+    src.prepare({1})
+    tgt.prepare({1})
+    assert np.isnan(_estimate_scoring(src, tgt, p, margins=False).ref)
+
+
 def test_coarse_to_fine_on_a_long_planted_path():
     """Coarse-to-fine (forced by a tiny full_limit) recovers the planted beads like the full DP does."""
     X, Y, gold = long_planted(600)

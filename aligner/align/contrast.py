@@ -20,6 +20,7 @@ class ContrastScoring:
     name = "contrast"
     centred = False  # works on the encoder's own (uncentred) cosines
     values_read_pair_knn = False  # bead values ignore the span neighbourhoods (only the final scores read them)
+    values_read_margins = False  # ... and the sentence margins (the first path needs no `_set_margins`)
 
     @staticmethod
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,
@@ -97,29 +98,31 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     src side (0 where a document ends). A bead that leaves out part of its translation, or takes in a
     sentence that belongs next door, has a neighbour that matches it well: its contrast drops.
 
-    Two dense products per block (span vectors x the sentences the block can touch), then gathers."""
+    Two dense products per block (span vectors x the sentences the block can touch), then gathers.
+    `rows` are consecutive and every bead starts inside the document (rows >= a, Jc >= b), so a
+    neighbour is at most one sentence past either end: the products get a zero border, read where
+    that neighbour does not exist, instead of a mask per cell."""
     n, m = src.n, tgt.n
     X, Y = src.E, tgt.E
     r0, r1 = int(rows[0]), int(rows[-1]) + 1
     c0, c1 = int(Jc.min()), int(Jc.max()) + 1
-    # src spans x tgt sentences c0-b-1 .. c1 (clipped)
-    y0, y1 = max(0, c0 - b - 1), min(m, c1 + 1)
-    SY = U[r0:r1] @ Y[y0:y1].T
-    jl, jr = Jc - b - 1, Jc
-    hl, hr = jl >= 0, jr < m
     at = np.arange(r1 - r0)[:, None]
-    sl = SY[at, _clamp(jl - y0, 0, y1 - y0 - 1)]
-    sr = SY[at, _clamp(jr - y0, 0, y1 - y0 - 1)]
-    ads = (np.where(hl, sl, 0.0) + np.where(hr, sr, 0.0)) / np.maximum(hl.astype(int) + hr, 1)
-    # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1
+    # src spans x tgt sentences c0-b-1 .. c1 (clipped), between zero columns
+    y0, y1 = max(0, c0 - b - 1), min(m, c1 + 1)
+    wy = y1 - y0 + 2
+    SY = np.zeros((r1 - r0, wy), dtype=np.float32)
+    SY[:, 1:-1] = U[r0:r1] @ Y[y0:y1].T
+    base = at * wy - y0
+    ads = SY.take(Jc + (base - b)) + SY.take(Jc + (base + 1))
+    ads = ads / np.maximum(np.add(Jc > b, Jc < m, dtype=np.int64), 1)
+    # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1, between zero rows
     x0, x1 = max(0, r0 - a - 1), min(n, r1 + 1)
-    SX = X[x0:x1] @ V[c0:c1].T  # (x1-x0, c1-c0)
-    il, ir = rows - a - 1, rows
-    gl, gr = (il >= 0)[:, None], (ir < n)[:, None]
-    cols = Jc - c0
-    tl_ = SX[_clamp(il - x0, 0, x1 - x0 - 1)[:, None], cols]
-    tr_ = SX[_clamp(ir - x0, 0, x1 - x0 - 1)[:, None], cols]
-    adt = (np.where(gl, tl_, 0.0) + np.where(gr, tr_, 0.0)) / np.maximum(gl.astype(int) + gr, 1)
+    wx = c1 - c0
+    SX = np.zeros((x1 - x0 + 2, wx), dtype=np.float32)
+    SX[1:-1] = X[x0:x1] @ V[c0:c1].T
+    base = (rows - (x0 - 1)) * wx - c0
+    adt = SX.take(Jc + (base - (a + 1) * wx)[:, None]) + SX.take(Jc + base[:, None])
+    adt = adt / np.maximum(np.add(rows > a, rows < n, dtype=np.int64), 1)[:, None]
     return ads, adt
 
 def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarray, a: int, b: int) -> np.ndarray:

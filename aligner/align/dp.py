@@ -72,7 +72,7 @@ def _band_scores(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, a: int,
         J = lo[r0:r1, None] + offs[None, :]
         valid = (J < hi[r0:r1, None]) & (J >= b)
         Jc = _clamp(J, c0, c1 - 1)
-        sim = S[np.arange(r1 - r0)[:, None], Jc - c0]
+        sim = S.take(Jc + (np.arange(0, (r1 - r0) * (c1 - c0), c1 - c0)[:, None] - c0))
         ls = (src.cum[rows_] - src.cum[rows_ - a])[:, None]
         lt = tgt.cum[Jc] - tgt.cum[Jc - b]
         val = strategy.block_values(src, tgt, U, V, rows_, Jc, sim, ls, lt, a, b, p, sc)
@@ -134,37 +134,38 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     cum_t = np.concatenate([[0.0], np.cumsum(_skip_costs(tgt, sc, p))])
     width = int((hi - lo).max())
     memo = rows_memo if rows_memo is not None else {}
+    pick = [k01] + [k for k, _, _ in row_beads]  # candidate -> bead index
     first = 0
     if "D" in memo and memo["D"].shape == (n + 2, width):
         first = min(int(memo.get("start", 0)), memo["done"])
     else:  # row i's values from its band's start; row n + 1 is 0, where a row's start value is read from
         memo["D"] = np.full((n + 2, width), NEG)
         memo["D"][n + 1] = 0.0
-        memo["bp"] = np.full((n + 1, width), k01, dtype=np.int8)
+        memo["bp"] = np.zeros((n + 1, width), dtype=np.int8)  # candidate 0: a 0-1 bead (`pick`)
     D_all, bp_all = memo["D"], memo["bp"]
     flat = D_all.reshape(-1)
     memo["done"] = first
-    pick = np.array([k01] + [k for k, _, _ in row_beads], dtype=np.int8)  # candidate row -> bead index
     lo_l, hi_l = lo.tolist(), hi.tolist()
     block = max(1, min(_DP_BLOCK, _DP_BLOCK_STATES // width))
+    take = flat.take
     for r0 in range(first, n + 1, block):
         r1 = min(n + 1, r0 + block)
         where, value, ramp = _transitions(row_beads, scores, skip_s, cum_t, lo, hi, r0, r1, width)
-        for i in range(r0, r1):
+        for x, i in enumerate(range(r0, r1)):
             w = hi_l[i] - lo_l[i]
-            x = i - r0
-            cand = flat[where[x, :, :w]]
+            cand = take(where[x, :, :w])
             cand += value[x, :, :w]
             A = cand.max(0)
-            bp = pick[cand.argmax(0)]
+            bp = bp_all[i, :w]
+            bp[:] = cand.argmax(0)  # the candidate; `pick` maps it to a bead type when backtracking
             if w > 1:  # 0-1 beads inside the row: D[j] = max(A[j], D[j-1] - skip)
-                B = A + ramp[x, :w]
-                run = np.maximum.accumulate(B)
-                np.subtract(run, ramp[x, :w], out=D_all[i, :w])
-                np.copyto(bp, k01, where=B < run)
+                r = ramp[x, :w]
+                A += r
+                run = np.maximum.accumulate(A)
+                np.subtract(run, r, out=D_all[i, :w])
+                np.copyto(bp, 0, where=A < run)
             else:
                 D_all[i, :w] = A
-            bp_all[i, :w] = bp
         memo["done"] = r1
     # backtrack
     steps = []
@@ -172,7 +173,7 @@ def _dp(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads, p: AlignP
     while i > 0 or j > 0:
         if not (lo[i] <= j < hi[i]):
             raise AssertionError("backtrack left the band")
-        k = int(bp_all[i, j - lo[i]])
+        k = pick[bp_all[i, j - lo[i]]]
         a, b = beads[k]
         steps.append((a, b))
         i -= a
@@ -198,25 +199,37 @@ def _transitions(row_beads, scores: dict, skip_s: np.ndarray, cum_t: np.ndarray,
     value (minus the skip cost for 1-0), -inf where it would start outside the band or before row 0.
     `ramp` (rows, width): the cumulated 0-1 skip costs from the row's band start."""
     rows = np.arange(r0, r1)
-    t = np.arange(width)
-    j = lo[rows][:, None] + t[None, :]  # each state's column
+    lo_r, hi_r = lo[r0:r1], hi[r0:r1]
+    j = lo_r[:, None] + np.arange(width)[None, :]  # each state's column
     zero_row = (len(lo)) * width
-    where = np.full((r1 - r0, len(row_beads) + 1, width), zero_row, dtype=np.int64)
-    value = np.full((r1 - r0, len(row_beads) + 1, width), -np.inf)
+    k = len(row_beads)
+    # every bead type at once (axis 1): the row it starts from and its column there
+    ta = np.array([a for _, a, _ in row_beads], dtype=np.int64)
+    tb = np.array([b for _, _, b in row_beads], dtype=np.int64)[None, :, None]
+    prev = np.maximum(rows[:, None] - ta[None, :], 0)
+    where = np.empty((r1 - r0, k + 1, width), dtype=np.int64)
+    where[:, 0] = zero_row
+    col = where[:, 1:]  # built in place: no other (rows, types, width) integer array
+    np.subtract(j[:, None, :], tb, out=col)  # the column the bead starts from
+    ok = col < hi[prev][:, :, None]
+    col -= lo[prev][:, :, None]  # ... in the previous row's stored values
+    ok &= col >= 0
+    ok &= (rows[:, None] >= ta[None, :])[:, :, None]
+    ok &= (j < hi_r[:, None])[:, None, :]
+    np.maximum(col, 0, out=col)
+    np.minimum(col, width - 1, out=col)
+    col += (prev * width)[:, :, None]
+    value = np.full((r1 - r0, k + 1, width), -np.inf)
     value[:, 0] = NEG
     if r0 == 0:
         value[0, 0, 0] = 0.0
     for x, (_, a, b) in enumerate(row_beads, start=1):
-        prev = np.maximum(rows - a, 0)
-        col = j - b - lo[prev][:, None]  # where the bead starts in the previous row's stored values
-        ok = (rows >= a)[:, None] & (j < hi[rows][:, None]) & (col >= 0) & (j - b < hi[prev][:, None])
-        where[:, x] = prev[:, None] * width + np.minimum(np.maximum(col, 0), width - 1)
         if b == 0:
-            np.copyto(value[:, x], -skip_s[np.maximum(rows - 1, 0)][:, None], where=ok)
+            np.copyto(value[:, x], -skip_s[np.maximum(rows - 1, 0)][:, None], where=ok[:, x - 1])
         else:
-            np.copyto(value[:, x], scores[(a, b)][r0:r1], where=ok)
+            np.copyto(value[:, x], scores[(a, b)][r0:r1], where=ok[:, x - 1])
     top = len(cum_t) - 1
-    ramp = cum_t[np.minimum(j, top)] - cum_t[lo[rows]][:, None]
+    ramp = cum_t[np.minimum(j, top)] - cum_t[lo_r][:, None]
     return where, value, ramp
 
 
@@ -242,8 +255,13 @@ def _first_path(src: _Side, tgt: _Side, p: AlignParams, stats: dict, depth: int 
         if depth == 0:
             return fi, fj
         lo, hi = band_around(fi, fj, n, m, _auto_band(n, m, p, f))
-    a_win, b_win = _sentence_window(lo, hi, m)
     stats.setdefault("levels", []).append({"n": n, "m": m, "cells": band_cells(lo, hi)})
-    _set_margins(src, tgt, a_win, b_win, p, set(a for a, _ in beads), set(b for _, b in beads))
-    sc = _estimate_scoring(src, tgt, p)
+    sa, sb = set(a for a, _ in beads), set(b for _, b in beads)
+    if getattr(scoring_strategy(p.scoring), "values_read_margins", True):
+        _set_margins(src, tgt, *_sentence_window(lo, hi, m), p, sa, sb)
+        sc = _estimate_scoring(src, tgt, p)
+    else:  # the bead values read span vectors and lengths only: no neighbourhoods, no margin medians
+        src.prepare(sa | {1})
+        tgt.prepare(sb | {1})
+        sc = _estimate_scoring(src, tgt, p, margins=False)
     return _points(_dp(src, tgt, lo, hi, beads, p, sc))

@@ -18,6 +18,7 @@ class KnnScoring:
     name = "knn"
     centred = True  # each side's mean is removed first (AlignParams.center)
     values_read_pair_knn = True  # margins against same-size spans (`_set_pair_knn`)
+    values_read_margins = True  # margins of the sentences (`_set_margins`)
 
     @staticmethod
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,

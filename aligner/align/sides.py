@@ -62,10 +62,16 @@ class _Scoring:
     contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence (`skip` stays the knn one,
     pending_slack: float = 0.0  # contrast scoring, lazy refinement: optimism for a span not encoded yet
 
-def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams) -> _Scoring:
-    """Typical good margin and the skip cost, from the margin distribution in the current windows."""
+def _estimate_scoring(src: _Side, tgt: _Side, p: AlignParams, margins: bool = True) -> _Scoring:
+    """Typical good margin and the skip cost, from the margin distribution in the current windows.
+
+    `margins=False`: the sides have no neighbourhoods (`_set_margins` not run; a scoring whose bead
+    values do not read them); the length ratio and the contrast skip cost only, the margin figures NaN."""
     ratio = math.log((tgt.cum[-1] + 1.0) / (src.cum[-1] + 1.0))
     cskip = float(p.skip_cost) if p.skip_cost is not None else p.contrast_skip
+    if not margins:
+        nan = float("nan")
+        return _Scoring(ref=nan, skip=nan, log_ratio=ratio, unit=nan, contrast_skip=cskip)
     if src.n == 0 or tgt.n == 0:
         return _Scoring(ref=0.0, skip=p.skip_cost if p.skip_cost is not None else 0.05, log_ratio=ratio, unit=0.1,
                         contrast_skip=cskip)
