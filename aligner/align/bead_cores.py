@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align.sides import _Side
+from aligner.align.sides import _Side, run_vector
 
 
 def _choices(a: int, b: int):
@@ -60,17 +60,6 @@ def _gapped_sets(k: int):
     return out
 
 
-def _run_vec(side: _Side, start: int, end: int) -> np.ndarray:
-    """The vector the core pass has for the run start..end-1 (real when encoded, else the sum)."""
-    k = end - start
-    if k == 1:
-        return side.E[start]
-    if k in side.spans:
-        return side.spans[k][end]
-    v = side.E[start:end].sum(0)
-    return v / max(float(np.linalg.norm(v)), 1e-9)
-
-
 def _runs(idx: tuple) -> list[tuple[int, int]]:
     """Sorted indices as maximal runs [start, end)."""
     runs, start = [], idx[0]
@@ -87,8 +76,8 @@ def _set_vec(side: _Side, idx: tuple, runs: list | None = None) -> np.ndarray:
     sum of the same runs plus the gap, to compare like with like)."""
     runs = runs or _runs(idx)
     if len(runs) == 1:
-        return _run_vec(side, *runs[0])
-    v = sum(_run_vec(side, s, e) for s, e in runs)
+        return run_vector(side, *runs[0])
+    v = sum(run_vector(side, s, e) for s, e in runs)
     return v / max(float(np.linalg.norm(v)), 1e-9)
 
 

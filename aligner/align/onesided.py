@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from aligner.align.arrays import KAPPA
-from aligner.align.sides import _Side
+from aligner.align.sides import _Side, run_vector
 
 
 def without(which: str, s0: int, s1: int, t0: int, t1: int) -> tuple[int, int, int, int]:
@@ -41,16 +41,6 @@ def peel(which: str, s0: int, s1: int, t0: int, t1: int, pre: list, post: list) 
     else:
         post.insert(0, (1, 0) if which == "s1" else (0, 1))
     return without(which, s0, s1, t0, t1)
-
-
-def _side_vec(side: _Side, start: int, end: int) -> np.ndarray:
-    k = end - start
-    if k == 1:
-        return side.E[start]
-    if k in side.spans:
-        return side.spans[k][end]
-    v = side.E[start:end].sum(0)
-    return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
 def _background(x: np.ndarray, other: _Side, o0: int, o1: int, window: int) -> float:
@@ -144,11 +134,11 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
         while (s1 - s0) + (t1 - t0) >= 3:
             cands = []
             if s1 - s0 >= 2:
-                v = _side_vec(tgt, t0, t1)
+                v = run_vector(tgt, t0, t1)
                 cands += [(membership(src.E[s0], v, tgt, t0, t1, gap, window), "s0"),
                           (membership(src.E[s1 - 1], v, tgt, t0, t1, gap, window), "s1")]
             if t1 - t0 >= 2:
-                u = _side_vec(src, s0, s1)
+                u = run_vector(src, s0, s1)
                 cands += [(membership(tgt.E[t0], u, src, s0, s1, gap, window), "t0"),
                           (membership(tgt.E[t1 - 1], u, src, s0, s1, gap, window), "t1")]
             if log_ratio is not None:

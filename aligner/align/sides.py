@@ -121,3 +121,15 @@ def _set_pair_knn(src: _Side, tgt: _Side, lo: np.ndarray, hi: np.ndarray, beads,
         kt[b:] = _topk_mean(V[b:], U, ca, cb, k, only_mean=True)
         src.knn_pair[(a, b)] = ks
         tgt.knn_pair[(a, b)] = kt
+
+
+def run_vector(side: _Side, start: int, end: int) -> np.ndarray:
+    """The vector the DP had for the run start..end-1 of `side`: the sentence's own, the real concatenation's
+    when it was encoded, else the normalised sum (the passes after the DP encode nothing new)."""
+    k = end - start
+    if k == 1:
+        return side.E[start]
+    if k in side.spans:
+        return side.spans[k][end]
+    v = side.E[start:end].sum(0)
+    return v / max(float(np.linalg.norm(v)), 1e-9)
