@@ -119,7 +119,7 @@ class MidSentenceCapital(Check):
                 continue  # no capital after the first character
             for m in WORD_RE.finditer(text):
                 w = m.group()
-                if m.start() > 0 and w[0].isupper() and _capitalised(w) and not _after_opener(text, m.start()):
+                if m.start() > 0 and _capitalised(w) and not _after_opener(text, m.start()):
                     doc_caps[w.lower()] = doc_caps.get(w.lower(), 0) + 1
         corpus_lower = ctx.corpus_words(doc.lang).lower
         counterparts = ctx.counterparts()
@@ -138,8 +138,7 @@ class MidSentenceCapital(Check):
             words = list(WORD_RE.finditer(raw))
             for idx, m in enumerate(words):
                 word = m.group()
-                if not word[0].isupper() or not _capitalised(word) or len(word) < self.min_letters or idx == 0 \
-                        or _after_opener(raw, m.start()):  # (the first test spares most words a call)
+                if not _capitalised(word) or len(word) < self.min_letters or idx == 0 or _after_opener(raw, m.start()):
                     continue
                 # a capitalised neighbour or an acronym makes a name phrase (New York City, Jean-Luc, GUI System,
                 # GNOME Desktop)

@@ -64,7 +64,6 @@ def gloss_spans(raw: str, function_words, max_words: int = 6) -> list[tuple[int,
 
 
 _TEXT_DEPENDENT = object()  # in the remembered word scores: this word's score depends on the document's words
-_UNKNOWN = object()
 
 
 @register
@@ -176,18 +175,10 @@ class Untranslated(Check):
         texts = [(s, view[s.raw_start:s.raw_end]) for s in doc.sentences if s.i not in whole]
         # one pass over the document's text (letter runs never span the line breaks joining its sentences)
         lower_in_doc = {w for w in set(LETTERS_RE.findall("\n".join(s.text for s in doc.sentences))) if w.islower()}
-        # the remembered scores read here first: a document's few hundred words are nearly all known already
-        memo = self.__dict__.get("_word_scores", {})
-        word_scores: dict[str, tuple[float, str] | None] = {}
-        for w in set(LETTERS_RE.findall("\n".join(raw for _, raw in texts))):
-            if len(w) < self.min_letters or (w.isupper() and len(w) > 1):
-                continue
-            r = memo.get((id(lex), w, lang), _UNKNOWN)
-            if r is _UNKNOWN:
-                r = self._word_score(lex, res, w, lang, lower_in_doc)
-            elif r is _TEXT_DEPENDENT:
-                r = self._score_word(lex, res, w, lang, lower_in_doc)
-            word_scores[w] = r
+        word_scores: dict[str, tuple[float, str] | None] = {
+            w: self._word_score(lex, res, w, lang, lower_in_doc)
+            for w in set(LETTERS_RE.findall("\n".join(raw for _, raw in texts)))
+            if len(w) >= self.min_letters and not (w.isupper() and len(w) > 1)}
         english = {w for w, r in word_scores.items() if r is not None}
         for s, raw in texts:
             # Most sentences hold no word that looks English: nothing below can find anything there, and the
