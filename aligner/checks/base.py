@@ -286,9 +286,14 @@ def content_spans(doc: Document) -> list[tuple[int, int]]:
 
 def bead_id(src_doc: Document, tgt_doc: Document, bead) -> str:
     """Stable id of a bead: a hash of the two documents and the raw spans of its sentences."""
-    parts = [src_doc.doc, tgt_doc.doc]
-    parts.append(",".join(f"{src_doc.sentences[i].raw_start}-{src_doc.sentences[i].raw_end}" for i in bead.src))
-    parts.append(",".join(f"{tgt_doc.sentences[i].raw_start}-{tgt_doc.sentences[i].raw_end}" for i in bead.tgt))
+    return bead_id_of_spans(src_doc.doc, tgt_doc.doc,
+                            [(src_doc.sentences[i].raw_start, src_doc.sentences[i].raw_end) for i in bead.src],
+                            [(tgt_doc.sentences[i].raw_start, tgt_doc.sentences[i].raw_end) for i in bead.tgt])
+
+
+def bead_id_of_spans(src: str, tgt: str, src_spans, tgt_spans) -> str:
+    """`bead_id` from the document ids and the sentences' (start, end) raw spans, for a caller that has them."""
+    parts = (src, tgt, ",".join([f"{a}-{z}" for a, z in src_spans]), ",".join([f"{a}-{z}" for a, z in tgt_spans]))
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -68,6 +68,7 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
     `flags_by_doc`: doc id -> its flags after cleaning (`fixed` set); `clean`: the `[clean]` settings,
     which decide `keep` and `drop_reason` (aligner.checks.clean.drop_reason).
     """
+    from aligner.checks.base import bead_id_of_spans
     from aligner.checks.clean import bead_flags, drop_reason
 
     src, tgt = ap.src, ap.tgt
@@ -76,7 +77,7 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
     t_sents = [tgt.sentences[i] for i in b.tgt]
     s_spans = [[s.raw_start, s.raw_end] for s in s_sents]
     t_spans = [[s.raw_start, s.raw_end] for s in t_sents]
-    bid = _bead_id(src.doc, tgt.doc, s_spans, t_spans)
+    bid = bead_id_of_spans(src.doc, tgt.doc, s_spans, t_spans)
     concerned = bead_flags(ap, b, flags_by_doc, bid)
     codes: list[str] = []
     for f in concerned:
@@ -110,13 +111,6 @@ def aligned_record(ap, b, flags_by_doc, clean) -> dict[str, Any]:
         "translation": {src.lang or "src": s_text, tgt.lang or "tgt": t_text},
         "schema": 1,
     }
-
-
-def _bead_id(src_doc: str, tgt_doc: str, s_spans: list[list[int]], t_spans: list[list[int]]) -> str:
-    """`aligner.checks.base.bead_id` from the bead's raw spans (already at hand): the same 16 hex digits."""
-    text = "|".join((src_doc, tgt_doc, ",".join([f"{a}-{z}" for a, z in s_spans]),
-                     ",".join([f"{a}-{z}" for a, z in t_spans])))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _by(items: Iterable[Any], key) -> dict[str, int]:

@@ -158,17 +158,9 @@ class XlsxRows:
     def add(self, r: dict[str, Any]) -> None:
         self.n += 1
         row = self.n + 1
-        cells = [f'<row r="{row}">']
-        for letter, v, style in zip(self._letters, _row_values(r), _STYLES):
-            if type(v) is str and v and len(v) <= MAX_CELL_CHARS and _SPECIAL.search(v) is None:
-                # most cells: plain text, written as `_cell_xml` writes it without its checks
-                s = f' s="{style}"' if style else ""
-                space = ' xml:space="preserve"' if v != v.strip() else ""
-                cells.append(f'<c r="{letter}{row}"{s} t="inlineStr"><is><t{space}>{v}</t></is></c>')
-            else:
-                cells.append(_cell_xml(f"{letter}{row}", v, style))
-        cells.append("</row>")
-        self._chunk.append("".join(cells))
+        self._chunk.append(f'<row r="{row}">' + "".join(
+            _cell_xml(f"{letter}{row}", v, style)
+            for letter, v, style in zip(self._letters, _row_values(r), _STYLES)) + "</row>")
         if len(self._chunk) >= 512:
             self._flush()
 
