@@ -327,12 +327,18 @@ def single_threaded_blas():
 
 
 def _one_blas_thread(unit):
-    """A unit of work that runs with numpy's BLAS on one thread (`single_threaded_blas`)."""
+    """A unit of work that runs with numpy's BLAS on one thread (`single_threaded_blas`) and Python's cyclic
+    garbage collector paused (`collector_paused`): a unit builds and drops hundreds of thousands of small
+    objects (sentences, beads, flags, records), next to none in a reference cycle, and the collector's full
+    passes also traverse every long-lived object of the worker. What a unit leaves in a cycle is collected
+    when the collector comes back on at its end."""
     import functools
+
+    from aligner.engine.work import collector_paused
 
     @functools.wraps(unit)
     def run(state, k):
-        with single_threaded_blas():
+        with single_threaded_blas(), collector_paused():
             return unit(state, k)
 
     return run
@@ -545,19 +551,9 @@ def _align_entries(state: State, b: int) -> dict[int, bytes]:
 
 @_one_blas_thread
 def _check_unit(state: State, k: int) -> dict[str, int]:
-    """Check shard `k`'s documents with Python's cyclic garbage collector paused (`collector_paused`).
-
-    The checks allocate millions of small objects (words, matches, tuples), next to none in a reference cycle
-    (a few dozen per 1,000 documents); the collector's passes over them and over the process's long-lived
-    objects were a sixth of the stage's CPU time at 10,000 documents (32 full passes of 0.25 s). The objects
-    a unit leaves in a cycle are collected when the collector comes back on at its end."""
-    from aligner.engine.work import collector_paused
-
-    with collector_paused():
-        return _check_shard(state, k)
-
-
-def _check_shard(state: State, k: int) -> dict[str, int]:
+    """Check shard `k`'s documents (the collector paused, as in every unit: the checks allocate millions of
+    small objects, a few dozen in a cycle per 1,000 documents; its passes were a sixth of the stage's CPU time
+    at 10,000 documents, 32 full passes of 0.25 s)."""
     from aligner.checks import build_checks, check_context, check_documents, problem_flags, settle_flags
     from aligner.checks.clean import apply_fixes
     from aligner.engine.work import loads, read_pickle, write_records
