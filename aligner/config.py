@@ -79,6 +79,9 @@ class SegmentConfig:
                                    nonempty=True, check="languages")
     min_lang_confidence: float = setting(0.5, lo=0.0, hi=1.0)
     max_file_mb: float = setting(50.0, lo=0.0, lo_open=True)
+    # a longer "sentence" (a table, list or blob without final punctuation) is cut into pieces of at most this many
+    # characters, at spaces where it can be (aligner.segment.sentences.cap_length); every character is kept
+    max_sentence_chars: int = setting(2000, lo=100)
     # per-sentence language id: "auto" (lingua only where the function words do not confirm the
     # document's language), "all" (lingua on every sentence), "off" (sentences inherit it)
     sentence_lang: str = setting("auto", choices=("auto", "all", "off"))

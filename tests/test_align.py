@@ -153,6 +153,39 @@ def test_single_sentences_align():
     assert pairs(align(X, Y)) == [((0,), (0,))]
 
 
+@pytest.mark.parametrize("recipe,n,expected", [
+    # documents no longer than a bead's side: a bead can hold a whole side, which has no neighbour to contrast with
+    ([0, 1], 2, [((0,), (0,)), ((1,), (1,))]),  # two translated pairs are two 1-1 beads, not one 2-2
+    ([0, 1, 2], 3, [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+    ([(0, 1)], 2, [((0, 1), (0,))]),  # a real merge stays one bead
+    ([0, (1, 2)], 3, [((0,), (0,)), ((1, 2), (1,))]),
+])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tiny_documents_are_not_swallowed_by_one_bead(recipe, n, expected, seed):
+    """In an encoder's space unrelated sentences are far from orthogonal (e5: cosines ~0.8, all vectors share a
+    direction); a whole side's missing neighbour counted as a cosine of 0 made one bead over everything win."""
+    X, Y = build(recipe, n, seed)
+    common = meanings(1, seed + 99)[0]
+
+    def shared(v):
+        w = 2.0 * common + v
+        return (w / np.linalg.norm(w, axis=-1, keepdims=True)).astype(np.float32)
+
+    assert pairs(align(shared(X), shared(Y))) == expected
+
+
+def test_whole_side_background_is_the_mean_of_the_pairs_that_are_nobodys_best():
+    from aligner.align.contrast import whole_side_background
+    from aligner.align.core import _Side
+
+    X = np.array([[1, 0, 0], [0, 1, 0]], np.float32)
+    Y = np.array([[0.9, 0.3, 0], [0.2, 0.8, 0]], np.float32)
+    # best pairs (0, 0) and (1, 1); the others 0.3 and 0.2
+    assert whole_side_background(_Side(X, np.ones(2), None), _Side(Y, np.ones(2), None)) == pytest.approx(0.25)
+    one = np.array([[1, 0, 0]], np.float32)
+    assert whole_side_background(_Side(one, np.ones(1), None), _Side(one, np.ones(1), None)) == 0.0
+
+
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(0, 14), m=st.integers(0, 14), seed=st.integers(0, 10_000))
 def test_beads_cover_both_sides_once_in_order(n, m, seed):

@@ -74,3 +74,24 @@ def test_coordinated_duplicate_not_on_idioms(text, lang):
 ])
 def test_heading_and_the_next_sentence_are_not_a_doubled_phrase(text, lang):
     assert flags_for(text, lang, "repeated-phrase") == [] and flags_for(text, lang, "repeated-word") == []
+
+
+@pytest.mark.parametrize("text,lang,code,evidence,fix", [
+    # a run is one finding whose fix keeps one copy (a stuck generator, a page of one word)
+    ("Il cliente chiede chiede chiede aiuto.", "it", "repeated-word", "chiede chiede chiede", "chiede"),
+    ("Zákazník " + "volá " * 50 + "podporu.", "cs", "repeated-word", ("volá " * 50).strip(), "volá"),
+    # a unit made of a shorter one repeated is that shorter one ('a b a b a b', not 'a b a b' twice)
+    ("Grazie mille grazie mille grazie mille per l'aiuto.", "it", "repeated-phrase",
+     "Grazie mille grazie mille grazie mille", "Grazie mille"),
+    ("parola " * 40, "it", "repeated-word", ("parola " * 40).strip(), "parola"),
+])
+def test_a_run_of_copies_is_one_finding(text, lang, code, evidence, fix):
+    other = "repeated-phrase" if code == "repeated-word" else "repeated-word"
+    flags = flags_for(text, lang, code)
+    assert [(f.text, f.fix) for f in flags] == [(evidence, fix)]
+    assert flags_for(text, lang, other) == []  # and not reported again as the other kind
+
+
+def test_a_run_message_counts_the_copies():
+    (flag,) = flags_for("Il cliente chiede chiede chiede aiuto.", "it", "repeated-word")
+    assert "3 times in a row" in flag.message

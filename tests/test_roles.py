@@ -125,6 +125,24 @@ def test_title_decides_through_the_encoder_not_string_lookup():
     assert set(encoder.kinds) == {"query"}  # short texts compared symmetrically: e5 "query:" on both sides
 
 
+def test_an_overlong_title_is_encoded_only_up_to_its_cap():
+    """A page title (og:title, <title>) can be a whole blob: the encoder pays for every character, so the roles read
+    its first MAX_TITLE_CHARS characters (a 1.4 MB title took minutes of encoding)."""
+    from fakes import FakeEncoder
+
+    from aligner.pair.roles import MAX_TITLE_CHARS
+
+    class LengthSpy(KindSpy):
+        def encode(self, texts, *, kind="passage"):
+            self.kinds.append(max((len(t) for t in texts), default=0))
+            return self.inner.encode(texts, kind=kind)
+
+    encoder = LengthSpy(FakeEncoder())
+    d = doc("a", ["Some text."], title="What does a cashier do? " + "filler " * 50_000)
+    label_roles([d], encoder, {"roles": {"cashier": {}}}, config=FAKE)
+    assert encoder.kinds and max(encoder.kinds) <= MAX_TITLE_CHARS
+
+
 def test_manifest_role_wins(fake_encoder):
     """A role given in the manifest is kept (canonicalised) whatever the text says."""
     d = doc("a", ["What does a cashier do?", "Cashiers handle payments."], manifest={"role": "  Night  Auditor "})

@@ -170,3 +170,35 @@ def test_abbreviations_before_a_number_are_not_sentence_ends(text, lang, expecte
     if word:
         assert word in before_number and word not in nonfinal
     assert len(split(text, lang)) == expected
+
+
+CAPPED = [
+    # (text, max_chars, expected piece lengths): a run longer than max_chars is cut, at spaces where it can be
+    ("parola " * 300, 1000, [993, 993, 111]),
+    ("x" * 2500 + ", " + "y" * 800, 2000, [2000, 1302]),  # no space in the second half: cut at the limit
+    ("x" * 1500 + ", " + "y" * 1800, 2000, [1501, 1800]),  # a space in the second half: cut there
+    ("x" * 1500 + "," + "y" * 1800, 2000, [1501, 1800]),  # no space: after the comma
+    ("e\u0301" * 1500, 2001, [2000, 1000]),  # never between a letter and its accent
+    ("Short. Sentences stay as they are.", 40, [6, 27]),
+]
+
+
+@pytest.mark.parametrize("text,max_chars,lengths", CAPPED)
+def test_overlong_sentences_are_cut_into_pieces_keeping_every_character(text, max_chars, lengths):
+    spans = split_sentences(text, "it", max_chars=max_chars)
+    assert [e - s for s, e in spans] == lengths
+    assert all(e - s <= max_chars for s, e in spans)
+    # every character outside the pieces is whitespace between them (kept in the raw text, as between sentences)
+    covered = set().union(*(range(s, e) for s, e in spans))
+    assert all(text[k].isspace() for k in range(len(text)) if k not in covered)
+    assert [s for s, _ in spans] == sorted(s for s, _ in spans)
+
+
+def test_overlong_sentence_cap_is_a_segment_setting():
+    """`segment.max_sentence_chars` reaches the segmenter: a 5,000-character line without a sentence end is cut."""
+    from checkhelp import make_doc
+
+    from aligner.config import Config
+
+    d = make_doc("Il servizio clienti " * 250, "it")
+    assert len(d.sentences) == 3 and max(len(s.text) for s in d.sentences) <= Config().segment.max_sentence_chars

@@ -114,7 +114,8 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     SY[:, 1:-1] = U[r0:r1] @ Y[y0:y1].T
     base = at * wy - y0
     ads = SY.take(Jc + (base - b)) + SY.take(Jc + (base + 1))
-    ads = ads / np.maximum(np.add(Jc > b, Jc < m, dtype=np.int64), 1)
+    n_ads = np.add(Jc > b, Jc < m, dtype=np.int64)
+    ads = ads / np.maximum(n_ads, 1)
     # src sentences r0-a-1 .. r1 (clipped) x tgt spans c0 .. c1, between zero rows
     x0, x1 = max(0, r0 - a - 1), min(n, r1 + 1)
     wx = c1 - c0
@@ -122,8 +123,29 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     SX[1:-1] = X[x0:x1] @ V[c0:c1].T
     base = (rows - (x0 - 1)) * wx - c0
     adt = SX.take(Jc + (base - (a + 1) * wx)[:, None]) + SX.take(Jc + base[:, None])
-    adt = adt / np.maximum(np.add(rows > a, rows < n, dtype=np.int64), 1)[:, None]
+    n_adt = np.add(rows > a, rows < n, dtype=np.int64)[:, None]
+    adt = adt / np.maximum(n_adt, 1)
+    if b >= m or a >= n:  # a side that is its whole document has no neighbour: the unrelated level instead of 0
+        bg = whole_side_background(src, tgt)
+        if bg:
+            ads = np.where(n_ads == 0, np.float32(bg), ads)
+            adt = np.where(n_adt == 0, np.float32(bg), adt)
     return ads, adt
+
+
+def whole_side_background(src: _Side, tgt: _Side) -> float:
+    """How well a sentence matches an unrelated sentence of the other side, in this document: the mean cosine
+    of the pairs that are neither their row's nor their column's best match (0 when every pair is one).
+
+    Only documents of at most a bead's side (4 sentences) read it: there a bead can hold a whole side, which
+    has no adjacent sentence to contrast with. Counting that missing neighbour as a cosine of 0 made the bead
+    worth its full cosine, so a 2 x 2 document of two translated pairs became one 2-2 bead (worth ~0.9)
+    rather than two 1-1 beads (worth ~0.1 each), and a 1-2 document always a 1-2 bead."""
+    if src.whole_bg is None:
+        S = src.E @ tgt.E.T
+        keep = (S < S.max(1, keepdims=True)) & (S < S.max(0, keepdims=True))
+        src.whole_bg = float(S[keep].mean()) if keep.any() else 0.0
+    return src.whole_bg
 
 def _best_sub_pair(X: np.ndarray, Y: np.ndarray, rows: np.ndarray, Jc: np.ndarray, a: int, b: int) -> np.ndarray:
     """For beads (a, b) ending at rows x Jc: the best cosine between one src and one tgt sentence of

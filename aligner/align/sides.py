@@ -34,6 +34,7 @@ class _Side:
     cum: np.ndarray | None = None
     pending: dict[int, np.ndarray] = field(default_factory=dict)  # a -> (n+1,) bool: span not encoded yet (lazy)
     real: set[tuple[int, int]] = field(default_factory=set)  # (start, end) of the runs encoded for real
+    whole_bg: float | None = None  # `contrast.whole_side_background`, once computed (kept on the src side)
 
     @property
     def n(self) -> int:

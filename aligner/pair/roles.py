@@ -37,6 +37,7 @@ TITLE_KIND = "query"  # e5 convention: short texts compared symmetrically are bo
 BODY_WEIGHT = 0.5  # how far the body's preference moves the title's similarities
 LEXICAL_BONUS = 0.02  # a vocabulary name written in the title, as a whole phrase
 MAX_BODY_SENTENCES = 40  # the body's support needs its opening, not every sentence of a long article
+MAX_TITLE_CHARS = 2000  # a page's <title> or og:title can be a whole blob; the encoder pays for every character
 
 
 def canonical(name: str) -> str:
@@ -381,7 +382,7 @@ def label_roles(documents: list[Document], encoder, vocabulary=None, *, config: 
             if details is not None:
                 details[doc.doc] = RoleDecision(doc.role, 1.0, "manifest", best=doc.role)
             continue
-        title = (doc.title or "").strip() or next((s.text for s in doc.sentences if s.text.strip()), "")
+        title = ((doc.title or "").strip() or next((s.text for s in doc.sentences if s.text.strip()), ""))[:MAX_TITLE_CHARS]
         if not title:
             doc.role, doc.role_score = None, None
             if details is not None:

@@ -320,7 +320,7 @@ def _segment_document(work: _DocWork, config: Config) -> None:
         elif kind == "heading":
             add_sentence(s, e, extra, "heading")
         else:
-            spans = split_sentences(view, doc.lang, s, e)
+            spans = split_sentences(view, doc.lang, s, e, max_chars=config.segment.max_sentence_chars)
             for k, (a, b) in enumerate(spans):
                 if (k == 0 or k == len(spans) - 1) and b - a <= 200 and len(spans) > 1 and not work.keep_all \
                         and ui_phrase_cover(view[a:b]):

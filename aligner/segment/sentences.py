@@ -214,8 +214,10 @@ def boundaries(text: str, lang: str | None = None, start: int = 0, end: int | No
     return cuts
 
 
-def split_sentences(text: str, lang: str | None = None, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans [(start, end), ...] of text[start:end], trimmed of whitespace, in order."""
+def split_sentences(text: str, lang: str | None = None, start: int = 0, end: int | None = None,
+                    max_chars: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans [(start, end), ...] of text[start:end], trimmed of whitespace, in order; with
+    `max_chars`, a longer span is cut into pieces of at most that many characters (`cap_length`)."""
     hi = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     prev = start
@@ -226,6 +228,54 @@ def split_sentences(text: str, lang: str | None = None, start: int = 0, end: int
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            spans.append((s, e))
+            if max_chars is not None and e - s > max_chars:
+                spans.extend(cap_length(text, s, e, max_chars))
+            else:
+                spans.append((s, e))
         prev = cut
     return spans
+
+
+_SOFT_BREAK = re.compile(r"[,;:)\]}»”\u2013\u2014/|]")  # where a run without spaces can be cut next best
+
+
+def cap_length(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """text[start:end] as pieces of at most `max_chars` characters, trimmed of whitespace, every other
+    character kept: each cut at the last whitespace of the piece's second half, else after its last
+    comma, semicolon, colon, closing bracket, dash or slash, else at the limit itself (never inside a
+    combining sequence).
+
+    Why: a "sentence" of thousands of characters is not one (a table, a list or a minified blob
+    without final punctuation: a 1.4 MB page of them was a single sentence). It cannot be aligned as
+    one, and every string that contains it (the title the roles read, the concatenations alignment
+    encodes) costs the encoder its whole length again: minutes per page."""
+    import unicodedata
+
+    out: list[tuple[int, int]] = []
+    s = start
+    while s < end:
+        while s < end and text[s].isspace():
+            s += 1
+        if s >= end:
+            break
+        if end - s <= max_chars:
+            e = end
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            out.append((s, e))
+            break
+        lo, hi = s + max(1, max_chars // 2), s + max_chars
+        cut = next((k + 1 for k in range(hi - 1, lo - 1, -1) if text[k].isspace()), None)
+        if cut is None:
+            m = None
+            for m in _SOFT_BREAK.finditer(text, lo, hi):
+                pass
+            cut = m.end() if m is not None else hi
+            while cut > s + 1 and unicodedata.combining(text[cut]):
+                cut -= 1  # a base letter keeps its accents
+        e = cut
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+        s = cut
+    return out
