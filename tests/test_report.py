@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -136,3 +137,24 @@ def test_partial_records_still_render():
                              severity="fatal", start=5, end=2, text="", message="odd"))
     page = _render(result)
     assert 'id="b-ghost"' in page and page.count('<div class="bead ') == len(result.records)
+
+
+def test_a_flood_of_one_check_is_shown_up_to_its_cap_and_counted():
+    """Tens of thousands of findings of one kind in a degenerate page: the page shows the first SHOWN_PER_CHECK
+    of each check per document and says how many more flags.jsonl lists; other checks are unaffected."""
+    from aligner.output.report import SHOWN_PER_CHECK
+
+    result = sample_result()
+    doc = result.documents[0]
+    base = flag_records(result)
+    flood = [{"doc": doc.doc, "code": "glued-sentence", "severity": "info", "category": "glued", "start": 0, "end": 1,
+              "message": f"flood {k}", "line": 1, "column": 1, "text": "x"} for k in range(SHOWN_PER_CHECK + 57)]
+    flags = base + flood
+    page = render_report(result, summary=summarise(result, signature_id(result.signature)), flags=flags)
+    shown = set(re.findall(r'data-f="(\d+)"', page))
+    flood_ids = {str(len(base) + k) for k in range(len(flood))}
+    assert len(shown & flood_ids) == SHOWN_PER_CHECK
+    assert {str(i) for i in range(len(base))} <= shown  # the other findings are all still there
+    assert "57 more <code>glued-sentence</code>" in page
+    meta = json.loads(re.search(r'<script type="application/json" id="flag-meta">(.*?)</script>', page, re.S).group(1))
+    assert len(set(meta) & flood_ids) == SHOWN_PER_CHECK

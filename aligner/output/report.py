@@ -27,6 +27,7 @@ from typing import IO, Any, Iterable
 from aligner.model import CATEGORIES, SEVERITIES, severity_rank
 
 _CONF_EDGES = (0.3, 0.5, 0.7, 0.85)  # score bucket edges -> classes c0..c4
+SHOWN_PER_CHECK = 200  # a document's findings of one check shown in the page; flags.jsonl has every one
 _CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'")
 _HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape(quote=True) changes
@@ -60,15 +61,28 @@ def _fmt(x: Any, digits: int = 3) -> str:
 
 
 class _Flags:
-    """The run's flags, indexed per document and per sentence, with stable ids (their order)."""
+    """The run's flags, indexed per document and per sentence, with stable ids (their order).
 
-    def __init__(self, flags: list[dict[str, Any]]):
+    Only the first `per_check` findings of one check in one document are indexed (shown); `hidden` counts
+    the others per document and check. A degenerate page yields tens of thousands of correct findings of
+    one kind (a page of 'Ciao.Mondo' 20,000 glued sentences, of 'fooBar' 40,000 glued words): shown
+    whole they made a 12-document report 26 MB; the page says how many more flags.jsonl lists."""
+
+    def __init__(self, flags: list[dict[str, Any]], per_check: int = SHOWN_PER_CHECK):
         self.flags = flags
         self.by_doc_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.doc_level: dict[str, list[int]] = defaultdict(list)
         self.by_bead: dict[str, list[int]] = defaultdict(list)
         self.by_doc: dict[str, list[int]] = defaultdict(list)
+        self.hidden: dict[str, dict[str, int]] = defaultdict(dict)
+        seen: dict[tuple[Any, Any], int] = defaultdict(int)
         for i, f in enumerate(flags):
+            key = (f.get("doc"), f.get("code"))
+            seen[key] += 1
+            if seen[key] > per_check:
+                counts = self.hidden[key[0]]
+                counts[key[1]] = counts.get(key[1], 0) + 1
+                continue
             self.by_doc[f.get("doc")].append(i)
             if f.get("sentence") is not None:
                 self.by_doc_sentence[(f.get("doc"), f["sentence"])].append(i)
@@ -76,6 +90,7 @@ class _Flags:
                 self.doc_level[f.get("doc")].append(i)
             if f.get("bead"):
                 self.by_bead[f["bead"]].append(i)
+        self.per_check = per_check
         self.placed: set[int] = set()
         self._spans: dict[tuple[str, int | None], list[tuple[int, Any, Any]]] = {}
 
@@ -106,7 +121,10 @@ class _Flags:
         return spans
 
     def meta(self) -> dict[str, list[str]]:
-        return {str(i): [f.get("severity") or "info", f.get("category") or "other"] for i, f in enumerate(self.flags)}
+        """Severity and category of each shown flag, by id (what the page's filters read)."""
+        shown = sorted(i for ids in self.by_doc.values() for i in ids)
+        return {str(i): [self.flags[i].get("severity") or "info", self.flags[i].get("category") or "other"]
+                for i in shown}
 
 
 def _worst(flags: list[dict[str, Any]]) -> str:
@@ -350,6 +368,11 @@ def _doc_section(doc: Any, index: _Flags, aligned: bool = True) -> str:
         table = (f'<details open><summary>Findings outside the aligned beads ({len(outside)})</summary>'
                  '<table class="flagtable"><thead><tr><th>at</th><th>check</th><th>severity</th><th>message</th>'
                  f'<th>text</th></tr></thead><tbody>{trs}</tbody></table></details>')
+    hidden = index.hidden.get(doc.doc)
+    if hidden:
+        table += ('<p class="count hidden-flags">Not shown here: ' + ", ".join(
+            f'{n} more <code>{esc(code)}</code>' for code, n in sorted(hidden.items()))
+            + f' (the first {index.per_check} of each check are shown; flags.jsonl lists every finding).</p>')
     listing = _sentences(doc, index) if not aligned and doc.sentences else ""
     status = "" if doc.ok else " error"
     return (f'<section class="doc{status}" id="d-{esc(doc.doc)}"><h3>{esc(doc.doc)} '
