@@ -24,6 +24,7 @@ BENCHES = [
     ("alignment scaling 1k/10k/50k", "bench_align_scaling.py", []),
     ("Text+Berg de-fr alignment F1", "bench_textberg.py", []),
     ("Tatoeba documents alignment F1", "bench_tatoeba_docs.py", []),
+    ("documents of 1-4 sentences, against the previous behaviour", "bench_tiny_docs.py", []),
     ("aligner beside bertalign, cold, same run", "bench_peers.py", []),
     ("a small run cold and warm, stage by stage", "bench_small_run.py", []),
     ("other cleaners vs ours on the seeds", "bench_cleaners.py", []),

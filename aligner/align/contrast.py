@@ -26,7 +26,7 @@ class ContrastScoring:
     def block_values(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, sim, ls, lt, a: int, b: int,
                      p: AlignParams, sc: _Scoring):
         """`(cos - mean adjacent cos) * log2(1 + length agreement) - paragraph penalty [- 2-2 shortfall]`."""
-        ads, adt = _adjacent_sims(src, tgt, U, V, rows, Jc, a, b)
+        ads, adt = _adjacent_sims(src, tgt, U, V, rows, Jc, a, b, whole=p.whole_side_background)
         lts = lt * math.exp(-sc.log_ratio)  # tgt lengths in src characters
         agree = (np.log2(1.0 + np.minimum(ls, lts) / np.maximum(np.maximum(ls, lts), 1e-9))
                  if sc.lengths else 1.0)
@@ -92,10 +92,12 @@ class ContrastScoring:
 CONTRAST = ContrastScoring()
 
 
-def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, a: int, b: int):
+def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarray, a: int, b: int,
+                   whole: bool = True):
     """For beads (a, b) ending at rows x Jc: the mean cosine of the src span with the tgt sentences just
     before and just after the bead's tgt side, and of the tgt span with the src sentences around its
-    src side (0 where a document ends). A bead that leaves out part of its translation, or takes in a
+    src side (the one neighbour there is where a document ends; for a side that is its whole document,
+    with `whole`, the document's unrelated level `whole_side_background`, else 0). A bead that leaves out part of its translation, or takes in a
     sentence that belongs next door, has a neighbour that matches it well: its contrast drops.
 
     Two dense products per block (span vectors x the sentences the block can touch), then gathers.
@@ -125,7 +127,7 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     adt = SX.take(Jc + (base - (a + 1) * wx)[:, None]) + SX.take(Jc + base[:, None])
     n_adt = np.add(rows > a, rows < n, dtype=np.int64)[:, None]
     adt = adt / np.maximum(n_adt, 1)
-    if b >= m or a >= n:  # a side that is its whole document has no neighbour: the unrelated level instead of 0
+    if whole and (b >= m or a >= n):  # a side that is its whole document has no neighbour: the unrelated level
         bg = whole_side_background(src, tgt)
         if bg:
             ads = np.where(n_ads == 0, np.float32(bg), ads)

@@ -72,6 +72,8 @@ class AlignParams:
     onesided_core_distinct: float | None = None  # ... knn marks kept only on sentences whose best match stands out
     # less than this x the side's median (`bead_cores.distinct`; None: every mark)
     knn_skip: float | None = None  # contrast: skip cost of sentences the knn scoring (sums only) leaves one-sided
+    whole_side_background: bool = True  # contrast: a side that is its whole document is contrasted with the
+    # document's unrelated level (`contrast.whole_side_background`), not with a cosine of 0 (False: as before)
     confident_length: float = 0.3  # ... and whose log length ratio is within this of the document's
 
     def with_config(self, config) -> "AlignParams":
