@@ -131,6 +131,14 @@ class AlignConfig:
     onesided_close: float | None = setting(None, kind="float", nullable=True, lo=0.0)  # only when the DP's choice was this close
     # The core of each bead with a side of 4 re-chosen after the DP (aligner.align.bead_cores; docs/alignment.md): on.
     onesided_cores: bool = setting(True)  # false: keep the DP's large beads as they are
+    # Options of that pass, off by default (docs/alignment.md, "The core of a large bead re-chosen"): on Text+Berg
+    # -0.05 / 1.0 / 3 / -0.05 / "both" together find 46 of 58 one-sided sentences (33 by default) at strict F1
+    # 0.920 (0.921), but lose on its held-out documents (0.905 against 0.913): for a team that wants omissions seen.
+    onesided_core_knn: float | None = setting(None, kind="float", nullable=True)  # cost of a sentence the knn scoring leaves one-sided
+    onesided_core_distinct: float | None = setting(None, kind="float", nullable=True, lo=0.0)  # ... unless its best match stands out this much
+    onesided_core_gaps: int | None = setting(None, kind="int", nullable=True, lo=3, hi=4)  # a side this long may leave out an inner run
+    onesided_gap_skip: float | None = setting(None, kind="float", nullable=True)  # ... at this cost per sentence left out
+    onesided_gap_need: str = setting("any", choices=("any", "alien", "knn", "both"))  # ... only sentences with these marks
 
 
 @dataclass

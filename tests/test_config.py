@@ -81,6 +81,29 @@ def test_onesided_settings_reach_the_aligner():
     assert (p.onesided_member, p.onesided_pair, p.onesided_close) == (0.5, 0.1, 0.02)
 
 
+def test_onesided_core_options_reach_the_aligner_from_aligner_toml(tmp_path):
+    """The core pass's options (off by default) are [align] keys of the same names as their AlignParams fields."""
+    from aligner.align.params import AlignParams
+    from aligner.config import AlignConfig
+
+    default = AlignParams().with_config(AlignConfig())
+    assert (default.onesided_core_knn, default.onesided_core_distinct, default.onesided_core_gaps,
+            default.onesided_gap_skip, default.onesided_gap_need) == (None, None, None, None, "any")
+    (tmp_path / "aligner.toml").write_text('[align]\nonesided_core_knn = -0.05\nonesided_core_distinct = 1.0\n'
+                                           'onesided_core_gaps = 3\nonesided_gap_skip = -0.05\nonesided_gap_need = "both"\n')
+    p = AlignParams().with_config(load_config(tmp_path / "aligner.toml").align)
+    assert (p.onesided_core_knn, p.onesided_core_distinct, p.onesided_core_gaps, p.onesided_gap_skip,
+            p.onesided_gap_need) == (-0.05, 1.0, 3, -0.05, "both")
+
+
+@pytest.mark.parametrize("line", ['onesided_gap_need = "sometimes"', "onesided_core_gaps = 2",
+                                  "onesided_core_distinct = -1.0", 'onesided_core_knn = "low"'])
+def test_onesided_core_options_are_validated(tmp_path, line):
+    (tmp_path / "aligner.toml").write_text(f"[align]\n{line}\n")
+    with pytest.raises(ConfigError):
+        load_config(tmp_path / "aligner.toml")
+
+
 def test_onesided_cores_setting_turns_the_core_pass_off():
     """[align] onesided_cores = false (TOML has no null) switches aligner.align.bead_cores off; on by default."""
     from aligner.align.params import AlignParams

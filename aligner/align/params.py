@@ -84,7 +84,8 @@ class AlignParams:
         p.beads = tuple(parse_bead_types(getattr(config, "max_beads", None) or [])) or p.beads
         for name in ("scoring", "skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
                      "multi_penalty", "refine_spans", "coarse_factor", "onesided_member", "onesided_pair",
-                     "onesided_close"):
+                     "onesided_close", "onesided_core_knn", "onesided_core_distinct", "onesided_core_gaps",
+                     "onesided_gap_skip", "onesided_gap_need"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
         if getattr(config, "onesided_cores", True) is False:
