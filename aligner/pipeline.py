@@ -326,7 +326,7 @@ def single_threaded_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _one_blas_thread(unit):
+def _work_unit(unit):
     """A unit of work that runs with numpy's BLAS on one thread (`single_threaded_blas`) and Python's cyclic
     garbage collector paused (`collector_paused`): a unit builds and drops hundreds of thousands of small
     objects (sentences, beads, flags, records), next to none in a reference cycle, and the collector's full
@@ -395,7 +395,7 @@ def embed_documents(documents: list[Document], encoder) -> dict[str, Any]:
 # -- the units ------------------------------------------------------------------------------------
 
 
-@_one_blas_thread
+@_work_unit
 def _scan_unit(state: State, k: int) -> dict[str, int]:
     from aligner.engine.work import write_pickle
     from aligner.load import load_files
@@ -412,7 +412,7 @@ def _scan_unit(state: State, k: int) -> dict[str, int]:
     return {"unit": k, "items": len(docs)}
 
 
-@_one_blas_thread
+@_work_unit
 def _segment_unit(state: State, k: int) -> dict[str, int]:
     from aligner.checks.base import WordStats
     from aligner.engine.work import read_pickle, write_pickle, write_records
@@ -468,7 +468,7 @@ def _embed_unit(state: State, k: int) -> dict[str, int]:
     return {"unit": k, "items": len(texts), "encode_s": state.encode_seconds() - t_enc}
 
 
-@_one_blas_thread
+@_work_unit
 def _roles_unit(state: State, k: int) -> dict[str, int]:
     from aligner.engine.work import read_pickle, write_pickle
     from aligner.pair.roles import label_roles
@@ -484,7 +484,7 @@ def _roles_unit(state: State, k: int) -> dict[str, int]:
     return {"unit": k, "items": len(docs), "encode_s": state.encode_seconds() - t_enc}
 
 
-@_one_blas_thread
+@_work_unit
 def _align_unit(state: State, b: int) -> dict[str, int]:
     from aligner.align import try_align_documents
     from aligner.checks import build_checks, check_context, check_pairs
@@ -549,7 +549,7 @@ def _align_entries(state: State, b: int) -> dict[int, bytes]:
     return got
 
 
-@_one_blas_thread
+@_work_unit
 def _check_unit(state: State, k: int) -> dict[str, int]:
     """Check shard `k`'s documents (the collector paused, as in every unit: the checks allocate millions of
     small objects, a few dozen in a cycle per 1,000 documents; its passes were a sixth of the stage's CPU time
@@ -667,7 +667,7 @@ class _WordsView(dict):
         return True
 
 
-@_one_blas_thread
+@_work_unit
 def _records_unit(state: State, b: int) -> dict[str, int]:
     from aligner.engine.work import read_pickle, write_pickle
     from aligner.output.records import aligned_record

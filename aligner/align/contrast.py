@@ -97,8 +97,9 @@ def _adjacent_sims(src: _Side, tgt: _Side, U, V, rows: np.ndarray, Jc: np.ndarra
     """For beads (a, b) ending at rows x Jc: the mean cosine of the src span with the tgt sentences just
     before and just after the bead's tgt side, and of the tgt span with the src sentences around its
     src side (the one neighbour there is where a document ends; for a side that is its whole document,
-    with `whole`, the document's unrelated level `whole_side_background`, else 0). A bead that leaves out part of its translation, or takes in a
-    sentence that belongs next door, has a neighbour that matches it well: its contrast drops.
+    with `whole`, the document's unrelated level `whole_side_background`, else 0). A bead that leaves out
+    part of its translation, or takes in a sentence that belongs next door, has a neighbour that matches
+    it well: its contrast drops.
 
     Two dense products per block (span vectors x the sentences the block can touch), then gathers.
     `rows` are consecutive and every bead starts inside the document (rows >= a, Jc >= b), so a

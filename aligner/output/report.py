@@ -20,7 +20,7 @@ import functools
 import html
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from importlib import resources
 from typing import IO, Any, Iterable
 
@@ -74,14 +74,13 @@ class _Flags:
         self.doc_level: dict[str, list[int]] = defaultdict(list)
         self.by_bead: dict[str, list[int]] = defaultdict(list)
         self.by_doc: dict[str, list[int]] = defaultdict(list)
-        self.hidden: dict[str, dict[str, int]] = defaultdict(dict)
-        seen: dict[tuple[Any, Any], int] = defaultdict(int)
+        self.hidden: dict[str, Counter] = defaultdict(Counter)
+        seen: Counter = Counter()
         for i, f in enumerate(flags):
-            key = (f.get("doc"), f.get("code"))
-            seen[key] += 1
-            if seen[key] > per_check:
-                counts = self.hidden[key[0]]
-                counts[key[1]] = counts.get(key[1], 0) + 1
+            doc, code = f.get("doc"), f.get("code")
+            seen[doc, code] += 1
+            if seen[doc, code] > per_check:
+                self.hidden[doc][code] += 1
                 continue
             self.by_doc[f.get("doc")].append(i)
             if f.get("sentence") is not None:
