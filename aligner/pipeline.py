@@ -919,6 +919,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
 
             write_pickle(seg / "repeated.pkl", repeated_lines(tables()))
         runner.stage("segment", _segment_unit, shards, lambda k: f"{k:06d}.rec", sizes)
+        engine.release()  # workers with lingua's models make way for workers with the encoder
         if not (seg / "words.pkl").exists():
             write_pickle(seg / "words.pkl", _merge_words(state, shards))
         roles_dir = state.folder("roles")
@@ -930,6 +931,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             write_pickle(roles_dir / "languages.pkl", langs)
         runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
         runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
+        engine.release()  # pairing runs in this process
         c0 = time.process_time()
         pair_stats = _pair_stage(state, runner, shards)
         runner.cpu["pair"] = round(time.process_time() - c0, 4)
@@ -939,6 +941,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         batches = list(range((n_parallel + B - 1) // B))
         bsizes = [len(state.parallel()[b * B:(b + 1) * B]) for b in batches]
         runner.stage("align", _align_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
+        engine.release()  # the checks need lingua and the word lists, not the encoder
         runner.stage("check", _check_unit, shards, lambda k: f"{k:06d}.rec", sizes)
         runner.stage("records", _records_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
     finally:

@@ -73,6 +73,56 @@ def test_local_pool_of_two_workers_gives_the_same_output(corpus, local_out, tmp_
     assert normalised(tmp_path / "out") == normalised(local_out)
 
 
+def _worker_pid(state, unit):
+    import os
+
+    return os.getpid()
+
+
+def test_release_stops_the_idle_workers_and_the_next_stage_starts_new_ones():
+    import os
+
+    from aligner.engine.local import LocalEngine
+
+    engine = LocalEngine(2)
+    try:
+        first = set(engine.run(_worker_pid, range(6), state="s"))
+        assert first and os.getpid() not in first
+        engine.release()
+        assert engine._pool is None
+        for pid in first:  # shutdown joins them: gone, not just idle
+            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        second = set(engine.run(_worker_pid, range(6), state="s"))
+        assert second and not second & first
+    finally:
+        engine.close()
+
+
+def test_workers_are_released_between_stage_groups_that_load_different_things(corpus, tmp_path):
+    """scan+segment (lingua), embed+roles (encoder), pairing (parent), align (encoder), check+records
+    (lingua, word lists): an idle worker keeps what it loaded, so each group gets fresh workers."""
+    from aligner.engine.local import LocalEngine
+    from aligner.pipeline import run
+
+    class Recording(LocalEngine):
+        def __init__(self):
+            super().__init__(1)
+            self.groups = [[]]
+
+        def run(self, task, units, state):
+            self.groups[-1].append(task.__name__.strip("_").replace("_unit", ""))
+            yield from super().run(task, units, state)
+
+        def release(self):
+            self.groups.append([])
+            super().release()
+
+    folder, meanings = corpus
+    engine = Recording()
+    run(folder, tmp_path / "out", config=_config(), encoder=FakeEncoder(translations=meanings), engine=engine)
+    assert engine.groups == [["scan", "segment"], ["embed", "roles"], ["align"], ["check", "records"]]
+
+
 @pytest.mark.slow
 def test_a_real_local_ray_cluster_gives_the_local_engines_output(corpus, local_out, tmp_path):
     pytest.importorskip("ray")

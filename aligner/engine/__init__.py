@@ -25,6 +25,8 @@ class Engine(Protocol):
 
     def run(self, task: Callable[[Any, Any], Any], units: Iterable[Any], state: Any) -> Iterator[Any]: ...
 
+    def release(self) -> None: ...  # between stage groups: give back what idle workers hold
+
     def close(self) -> None: ...
 
 

@@ -151,6 +151,10 @@ class RayEngine:
                 pending.append(self._remote.remote(task, ref, nxt))
             yield ray.get(done[0])
 
+    def release(self) -> None:
+        """Nothing between stages: the cluster's workers are its own to manage, and the encoder actors
+        serve embed, roles and align in turn (one model load each for the run)."""
+
     def close(self) -> None:
         for actor in self._actors:
             self._ray.kill(actor)
