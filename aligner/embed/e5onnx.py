@@ -204,10 +204,11 @@ def _value_info(name: str, dims: list) -> bytes:
     return _field(1, name) + _field(2, _field(1, tensor_type))
 
 
-def _graph_bytes(q4) -> bytes:
+def _graph_bytes(q4, states: tuple[int, ...] = ()) -> bytes:
     """The encoder layers as a serialised ONNX model: inputs `x` (B, T, H) summed embeddings, `bias`
     (B, 1, 1, T) attention bias (0 or -10000), `mask` (B, T, 1); output `pooled` (B, H), the mean of
-    the last layer's states over the unmasked tokens (not normalised)."""
+    the last layer's states over the unmasked tokens (not normalised). `states`: layers (0-based) whose
+    token states (B, T, H) are also outputs, named `l{i}.h2` (bench/bench_token_states.py reads them)."""
     H, NH, FF, L = q4.hidden, q4.heads, q4.intermediate, q4.layers
     hd = H // NH
     eps = float(np.float32(q4.eps))
@@ -267,7 +268,8 @@ def _graph_bytes(q4) -> bytes:
 
     graph = [b"".join(nodes), _field(2, "e5_small_layers"), *inits,
              _field(11, _value_info("x", ["B", "T", H])) + _field(11, _value_info("bias", ["B", 1, 1, "T"]))
-             + _field(11, _value_info("mask", ["B", "T", 1])) + _field(12, _value_info("pooled", ["B", H]))]
+             + _field(11, _value_info("mask", ["B", "T", 1])) + _field(12, _value_info("pooled", ["B", H]))
+             + b"".join(_field(12, _value_info(f"l{i}.h2", ["B", "T", H])) for i in states)]
     opset = _field(1, "") + _int_field(2, 17)
     return b"".join([_int_field(1, 8) + _field(2, "aligner"), *_message(7, graph), _field(8, opset)])
 
