@@ -820,6 +820,13 @@ class _Runner:
         self.note_memory(name)
 
 
+def _release(engine) -> None:
+    """Let the engine stop idle workers between stage groups (an engine written before `release` has none)."""
+    release = getattr(engine, "release", None)
+    if release is not None:
+        release()
+
+
 def _rss_mb() -> dict[str, float]:
     """{"rss": now, "peak": the process's peak} in MB (Linux /proc and getrusage; empty where unavailable)."""
     out: dict[str, float] = {}
@@ -919,7 +926,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
 
             write_pickle(seg / "repeated.pkl", repeated_lines(tables()))
         runner.stage("segment", _segment_unit, shards, lambda k: f"{k:06d}.rec", sizes)
-        engine.release()  # workers with lingua's models make way for workers with the encoder
+        _release(engine)  # workers with lingua's models make way for workers with the encoder
         if not (seg / "words.pkl").exists():
             write_pickle(seg / "words.pkl", _merge_words(state, shards))
         roles_dir = state.folder("roles")
@@ -931,7 +938,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
             write_pickle(roles_dir / "languages.pkl", langs)
         runner.stage("embed", _embed_unit, shards, lambda k: f"{k:06d}.meta", sizes)
         runner.stage("roles", _roles_unit, shards, lambda k: f"{k:06d}.pkl", sizes)
-        engine.release()  # pairing runs in this process
+        _release(engine)  # pairing runs in this process
         c0 = time.process_time()
         pair_stats = _pair_stage(state, runner, shards)
         runner.cpu["pair"] = round(time.process_time() - c0, 4)
@@ -941,7 +948,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         batches = list(range((n_parallel + B - 1) // B))
         bsizes = [len(state.parallel()[b * B:(b + 1) * B]) for b in batches]
         runner.stage("align", _align_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
-        engine.release()  # the checks need lingua and the word lists, not the encoder
+        _release(engine)  # the checks need lingua and the word lists, not the encoder
         runner.stage("check", _check_unit, shards, lambda k: f"{k:06d}.rec", sizes)
         runner.stage("records", _records_unit, batches, lambda b: f"{b:06d}.pkl", bsizes, unit="pairs")
     finally:

@@ -4,6 +4,7 @@
     python bench/bench_scale.py --sizes 1000 --encoder e5-small  # the real encoder (long on 2 cores)
     python bench/bench_scale.py --sizes 1000 --engines local1 --encoder e5-small --no-cache  # no sentence reused
     python bench/bench_scale.py --sizes 1000 --engines local1 ray2 --kill
+    python bench/bench_scale.py --sizes 10000 --engines local2 --encoder e5-small --baseline e8b94ab  # A/B
 
 Corpora come from bench/make_corpus.py (cached under bench/results/corpus-N). Each configuration is
 one `aligner run` subprocess into a fresh output folder; a sampler reads the RSS of its whole process
@@ -69,11 +70,14 @@ def _tree_rss(pid: int) -> tuple[int, int]:
     return total, biggest
 
 
-def run_once(corpus: Path, out: Path, args: list[str], env: dict[str, str], kill_after: float | None = None):
+def run_once(corpus: Path, out: Path, args: list[str], env: dict[str, str], kill_after: float | None = None,
+             tree: Path = ROOT):
+    """One `aligner run` of the aligner in `tree` (this checkout, or a baseline's: `python -m` imports the
+    package of its working directory first)."""
     cmd = [sys.executable, "-m", "aligner", "-q", "run", str(corpus), "-o", str(out), *args]
     t0 = time.perf_counter()
     before = os.times()
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     peak = [0, 0]
     stop = threading.Event()
@@ -135,6 +139,7 @@ def pairing_quality(out: Path, gold: dict) -> tuple[float, float, float]:
     return recall, precision, with_siblings
 
 
+CONTRACT_FILES = ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "aligned.tmx")
 ENGINES = {"local1": ["--workers", "1"], "local2": ["--workers", "2"], "ray2": ["--engine", "ray", "--workers", "2"]}
 
 
@@ -156,6 +161,9 @@ def main(argv=None) -> None:
                     help="a real encoder without the embedding cache: every occurrence of a sentence is encoded, as "
                          "on a crawl whose sentences do not repeat (the generated corpus reuses Tatoeba's)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--baseline", default=None, metavar="REV",
+                    help="also run a git revision's aligner on each configuration, just before this tree's, and print "
+                         "the ratios (wall, CPU, peak RSS) and whether the outputs are the same")
     ap.add_argument("--json", type=Path, default=None, help="write the rows as JSON here")
     ap.add_argument("--rescore", nargs=2, type=Path, metavar=("OUT", "GOLD"),
                     help="only print the pairing recall/precision of a finished run's OUT against GOLD")
@@ -168,6 +176,14 @@ def main(argv=None) -> None:
         return
     from make_corpus import generate
 
+    base_tree = None
+    if args.baseline:
+        import tempfile
+
+        from _shared import checkout
+
+        base_tree = Path(tempfile.mkdtemp(prefix="aligner-base-"))
+        args.baseline = checkout(args.baseline, base_tree)
     rows = []
     for n in args.sizes:
         corpus = RESULTS / f"corpus-{n}-{args.seed}"
@@ -192,7 +208,30 @@ def main(argv=None) -> None:
                 shutil.rmtree(out)
             if args.encoder != "fake":  # a cold embedding cache for every run, unless one is given
                 env["ALIGNER_CACHE_DIR"] = str(args.cache_dir or RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
+            if base_tree is not None:
+                out_b = RESULTS / f"scale-out-{n}-{engine}-{slug}-base"
+                if out_b.exists():
+                    import shutil
+
+                    shutil.rmtree(out_b)
+                env_b = dict(env)
+                if args.encoder == "fake":
+                    env_b["PYTHONPATH"] = str(base_tree / "tests")
+                elif not args.cache_dir:
+                    env_b["ALIGNER_CACHE_DIR"] = env["ALIGNER_CACHE_DIR"] + "-base"
+                b = run_once(corpus, out_b, [*ENGINES[engine], *extra], env_b, tree=base_tree)
+                print(f"{n:>6} docs {engine:7s} {args.encoder}, baseline {args.baseline}: wall {b['wall']:.0f}s "
+                      f"cpu {b['cpu']:.0f}s  peak RSS tree {b['rss_tree'] / 2**20:.0f} MB "
+                      f"(largest process {b['rss_max'] / 2**20:.0f} MB)", flush=True)
             m = run_once(corpus, out, [*ENGINES[engine], *extra], env)
+            if base_tree is not None:
+                same = [f for f in CONTRACT_FILES if (out / f).read_bytes() == (out_b / f).read_bytes()]
+                print(f"        this tree / baseline {args.baseline}: wall x{m['wall'] / b['wall']:.2f}, "
+                      f"CPU x{m['cpu'] / b['cpu']:.2f}, peak RSS of the tree x{m['rss_tree'] / b['rss_tree']:.2f} "
+                      f"({b['rss_tree'] / 2**20:.0f} -> {m['rss_tree'] / 2**20:.0f} MB), largest process "
+                      f"{b['rss_max'] / 2**20:.0f} -> {m['rss_max'] / 2**20:.0f} MB; outputs the same: "
+                      f"{', '.join(same) if len(same) == len(CONTRACT_FILES) else 'NOT ' + ', '.join(sorted(set(CONTRACT_FILES) - set(same)))}",
+                      flush=True)
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
             last = json.loads((out / ".work" / "last_run.json").read_text(encoding="utf-8"))
             enc = sum(last.get("encoding_seconds", {}).values())
@@ -246,8 +285,7 @@ def main(argv=None) -> None:
                 r = run_once(corpus, out_k, [*ENGINES[engine], *extra], env)
                 last_k = json.loads((out_k / ".work" / "last_run.json").read_text(encoding="utf-8"))
                 rec, reu = sum(last_k["units"]["recomputed"].values()), sum(last_k["units"]["reused"].values())
-                same = all((out / f).read_bytes() == (out_k / f).read_bytes()
-                           for f in ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "aligned.tmx"))
+                same = all((out / f).read_bytes() == (out_k / f).read_bytes() for f in CONTRACT_FILES)
                 row["kill"] = {"killed_at_s": round(m["wall"] / 2, 1), "rerun_wall": round(r["wall"], 1),
                                "units_recomputed": rec, "units_reused": reu, "identical": same}
                 print(f"        kill -9 at {m['wall'] / 2:.0f}s, re-run {r['wall']:.0f}s: {rec} units recomputed, "
