@@ -42,6 +42,9 @@ class Lexicon:
             try:
                 import wordfreq  # noqa: PLC0415
 
+                from aligner.checks.wordlists import install  # noqa: PLC0415
+
+                install(wordfreq)  # its word lists in arrays: the same answers in ~40 % of the memory
                 self._wf = wordfreq
             except ImportError:  # pragma: no cover - optional dependency
                 self._wf = False
