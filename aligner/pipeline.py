@@ -162,11 +162,23 @@ class State:
     prefetch: bool = False
     warm_imports: tuple[str, ...] = ()  # modules later stages import, imported while the encoder works
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    # what a worker receives: the run's encoder pickled before any unit ran (None: each worker builds the
+    # configured one). Not the live object: a stage of one unit runs in this process, after which the encoder
+    # holds its cache's SQLite connection, a loaded model, timers; a pool started later must still start.
+    worker_encoder: bytes | None = field(default=None, repr=False)
 
     def __getstate__(self):
         d = dict(self.__dict__)
         d["_cache"] = {}
+        d["encoder"] = None
         return d
+
+    def __setstate__(self, d):
+        self.__dict__.update(d)
+        if self.worker_encoder is not None:
+            import pickle
+
+            self.encoder = pickle.loads(self.worker_encoder)
 
     def in_worker(self) -> None:
         """In a pool worker: quiet encoder progress (the parent reports per unit), threads shared fairly."""
@@ -904,8 +916,10 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         engine = get_engine(config.engine.name, workers=config.engine.workers, address=config.engine.address or None)
     # an injected encoder goes to the workers when it can be pickled; otherwise each builds the configured one
     state = State(plan, config, str(work_dir), dict(sig.stage_keys), encoder=encoder, workers=engine.workers)
-    if engine.workers > 1 and not _picklable(encoder):
-        state.encoder = None
+    if engine.workers > 1:
+        state.worker_encoder = _pickled(encoder)
+        if state.worker_encoder is None:
+            state.encoder = None
     state.prefetch = prefetches(engine, plan.shards)
     if write and out is not None:
         state.warm_imports = WARM_IMPORTS
@@ -991,14 +1005,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
-def _picklable(obj) -> bool:
+def _pickled(obj) -> bytes | None:
+    """`obj` pickled, or None when it cannot cross a process boundary (or is None)."""
     import pickle
 
+    if obj is None:
+        return None
     try:
-        pickle.dumps(obj)
-        return True
+        return pickle.dumps(obj)
     except Exception:  # noqa: BLE001 - anything that cannot cross a process boundary
-        return False
+        return None
 
 
 def _merge_words(state: State, shards: list[int]) -> dict:

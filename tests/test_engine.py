@@ -98,6 +98,36 @@ def test_release_stops_the_idle_workers_and_the_next_stage_starts_new_ones():
         engine.close()
 
 
+class LockingEncoder(FakeEncoder):
+    """Picklable until it first encodes, as a real encoder is (a loaded model, its cache's connection)."""
+
+    def encode(self, texts, *, kind="passage"):
+        import threading
+
+        self._lock = threading.Lock()
+        return super().encode(texts, kind=kind)
+
+
+def test_a_pool_started_after_a_one_unit_stage_ships_the_encoder_as_given(corpus, tmp_path):
+    """One shard (scan to roles run here, one unit each: the encoder is used and no longer pickles), then
+    align and check in several units: the pool those start gets the encoder as it was before any unit."""
+    from aligner.config import from_mapping
+    from aligner.engine import get_engine
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    config = from_mapping({"engine": {"shard_size": 64, "batch_size": 1}, "encoder": {"cache": False}})
+    one = run(folder, tmp_path / "one", config=config, encoder=LockingEncoder(translations=meanings))
+    engine = get_engine("local", workers=2)
+    try:
+        two = run(folder, tmp_path / "two", config=config, encoder=LockingEncoder(translations=meanings),
+                  engine=engine)
+    finally:
+        engine.close()
+    assert two.summary["counts"]["pairs"]["by_relation"]["parallel"] >= 2  # several align units: a pool ran
+    assert normalised(tmp_path / "two") == normalised(tmp_path / "one")
+
+
 def test_workers_are_released_between_stage_groups_that_load_different_things(corpus, tmp_path):
     """scan+segment (lingua), embed+roles (encoder), pairing (parent), align (encoder), check+records
     (lingua, word lists): an idle worker keeps what it loaded, so each group gets fresh workers."""
