@@ -139,6 +139,15 @@ def pairing_quality(out: Path, gold: dict) -> tuple[float, float, float]:
     return recall, precision, with_siblings
 
 
+def _fresh(out: Path) -> Path:
+    """`out` with no earlier run's files in it (each run writes a fresh output folder)."""
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    return out
+
+
 CONTRACT_FILES = ("documents.jsonl", "pairs.jsonl", "aligned.jsonl", "flags.jsonl", "aligned.tmx")
 ENGINES = {"local1": ["--workers", "1"], "local2": ["--workers", "2"], "ray2": ["--engine", "ray", "--workers", "2"]}
 
@@ -202,18 +211,11 @@ def main(argv=None) -> None:
         for engine in args.engines:
             slug = "".join(ch if ch.isalnum() else "-" for ch in args.encoder) + ("-nocache" if args.no_cache else "")
             out = RESULTS / f"scale-out-{n}-{engine}-{slug}"  # runs with two encoders may go on at once
-            if out.exists():
-                import shutil
-
-                shutil.rmtree(out)
+            _fresh(out)
             if args.encoder != "fake":  # a cold embedding cache for every run, unless one is given
                 env["ALIGNER_CACHE_DIR"] = str(args.cache_dir or RESULTS / f"scale-cache-{n}-{engine}-{time.time_ns()}")
             if base_tree is not None:
-                out_b = RESULTS / f"scale-out-{n}-{engine}-{slug}-base"
-                if out_b.exists():
-                    import shutil
-
-                    shutil.rmtree(out_b)
+                out_b = _fresh(RESULTS / f"scale-out-{n}-{engine}-{slug}-base")
                 env_b = dict(env)
                 if args.encoder == "fake":
                     env_b["PYTHONPATH"] = str(base_tree / "tests")
@@ -276,11 +278,7 @@ def main(argv=None) -> None:
                 print(f"        topic range calibrated: background {cal['background']} -> "
                       f"{cal['topic_floor']}-{cal['topic_ceiling']}", flush=True)
             if args.kill and engine == args.engines[0]:
-                out_k = RESULTS / f"scale-out-{n}-{engine}-{slug}-kill"
-                if out_k.exists():
-                    import shutil
-
-                    shutil.rmtree(out_k)
+                out_k = _fresh(RESULTS / f"scale-out-{n}-{engine}-{slug}-kill")
                 k = run_once(corpus, out_k, [*ENGINES[engine], *extra], env, kill_after=m["wall"] / 2)
                 r = run_once(corpus, out_k, [*ENGINES[engine], *extra], env)
                 last_k = json.loads((out_k / ".work" / "last_run.json").read_text(encoding="utf-8"))

@@ -61,19 +61,11 @@ class TokenStates:
 
     def encode(self, text: str) -> dict[int, np.ndarray]:
         """layer -> (n, H) unit vectors of the text's content tokens (the prefix's and specials left out)."""
-        from aligner.embed.e5onnx import dequantise_q4_0
-
-        t, tok = self.tables, self.tables.tokenizer
-        ids = tok.content_ids("passage: " + text)[:t.max_positions - 2]
+        t = self.tables
+        ids = t.tokenizer.content_ids("passage: " + text)[:t.max_positions - 2]
         if ids[:len(self.prefix)] != self.prefix:
             raise AssertionError("the prefix's tokens are not a prefix of the text's")
-        T = len(ids) + 2
-        rows = np.array([[tok.bos, *ids, tok.eos]] * 2, np.int64)  # two rows, as the engine runs a lone text
-        x = dequantise_q4_0(t.word_blocks[rows.reshape(-1)].reshape(-1)).reshape(2, T, t.H)
-        x += t.pos[:T]
-        x += t.type0
-        out = self.session.run(self.names, {"x": x, "bias": np.zeros((2, 1, 1, T), np.float32),
-                                            "mask": np.ones((2, T, 1), np.float32)})
+        out = self.session.run(self.names, t.feed([ids, ids]))  # two rows, as the engine runs a lone text
         own = ids[len(self.prefix):]
         keep = [k for k, i in enumerate(own) if CONTENT.search(self.pieces[i])] or list(range(len(own)))
         rows_kept = np.array(keep, int) + 1 + len(self.prefix)

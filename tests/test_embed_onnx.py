@@ -142,17 +142,13 @@ def test_layer_states_as_extra_outputs_pool_to_the_engines_vector(onnx_encoder):
     last = tables.q4.layers - 1
     session = ort.InferenceSession(e5onnx._graph_bytes(tables.q4, states=(3, last)),
                                    providers=["CPUExecutionProvider"])
-    tok = tables.tokenizer
-    ids = tok.content_ids("passage: Les alpinistes ont atteint le sommet.")
-    T = len(ids) + 2
-    rows = np.array([[tok.bos, *ids, tok.eos]] * 2, np.int64)
-    x = e5onnx.dequantise_q4_0(tables.word_blocks[rows.reshape(-1)].reshape(-1)).reshape(2, T, tables.H)
-    x += tables.pos[:T] + tables.type0
-    pooled, early, final = session.run(["pooled", "l3.h2", f"l{last}.h2"], {
-        "x": x, "bias": np.zeros((2, 1, 1, T), np.float32), "mask": np.ones((2, T, 1), np.float32)})
+    ids = tables.tokenizer.content_ids("passage: Les alpinistes ont atteint le sommet.")
+    feed = tables.feed([ids, ids])
+    pooled, early, final = session.run(["pooled", "l3.h2", f"l{last}.h2"], feed)
+    T, n = feed["x"].shape[1], len(ids) + 2  # padded length, real tokens
     assert final.shape == early.shape == (2, T, tables.H)
-    assert np.allclose(final[0].mean(0), pooled[0], atol=1e-5)
-    assert not np.allclose(early[0].mean(0), pooled[0], atol=1e-2)
+    assert np.allclose(final[0, :n].mean(0), pooled[0], atol=1e-5)
+    assert not np.allclose(early[0, :n].mean(0), pooled[0], atol=1e-2)
     unit = pooled[0] / np.linalg.norm(pooled[0])
     assert np.allclose(unit, onnx_encoder.encode(["Les alpinistes ont atteint le sommet."])[0], atol=1e-5)
 

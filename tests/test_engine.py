@@ -117,7 +117,7 @@ def test_a_pool_started_after_a_one_unit_stage_ships_the_encoder_as_given(corpus
 
     folder, meanings = corpus
     config = from_mapping({"engine": {"shard_size": 64, "batch_size": 1}, "encoder": {"cache": False}})
-    one = run(folder, tmp_path / "one", config=config, encoder=LockingEncoder(translations=meanings))
+    run(folder, tmp_path / "one", config=config, encoder=LockingEncoder(translations=meanings))
     engine = get_engine("local", workers=2)
     try:
         two = run(folder, tmp_path / "two", config=config, encoder=LockingEncoder(translations=meanings),

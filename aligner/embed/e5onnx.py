@@ -289,6 +289,25 @@ class _Tables:
         self.type0 = q4.tensor("emb.type", (q4.type_vocab, q4.hidden))[0]
         self.q4 = q4  # the graph is written from it when a session is made, and not kept (85 MB)
 
+    def feed(self, windows: list[list[int]]) -> dict[str, np.ndarray]:
+        """The graph's inputs for token windows (content ids, without specials): each framed by its
+        start and end tokens, padded to a multiple of PAD_TO, the 4-bit word rows expanded, positions and
+        token type added; `mask` (B, T, 1) marks the real tokens (row r's first len(windows[r]) + 2)."""
+        tok = self.tokenizer
+        T = -(-max(len(w) + 2 for w in windows) // PAD_TO) * PAD_TO
+        B = len(windows)
+        ids = np.full((B, T), tok.pad, np.int64)
+        mask = np.zeros((B, T), np.float32)
+        for r, w in enumerate(windows):
+            n = len(w) + 2
+            ids[r, 0], ids[r, 1:n - 1], ids[r, n - 1] = tok.bos, w, tok.eos
+            mask[r, :n] = 1.0
+        x = dequantise_q4_0(self.word_blocks[ids.reshape(-1)].reshape(-1)).reshape(B, T, self.H)
+        x += self.pos[:T]
+        x += self.type0
+        bias = ((1.0 - mask) * np.float32(-10000.0))[:, None, None, :]
+        return {"x": x, "bias": bias, "mask": mask[:, :, None]}
+
 
 class _Engine:
     """One ONNX Runtime session over shared tables, one per (weights, threads) per process."""
@@ -311,24 +330,10 @@ class _Engine:
 
     def embed(self, windows: list[list[int]]) -> np.ndarray:
         """Mean-pooled (not normalised) vectors of token windows that all pad to the same length."""
-        t = self.tables
-        tok = t.tokenizer
         single = len(windows) == 1
         if single:  # ONNX Runtime's one-row kernels round differently: a lone window runs as two rows
             windows = windows * 2
-        T = -(-max(len(w) + 2 for w in windows) // PAD_TO) * PAD_TO
-        B = len(windows)
-        ids = np.full((B, T), tok.pad, np.int64)
-        mask = np.zeros((B, T), np.float32)
-        for r, w in enumerate(windows):
-            n = len(w) + 2
-            ids[r, 0], ids[r, 1:n - 1], ids[r, n - 1] = tok.bos, w, tok.eos
-            mask[r, :n] = 1.0
-        x = dequantise_q4_0(t.word_blocks[ids.reshape(-1)].reshape(-1)).reshape(B, T, t.H)
-        x += t.pos[:T]
-        x += t.type0
-        bias = ((1.0 - mask) * np.float32(-10000.0))[:, None, None, :]
-        pooled = self.session.run(["pooled"], {"x": x, "bias": bias, "mask": mask[:, :, None]})[0]
+        pooled = self.session.run(["pooled"], self.tables.feed(windows))[0]
         return pooled[:1] if single else pooled
 
 
