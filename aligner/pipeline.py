@@ -916,7 +916,7 @@ def _run(corpus: str | Path, out: str | Path | None = None, *, config: Config | 
         engine = get_engine(config.engine.name, workers=config.engine.workers, address=config.engine.address or None)
     # an injected encoder goes to the workers when it can be pickled; otherwise each builds the configured one
     state = State(plan, config, str(work_dir), dict(sig.stage_keys), encoder=encoder, workers=engine.workers)
-    if engine.workers > 1:
+    if _ships_state(engine):
         state.worker_encoder = _pickled(encoder)
         if state.worker_encoder is None:
             state.encoder = None
@@ -1003,6 +1003,12 @@ def write_text_atomic(path: Path, text: str) -> None:
     from aligner.engine.work import atomic_write
 
     atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def _ships_state(engine) -> bool:
+    """Whether units may run in other processes, which receive `state` pickled: a local pool, or any Ray
+    engine (one worker there is still a task in a Ray worker process). Only then is the encoder pickled."""
+    return engine.workers > 1 or getattr(engine, "name", "") != "local"
 
 
 def _pickled(obj) -> bytes | None:

@@ -228,3 +228,34 @@ def test_ray_engine_after_usearch_in_the_same_process(first, code, says):
                           text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == code, proc.stderr[-2000:]
     assert says in proc.stdout
+
+
+class ShippingEngine:
+    """One worker that is not this process, as a Ray engine with workers=1 is: every unit gets the state
+    pickled and unpickled (a fresh copy each time, as a task on another process)."""
+
+    name = "ray"
+    workers = 1
+
+    def run(self, task, units, state):
+        import pickle
+
+        for unit in units:
+            yield task(pickle.loads(pickle.dumps(state)), unit)
+
+    def release(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_one_worker_in_another_process_gets_the_injected_encoder(corpus, local_out, tmp_path):
+    """Whether the encoder is shipped depends on the state leaving this process, not on the worker count:
+    a Ray engine with one worker still runs its units elsewhere, with the encoder the run was given."""
+    from aligner.pipeline import run
+
+    folder, meanings = corpus
+    run(folder, tmp_path / "out", config=_config(), encoder=FakeEncoder(translations=meanings),
+        engine=ShippingEngine())
+    assert normalised(tmp_path / "out") == normalised(local_out)
