@@ -124,11 +124,16 @@ class AlignConfig:
     band: int = setting(0, lo=0)  # 0: automatic band width around the coarse path
     paragraph_penalty: float = setting(0.05, lo=0.0)
     refine_spans: bool = setting(True)  # encode the few sentence concatenations near the first path for real
-    # The membership test after the DP (aligner.align.onesided; docs/alignment.md): off by default. Lists of
-    # independent sentences (FAQ, UI strings, Tatoeba-like text) gain with 0.5 / 0.1 / 0.02; running prose loses.
-    onesided_member: float | None = setting(None, kind="float", nullable=True)  # edge sentence leaves its bead below this
-    onesided_pair: float | None = setting(None, kind="float", nullable=True)  # a 1-1 bead splits below this mean membership
-    onesided_close: float | None = setting(None, kind="float", nullable=True, lo=0.0)  # only when the DP's choice was this close
+    # The two edge tests after the DP (docs/alignment.md, "Edge tests"): a sentence at the edge of a merged side
+    # leaves its bead when the bead's cosine without it rises by `split_one_sided`; an edge sentence whose membership
+    # (aligner.align.onesided) is below `onesided_member` leaves it, a 1-1 bead below `onesided_pair` splits, both
+    # only where the DP's choice was within `onesided_close`. Lists of independent sentences (FAQ, UI strings,
+    # Tatoeba-like text) gain more with member 0.5 (0.1 / 0.02); running prose loses with it.
+    onesided_edges: bool = setting(True)  # false: neither edge test
+    split_one_sided: float = setting(0.03, lo=0.0)  # cosine rise that takes an edge sentence out of a merged side
+    onesided_member: float = setting(-0.3)  # edge sentence leaves its bead below this membership
+    onesided_pair: float = setting(0.1)  # a 1-1 bead splits below this mean membership
+    onesided_close: float = setting(0.02, lo=0.0)  # only when the DP's choice was this close
     # The core of each bead with a side of 4 re-chosen after the DP (aligner.align.bead_cores; docs/alignment.md): on.
     onesided_cores: bool = setting(True)  # false: keep the DP's large beads as they are
     # Options of that pass, off by default (docs/alignment.md, "The core of a large bead re-chosen"): on Text+Berg

@@ -113,6 +113,9 @@ def compare(name, ref, X, Y, src, tgt, embed_spans, scoring, report):
         cur.refine_lazy = False
     if hasattr(cur, "onesided_core") and not hasattr(ref.AlignParams(), "onesided_core"):
         cur.onesided_core = None  # the core pass after the DP (aligner.align.bead_cores) changes beads by design
+    ref_p = ref.AlignParams()
+    if getattr(ref_p, "split_one_sided", None) is None and getattr(ref_p, "onesided_member", None) is None:
+        cur.split_one_sided = cur.onesided_member = None  # the edge tests after the DP, the same (on by default since)
     b = current.align(X, Y, params=cur, **kw)
     ta = [(x.src, x.tgt, x.score, x.similarity) for x in a]
     tb = [(x.src, x.tgt, x.score, x.similarity) for x in b]

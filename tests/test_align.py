@@ -577,15 +577,17 @@ def test_contrast_encodes_only_spans_with_an_uncertain_sentence():
 
 def test_contrast_lengths_decide_between_merge_and_skip():
     """Same vectors, different lengths: a tgt sentence as long as two src sentences takes both (2-1);
-    one as long as a single src sentence leaves the unmatched src sentence one-sided."""
+    one as long as a single src sentence leaves the unmatched src sentence one-sided. The DP's own choice:
+    the edge tests after it (on by default; test_edge_tests_*) would take 11 out on the vectors alone."""
     recipe = list(range(10)) + [(10, 11)] + list(range(12, 20))
     X, Y = build(recipe, 20)
     Y[10] = X[10]  # the tgt sentence only carries meaning 10 ...
     src_len = [50] * 20
     long_ = [50] * 19
     long_[10] = 100  # ... but is as long as two sentences
-    merged = align(X, Y, src_len=src_len, tgt_len=long_, params=AlignParams(scoring="contrast"))
-    plain = align(X, Y, src_len=src_len, tgt_len=[50] * 19, params=AlignParams(scoring="contrast"))
+    dp_only = AlignParams(scoring="contrast", split_one_sided=None, onesided_member=None)
+    merged = align(X, Y, src_len=src_len, tgt_len=long_, params=dp_only)
+    plain = align(X, Y, src_len=src_len, tgt_len=[50] * 19, params=dp_only)
     assert ((10, 11), (10,)) in pairs(merged)
     assert ((10,), (10,)) in pairs(plain) and ((11,), ()) in pairs(plain)
 
@@ -683,8 +685,17 @@ def test_split_one_sided_takes_an_edge_sentence_out_of_a_merged_side(delta, expe
     assert stats["split_one_sided"] == len(expected) - 2
 
 
-def test_split_one_sided_is_off_by_default():
-    assert AlignParams().split_one_sided is None
+def test_edge_tests_take_out_a_sentence_the_lengths_glued_in():
+    """The case above with the defaults: the tgt sentence carries meaning 10 only, so the bead's cosine
+    rises by far more than `split_one_sided` without 11, which leaves as a one-sided bead whatever the
+    lengths say."""
+    recipe = list(range(10)) + [(10, 11)] + list(range(12, 20))
+    X, Y = build(recipe, 20)
+    Y[10] = X[10]
+    long_ = [50] * 19
+    long_[10] = 100
+    got = pairs(align(X, Y, src_len=[50] * 20, tgt_len=long_, params=AlignParams()))
+    assert ((10,), (10,)) in got and ((11,), ()) in got
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

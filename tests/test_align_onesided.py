@@ -80,12 +80,12 @@ def test_split_members(desc, sm, tm, steps, threshold, expected):
     assert stats["onesided_moved"] == one_sided
 
 
-def test_onesided_member_is_off_by_default_and_takes_a_glued_deletion_out_through_align():
+def test_onesided_member_takes_a_glued_deletion_out_through_align():
     """Through `align` (contrast scoring): anisotropic vectors (unrelated cosines ~0.8, as with e5), a
     short unrelated src sentence, span vectors weighted by length (a short sentence barely moves a
     concatenation) and a skip cost high enough that the DP glues it to its neighbour (a 2-1 bead).
-    With `onesided_member` it comes out as a 1-0 bead and the neighbour is a 1-1 again."""
-    assert AlignParams().onesided_member is None
+    With `onesided_member` it comes out as a 1-0 bead and the neighbour is a 1-1 again (the other edge
+    test, `split_one_sided`, and the close-call gate off on both runs)."""
     rng = np.random.default_rng(4)
     c = _unit(rng.normal(size=48))
     M = rng.normal(size=(24, 48))
@@ -105,7 +105,8 @@ def test_onesided_member_is_off_by_default_and_takes_a_glued_deletion_out_throug
     def run(member):
         stats: dict = {}
         beads = align(X, Y, src_len=sl, tgt_len=tl, embed_spans=embed_spans, stats=stats,
-                      params=AlignParams(skip_cost=0.3, onesided_member=member))
+                      params=AlignParams(skip_cost=0.3, onesided_member=member, onesided_close=None,
+                                         split_one_sided=None))
         return [(b.src, b.tgt) for b in beads], stats
 
     off, _ = run(None)

@@ -71,14 +71,22 @@ def test_pyproject_without_a_tool_aligner_table_is_passed_over(tmp_path):
     assert load_config(search_from=sub).clean.min_score == 0.45
 
 
-def test_onesided_settings_reach_the_aligner():
-    """[align] onesided_* in aligner.toml are the AlignParams fields of aligner.align.onesided (off by default)."""
+def test_onesided_settings_reach_the_aligner(tmp_path):
+    """[align] split_one_sided / onesided_* in aligner.toml are the AlignParams fields of the edge tests (on by
+    default, with the same values on both sides); onesided_edges = false turns both off."""
     from aligner.align.params import AlignParams
     from aligner.config import AlignConfig
 
-    assert AlignParams().with_config(AlignConfig()).onesided_member is None
-    p = AlignParams().with_config(AlignConfig(onesided_member=0.5, onesided_pair=0.1, onesided_close=0.02))
-    assert (p.onesided_member, p.onesided_pair, p.onesided_close) == (0.5, 0.1, 0.02)
+    def edges(p):
+        return p.split_one_sided, p.onesided_member, p.onesided_pair, p.onesided_close
+
+    assert edges(AlignParams().with_config(AlignConfig())) == edges(AlignParams()) == (0.03, -0.3, 0.1, 0.02)
+    (tmp_path / "aligner.toml").write_text("[align]\nsplit_one_sided = 0.05\nonesided_member = 0.5\n"
+                                           "onesided_pair = 0.2\nonesided_close = 0.01\n")
+    assert edges(AlignParams().with_config(load_config(tmp_path / "aligner.toml").align)) == (0.05, 0.5, 0.2, 0.01)
+    (tmp_path / "aligner.toml").write_text("[align]\nonesided_edges = false\n")
+    off = AlignParams().with_config(load_config(tmp_path / "aligner.toml").align)
+    assert (off.split_one_sided, off.onesided_member) == (None, None)
 
 
 def test_onesided_core_options_reach_the_aligner_from_aligner_toml(tmp_path):

@@ -42,17 +42,17 @@ class AlignParams:
     contrast_skip: float = 0.02  # contrast scoring: cost of one one-sided sentence unless skip_cost is set (cosine units)
     sub_penalty: float = 1.0  # contrast scoring: a 2-2 (or larger) bead pays this x how far its cosine falls short
     sub_margin: float = 0.0  # ... of (its best single sentence pair's cosine + this)
-    split_one_sided: float | None = None  # contrast: after the DP, an edge sentence of a merged side becomes one-sided
-    # when the bead's cosine without it rises by more than this (None: off)
+    split_one_sided: float | None = 0.03  # contrast: after the DP, an edge sentence of a merged side becomes one-sided
+    # when the bead's cosine without it rises by more than this (None: off; docs/alignment.md, "Edge tests")
     confident_contrast: float = 0.03  # a mutual best 1-1 pair beating its adjacent sentences by this is confident
     refine_lazy: bool = True  # contrast: encode an uncertain concatenation only when a DP path wants it
     lazy_slack: float = 0.05  # ... scoring a span not encoded yet this much above its sum's value (optimism)
     lazy_rounds: int = 60  # ... at most this many DP passes
-    onesided_member: float | None = None  # contrast: after the DP, an edge sentence of a bead whose membership
+    onesided_member: float | None = -0.3  # contrast: after the DP, an edge sentence of a bead whose membership
     # (aligner.align.onesided) is below this becomes one-sided (None: off)
-    onesided_pair: float | None = None  # ... a 1-1 bead splits into 1-0 + 0-1 below this mean membership (None: member)
+    onesided_pair: float | None = 0.1  # ... a 1-1 bead splits into 1-0 + 0-1 below this mean membership (None: member)
     onesided_length: bool = False  # ... only when the bead's lengths agree better without the sentence
-    onesided_close: float | None = None  # ... only when the DP preferred the merge by less than this (None: any)
+    onesided_close: float | None = 0.02  # ... only when the DP preferred the merge by less than this (None: any)
     onesided_window: int = 10  # ... background cosines taken over this many sentences around the bead
     onesided_core: float | None = 0.02  # contrast: after the DP, a bead with a side of `onesided_core_side`+
     # sentences is replaced by its best core (aligner.align.bead_cores), a one-sided sentence costing this (None: off).
@@ -83,13 +83,15 @@ class AlignParams:
             return p
         p.beads = tuple(parse_bead_types(getattr(config, "max_beads", None) or [])) or p.beads
         for name in ("scoring", "skip_cost", "paragraph_penalty", "band", "knn", "window", "length_weight",
-                     "multi_penalty", "refine_spans", "coarse_factor", "onesided_member", "onesided_pair",
-                     "onesided_close", "onesided_core_knn", "onesided_core_distinct", "onesided_core_gaps",
+                     "multi_penalty", "refine_spans", "coarse_factor", "split_one_sided", "onesided_member",
+                     "onesided_pair", "onesided_close", "onesided_core_knn", "onesided_core_distinct", "onesided_core_gaps",
                      "onesided_gap_skip", "onesided_gap_need"):
             if hasattr(config, name):
                 setattr(p, name, getattr(config, name))
         if getattr(config, "onesided_cores", True) is False:
             p.onesided_core = None
+        if getattr(config, "onesided_edges", True) is False:
+            p.split_one_sided = p.onesided_member = None
         return p
 
 def parse_bead_types(items: Sequence[str]) -> list[tuple[int, int]]:
