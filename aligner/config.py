@@ -126,9 +126,9 @@ class AlignConfig:
     refine_spans: bool = setting(True)  # encode the few sentence concatenations near the first path for real
     # The two edge tests after the DP (docs/alignment.md, "Edge tests"): a sentence at the edge of a merged side
     # leaves its bead when the bead's cosine without it rises by `split_one_sided`; an edge sentence whose membership
-    # (aligner.align.onesided) is below `onesided_member` leaves it, a 1-1 bead below `onesided_pair` splits, both
-    # only where the DP's choice was within `onesided_close`. Lists of independent sentences (FAQ, UI strings,
-    # Tatoeba-like text) gain more with member 0.5 (0.1 / 0.02); running prose loses with it.
+    # (aligner.align.onesided) is below `onesided_member` leaves it where the DP's choice was within
+    # `onesided_close`; a 1-1 bead whose mean membership is below `onesided_pair` splits. Lists of independent
+    # sentences (FAQ, UI strings, Tatoeba-like text) gain more with member 0.5 (0.1 / 0.02); running prose loses.
     onesided_edges: bool = setting(True)  # false: neither edge test
     split_one_sided: float = setting(0.03, lo=0.0)  # cosine rise that takes an edge sentence out of a merged side
     onesided_member: float = setting(-0.3)  # edge sentence leaves its bead below this membership
