@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aligner.align.core import AlignParams, align
-from aligner.align.onesided import membership, split_members, typical_gap
+from aligner.align.onesided import _background, _backgrounds, membership, split_members, typical_gap
 from aligner.align.sides import _Side
 
 
@@ -19,6 +19,29 @@ def _doc(n: int = 12, seed: int = 0, dim: int = 48):
     T = M + noise
     T /= np.linalg.norm(T, axis=1, keepdims=True)
     return M.astype(np.float32), T.astype(np.float32)
+
+
+@pytest.mark.parametrize("o0, o1, window", [
+    (5, 6, 3),  # inside the document
+    (0, 1, 3),  # at its start: only sentences after the bead
+    (15, 16, 3),  # at its end
+    (2, 5, 30),  # a window wider than the document
+    (0, 16, 4),  # the bead is the whole document: no background (0)
+])
+def test_background_from_running_sums_is_the_mean_over_the_window(o0, o1, window):
+    """The running-sum form gives the plain mean cosine with the other side's sentences within `window` of
+    the bead and outside it, one bead at a time and for many single-sentence beads at once."""
+    X, Y = _doc()  # 16 sentences a side
+    _, tgt = _sides(X, Y)
+    x = X[3]
+    near = [k for k in range(max(0, o0 - window), min(len(Y), o1 + window)) if not o0 <= k < o1]
+    expected = float(np.mean([float(Y[k] @ x) for k in near])) if near else 0.0
+    assert _background(x, tgt, o0, o1, window) == pytest.approx(expected, abs=1e-6)
+    if o1 == o0 + 1:
+        rows = np.stack([x, X[7]])
+        got = _backgrounds(rows, tgt, np.array([o0, o0]), window)
+        assert got[0] == pytest.approx(expected, abs=1e-6)
+        assert got[1] == pytest.approx(float(np.mean([float(Y[k] @ X[7]) for k in near])), abs=1e-6)
 
 
 def _sides(X, Y):

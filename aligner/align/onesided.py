@@ -44,26 +44,49 @@ def peel(which: str, s0: int, s1: int, t0: int, t1: int, pre: list, post: list) 
 
 
 def _background(x: np.ndarray, other: _Side, o0: int, o1: int, window: int) -> float:
-    """Mean cosine of x with the other side's sentences within `window` of [o0, o1), outside it."""
+    """Mean cosine of x with the other side's sentences within `window` of [o0, o1), outside it: the dot
+    product of x with those sentences' summed vector (two runs of the side's running sums)."""
     lo, hi = max(0, o0 - window), min(other.n, o1 + window)
-    idx = [k for k in range(lo, hi) if not o0 <= k < o1]
-    if not idx:
+    count = (o0 - lo) + (hi - o1)
+    if count <= 0:
         return 0.0
-    return float(np.mean(other.E[idx] @ x))
+    S = other.vector_sums()
+    return float((S[o0] - S[lo] + S[hi] - S[o1]) @ x) / count
+
+
+def _backgrounds(X: np.ndarray, other: _Side, starts: np.ndarray, window: int) -> np.ndarray:
+    """`_background` of each row of X against the one sentence `starts[k]` of the other side, at once."""
+    lo = np.maximum(0, starts - window)
+    hi = np.minimum(other.n, starts + 1 + window)
+    count = (starts - lo) + (hi - starts - 1)
+    S = other.vector_sums()
+    total = S[starts] - S[lo] + S[hi] - S[starts + 1]
+    dots = np.einsum("kd,kd->k", total, X.astype(np.float64))
+    return np.where(count > 0, dots / np.maximum(count, 1), 0.0)
+
+
+def _one_to_one(steps) -> tuple[np.ndarray, np.ndarray]:
+    """Source and target index of every 1-1 bead of the path."""
+    ii, jj = [], []
+    i = j = 0
+    for a, b in steps:
+        if a == 1 and b == 1:
+            ii.append(i)
+            jj.append(j)
+        i += a
+        j += b
+    return np.array(ii, dtype=np.int64), np.array(jj, dtype=np.int64)
 
 
 def typical_gap(steps, src: _Side, tgt: _Side, window: int) -> float:
     """Median over the 1-1 beads of the path of `cos - bg(src sentence)`: how far a typical translation
     stands above the sentences around it, in this document."""
-    gaps = []
-    i = j = 0
-    for a, b in steps:
-        if a == 1 and b == 1:
-            x = src.E[i]
-            gaps.append(float(x @ tgt.E[j]) - _background(x, tgt, j, j + 1, window))
-        i += a
-        j += b
-    return float(np.median(gaps)) if gaps else 0.1
+    ii, jj = _one_to_one(steps)
+    if not len(ii):
+        return 0.1
+    X = src.E[ii]
+    cos = np.einsum("kd,kd->k", X, tgt.E[jj])
+    return float(np.median(cos - _backgrounds(X, tgt, jj, window)))
 
 
 def membership(x: np.ndarray, other_vec: np.ndarray, other: _Side, o0: int, o1: int, gap: float,
@@ -109,6 +132,13 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
     pair_threshold = threshold if pair_threshold is None else pair_threshold
     gap = typical_gap(steps, src, tgt, window)
     stats["onesided_gap"] = gap
+    ii, jj = _one_to_one(steps)  # the 1-1 rule's memberships, every bead at once
+    if len(ii):
+        cos = np.einsum("kd,kd->k", src.E[ii], tgt.E[jj]).astype(np.float64)
+        g = max(gap, 1e-3)
+        pair_mean = 0.5 * ((cos - _backgrounds(src.E[ii], tgt, jj, window)) / g
+                           + (cos - _backgrounds(tgt.E[jj], src, ii, window)) / g)
+    pair_of = {int(i): k for k, i in enumerate(ii)}
     out = []
     moved = 0
     i = j = 0
@@ -121,9 +151,7 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
         s0, s1, t0, t1 = i, i + a, j, j + b
         pre, post = [], []
         if a == 1 and b == 1:
-            ms = membership(src.E[i], tgt.E[j], tgt, j, j + 1, gap, window)
-            mt = membership(tgt.E[j], src.E[i], src, i, i + 1, gap, window)
-            if 0.5 * (ms + mt) < pair_threshold:
+            if pair_mean[pair_of[i]] < pair_threshold:
                 out += [(1, 0), (0, 1)]
                 moved += 2
             else:
@@ -141,6 +169,7 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
                 u = run_vector(src, s0, s1)
                 cands += [(membership(tgt.E[t0], u, src, s0, s1, gap, window), "t0"),
                           (membership(tgt.E[t1 - 1], u, src, s0, s1, gap, window), "t1")]
+            cands = [c for c in cands if c[0] < threshold]  # the gates below only ever remove candidates
             if log_ratio is not None:
                 dev = _length_dev(src, tgt, s0, s1, t0, t1, log_ratio)
                 cands = [c for c in cands if _length_dev(src, tgt, *without(c[1], s0, s1, t0, t1), log_ratio) < dev]
@@ -152,8 +181,6 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
             if not cands:
                 break
             worst, which = min(cands)
-            if worst >= threshold:
-                break
             moved += 1
             s0, s1, t0, t1 = peel(which, s0, s1, t0, t1, pre, post)
         out += pre + [(s1 - s0, t1 - t0)] + post

@@ -35,6 +35,7 @@ class _Side:
     pending: dict[int, np.ndarray] = field(default_factory=dict)  # a -> (n+1,) bool: span not encoded yet (lazy)
     real: set[tuple[int, int]] = field(default_factory=set)  # (start, end) of the runs encoded for real
     whole_bg: float | None = None  # `contrast.whole_side_background`, once computed (kept on the src side)
+    vec_cum: np.ndarray | None = None  # (n+1, d) float64 running sums of E, once asked for (`vector_sums`)
 
     @property
     def n(self) -> int:
@@ -47,6 +48,14 @@ class _Side:
                 self.spans[a] = _span_vectors(self.E, a)
             if a >= 1:
                 self.cross[a] = _span_crosses(self.par, self.n, a)
+
+    def vector_sums(self) -> np.ndarray:
+        """Running sums of the sentence vectors (row k: sentences 0..k-1), so the sum over any run is one
+        subtraction; float64, so a long document's sums lose nothing a float32 mean would keep."""
+        if self.vec_cum is None:
+            self.vec_cum = np.zeros((self.n + 1, self.E.shape[1]), np.float64)
+            np.cumsum(self.E, axis=0, dtype=np.float64, out=self.vec_cum[1:])
+        return self.vec_cum
 
     def set_knn(self, knn: np.ndarray, top: np.ndarray, avg: np.ndarray, sizes: set[int],
                 best: np.ndarray | None = None) -> None:
