@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 
 from _shared import DEFAULT_ENCODER, bench_encoder
@@ -43,18 +42,8 @@ SETTINGS = {
 
 def tatoeba_documents(offset: int, limit: int) -> dict[str, list]:
     """Per language pair, documents made from pairs[offset:offset + limit] (offset 0: those of bench_tatoeba_docs)."""
-    out = {}
-    for name in [*tatoeba.LASER, *tatoeba.CHALLENGE]:
-        every = tatoeba.load_pairs(name)
-        pairs = every[offset:offset + limit]
-        rng = random.Random(f"13-{name}" + (f"-{offset}" if offset else ""))
-        pool = [t for _, t in every[-200:]]
-        docs = []
-        for d0 in range(0, len(pairs), 50):
-            chunk = pairs[d0:d0 + 50]
-            docs.append(tatoeba.make_document(chunk, [p for p in pool if p not in {t for _, t in chunk}], rng, 0.05))
-        out[name] = docs
-    return out
+    return {name: [doc for _, doc in tatoeba.documents(name, offset=offset, limit=limit)]
+            for name in [*tatoeba.LASER, *tatoeba.CHALLENGE]}
 
 
 def main(argv=None):

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import random
 import subprocess
 import sys
 import tempfile
@@ -94,12 +93,7 @@ def textberg(doc):
 
 def tatoeba_docs(limit=300, size=50, rate=0.05, seed=13):
     for name in [*tatoeba.LASER, *tatoeba.CHALLENGE]:
-        pairs = tatoeba.load_pairs(name)[:limit]
-        rng = random.Random(f"{seed}-{name}")
-        pool = [t for _, t in tatoeba.load_pairs(name)[-200:]]
-        for d0 in range(0, len(pairs), size):
-            chunk = pairs[d0:d0 + size]
-            src, tgt, gold = tatoeba.make_document(chunk, [p for p in pool if p not in {t for _, t in chunk}], rng, rate)
+        for d0, (src, tgt, gold) in tatoeba.documents(name, limit=limit, size=size, rate=rate, seed=seed):
             yield f"{name}-{d0}", src, tgt, gold
 
 

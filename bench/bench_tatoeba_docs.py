@@ -71,6 +71,20 @@ def make_document(pairs, pool, rng: random.Random, rate: float):
     return src, tgt, gold
 
 
+def documents(name: str, *, offset: int = 0, limit: int | None = None, size: int = 50, rate: float = 0.05,
+              seed: int = 13):
+    """(first pair, (src, tgt, gold)) for each document of `size` pairs made from pairs[offset:offset + limit] of
+    one language pair, edits drawn from a generator seeded by (seed, name, offset): offset 0 gives the
+    documents of earlier runs, another offset documents of their own (bench_onesided.py's held-out set)."""
+    every = load_pairs(name)
+    pairs = every[offset:offset + limit] if limit else every[offset:]
+    rng = random.Random(f"{seed}-{name}" + (f"-{offset}" if offset else ""))
+    pool = [t for _, t in every[-200:]]  # unrelated target-language sentences
+    for d0 in range(0, len(pairs), size):
+        chunk = pairs[d0:d0 + size]
+        yield d0, make_document(chunk, [p for p in pool if p not in {t for _, t in chunk}], rng, rate)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
@@ -98,14 +112,9 @@ def main(argv=None):
     n_spans = [0]
     print(f"{'pair':<7} {'docs':>4} {'sents':>6}  strict P/R/F1        lax F1  one-sided found")
     for name in names:
-        pairs = load_pairs(name)[:limit] if limit else load_pairs(name)
-        rng = random.Random(f"{args.seed}-{name}")
-        pool = [t for _, t in load_pairs(name)[-200:]]  # unrelated target-language sentences
         total = Counts()
         n_docs = n_sent = 0
-        for d0 in range(0, len(pairs), args.doc_size):
-            chunk = pairs[d0:d0 + args.doc_size]
-            src, tgt, gold = make_document(chunk, [p for p in pool if p not in {t for _, t in chunk}], rng, args.rate)
+        for d0, (src, tgt, gold) in documents(name, limit=limit, size=args.doc_size, rate=args.rate, seed=args.seed):
             X, Y = enc.encode(src), enc.encode(tgt)
 
             def embed_spans(side, spans, src=src, tgt=tgt):

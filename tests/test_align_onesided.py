@@ -30,18 +30,17 @@ def _doc(n: int = 12, seed: int = 0, dim: int = 48):
 ])
 def test_background_from_running_sums_is_the_mean_over_the_window(o0, o1, window):
     """The running-sum form gives the plain mean cosine with the other side's sentences within `window` of
-    the bead and outside it, one bead at a time and for many single-sentence beads at once."""
+    the bead and outside it, for one sentence and for several at once."""
     X, Y = _doc()  # 16 sentences a side
     _, tgt = _sides(X, Y)
     x = X[3]
     near = [k for k in range(max(0, o0 - window), min(len(Y), o1 + window)) if not o0 <= k < o1]
     expected = float(np.mean([float(Y[k] @ x) for k in near])) if near else 0.0
     assert _background(x, tgt, o0, o1, window) == pytest.approx(expected, abs=1e-6)
-    if o1 == o0 + 1:
-        rows = np.stack([x, X[7]])
-        got = _backgrounds(rows, tgt, np.array([o0, o0]), window)
-        assert got[0] == pytest.approx(expected, abs=1e-6)
-        assert got[1] == pytest.approx(float(np.mean([float(Y[k] @ X[7]) for k in near])), abs=1e-6)
+    rows = np.stack([x, X[7]])
+    got = _backgrounds(rows, tgt, np.array([o0, o0]), np.array([o1, o1]), window)
+    assert got[0] == pytest.approx(expected, abs=1e-6)
+    assert got[1] == pytest.approx(float(np.mean([float(Y[k] @ X[7]) for k in near])) if near else 0.0, abs=1e-6)
 
 
 def _sides(X, Y):

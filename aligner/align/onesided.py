@@ -43,30 +43,27 @@ def peel(which: str, s0: int, s1: int, t0: int, t1: int, pre: list, post: list) 
     return without(which, s0, s1, t0, t1)
 
 
-def _background(x: np.ndarray, other: _Side, o0: int, o1: int, window: int) -> float:
-    """Mean cosine of x with the other side's sentences within `window` of [o0, o1), outside it: the dot
-    product of x with those sentences' summed vector (two runs of the side's running sums)."""
-    lo, hi = max(0, o0 - window), min(other.n, o1 + window)
+def _backgrounds(X: np.ndarray, other: _Side, o0: np.ndarray, o1: np.ndarray, window: int) -> np.ndarray:
+    """For each row k of X, the mean cosine with the other side's sentences within `window` of [o0[k], o1[k]),
+    outside it (0 when there are none): a dot product with the summed vector of those sentences, two runs
+    of the side's running sums."""
+    lo = np.maximum(0, o0 - window)
+    hi = np.minimum(other.n, o1 + window)
     count = (o0 - lo) + (hi - o1)
-    if count <= 0:
-        return 0.0
     S = other.vector_sums()
-    return float((S[o0] - S[lo] + S[hi] - S[o1]) @ x) / count
-
-
-def _backgrounds(X: np.ndarray, other: _Side, starts: np.ndarray, window: int) -> np.ndarray:
-    """`_background` of each row of X against the one sentence `starts[k]` of the other side, at once."""
-    lo = np.maximum(0, starts - window)
-    hi = np.minimum(other.n, starts + 1 + window)
-    count = (starts - lo) + (hi - starts - 1)
-    S = other.vector_sums()
-    total = S[starts] - S[lo] + S[hi] - S[starts + 1]
-    dots = np.einsum("kd,kd->k", total, X.astype(np.float64))
+    total = S[o0] - S[lo] + S[hi] - S[o1]
+    dots = np.einsum("kd,kd->k", total, np.asarray(X, dtype=np.float64))
     return np.where(count > 0, dots / np.maximum(count, 1), 0.0)
 
 
-def _one_to_one(steps) -> tuple[np.ndarray, np.ndarray]:
-    """Source and target index of every 1-1 bead of the path."""
+def _background(x: np.ndarray, other: _Side, o0: int, o1: int, window: int) -> float:
+    """`_backgrounds` of one sentence against the run [o0, o1)."""
+    return float(_backgrounds(x[None], other, np.array([o0]), np.array([o1]), window)[0])
+
+
+def _pair_leads(steps, src: _Side, tgt: _Side, window: int):
+    """For every 1-1 bead (i, j) of the path: i, j, and how far each sentence's cosine with the other stands
+    above its background there (`cos - bg`, from the src sentence and from the tgt one)."""
     ii, jj = [], []
     i = j = 0
     for a, b in steps:
@@ -75,18 +72,21 @@ def _one_to_one(steps) -> tuple[np.ndarray, np.ndarray]:
             jj.append(j)
         i += a
         j += b
-    return np.array(ii, dtype=np.int64), np.array(jj, dtype=np.int64)
+    ii, jj = np.array(ii, dtype=np.int64), np.array(jj, dtype=np.int64)
+    X, Y = src.E[ii], tgt.E[jj]
+    cos = np.einsum("kd,kd->k", X, Y).astype(np.float64)
+    return (ii, jj, cos - _backgrounds(X, tgt, jj, jj + 1, window),
+            cos - _backgrounds(Y, src, ii, ii + 1, window))
+
+
+def _gap(lead_src: np.ndarray) -> float:
+    return float(np.median(lead_src)) if len(lead_src) else 0.1
 
 
 def typical_gap(steps, src: _Side, tgt: _Side, window: int) -> float:
     """Median over the 1-1 beads of the path of `cos - bg(src sentence)`: how far a typical translation
     stands above the sentences around it, in this document."""
-    ii, jj = _one_to_one(steps)
-    if not len(ii):
-        return 0.1
-    X = src.E[ii]
-    cos = np.einsum("kd,kd->k", X, tgt.E[jj])
-    return float(np.median(cos - _backgrounds(X, tgt, jj, window)))
+    return _gap(_pair_leads(steps, src, tgt, window)[2])
 
 
 def membership(x: np.ndarray, other_vec: np.ndarray, other: _Side, o0: int, o1: int, gap: float,
@@ -130,15 +130,11 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
     (a tuple (margin, p, sc)), only when the DP preferred the merge over the split by less than margin
     in its own contrast score (a close call the DP made on a document-wide skip cost)."""
     pair_threshold = threshold if pair_threshold is None else pair_threshold
-    gap = typical_gap(steps, src, tgt, window)
+    ii, _, lead_src, lead_tgt = _pair_leads(steps, src, tgt, window)
+    gap = _gap(lead_src)
     stats["onesided_gap"] = gap
-    ii, jj = _one_to_one(steps)  # the 1-1 rule's memberships, every bead at once
-    if len(ii):
-        cos = np.einsum("kd,kd->k", src.E[ii], tgt.E[jj]).astype(np.float64)
-        g = max(gap, 1e-3)
-        pair_mean = 0.5 * ((cos - _backgrounds(src.E[ii], tgt, jj, window)) / g
-                           + (cos - _backgrounds(tgt.E[jj], src, ii, window)) / g)
-    pair_of = {int(i): k for k, i in enumerate(ii)}
+    # the 1-1 rule: the mean of the two sentences' memberships, every bead at once (by its src index)
+    pair_mean = dict(zip(ii.tolist(), (0.5 * (lead_src + lead_tgt) / max(gap, 1e-3)).tolist()))
     out = []
     moved = 0
     i = j = 0
@@ -151,7 +147,7 @@ def split_members(steps, src: _Side, tgt: _Side, threshold: float, stats: dict, 
         s0, s1, t0, t1 = i, i + a, j, j + b
         pre, post = [], []
         if a == 1 and b == 1:
-            if pair_mean[pair_of[i]] < pair_threshold:
+            if pair_mean[i] < pair_threshold:
                 out += [(1, 0), (0, 1)]
                 moved += 2
             else:
